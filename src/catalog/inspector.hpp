@@ -1,0 +1,35 @@
+// The inspector reads the catalog; it never writes. One query per kind of object for a whole
+// schema (tables, columns, indexes, constraints, triggers, views, sequences), not one per table.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/model.hpp"
+#include "pg/connection.hpp"
+
+namespace slipway::catalog {
+
+class Inspector {
+ public:
+  explicit Inspector(pg::Connection& conn) : conn_(conn) {}
+
+  // Every ordinary and partitioned table of `schema`, by name. `only` restricts to those names.
+  std::map<std::string, Table> tables(const std::string& schema, const std::vector<std::string>& only = {});
+  std::optional<Table> table(const std::string& schema, const std::string& name);
+
+  bool schema_exists(const std::string& schema);
+  // Any relation (table, view, index, sequence, ...) of that name in the schema.
+  bool relation_exists(const std::string& schema, const std::string& name);
+
+ private:
+  pg::Connection& conn_;
+};
+
+// Builds a PostgreSQL text[] literal ('{"a","b"}') for a bound parameter.
+std::string text_array_literal(const std::vector<std::string>& values);
+// Parses a text[] value as returned by the server.
+std::vector<std::string> parse_text_array(const std::string& literal);
+
+}  // namespace slipway::catalog

@@ -1,0 +1,48 @@
+// What every command shares: the global flags, and the connection/lock/executor they imply.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "pg/connection.hpp"
+#include "pg/ddl_executor.hpp"
+#include "state/session_lock.hpp"
+#include "state/store.hpp"
+
+namespace slipway::cli {
+
+struct GlobalOptions {
+  std::string postgres_url;      // empty: libpq's PG* environment variables
+  std::string schema = "public";
+  std::string state_schema = "slipway";
+  std::string lock_timeout = "100ms";
+  int lock_retries = 60;
+  std::string lock_max_wait = "10m";
+  bool json = false;
+  bool verbose = false;
+
+  pg::LockPolicy lock_policy() const;
+};
+
+// An open session for a command: connection, state store, and for state-changing commands the
+// database's advisory lock (held until the session ends).
+class Session {
+ public:
+  enum class Mode { read_only, state_changing };
+  Session(const GlobalOptions& globals, Mode mode);
+
+  pg::Connection& conn() { return *conn_; }
+  state::StateStore& store() { return *store_; }
+  // A DDL executor that reports each retry on stderr.
+  pg::DdlExecutor& ddl() { return *ddl_; }
+  const GlobalOptions& globals() const { return globals_; }
+
+ private:
+  const GlobalOptions& globals_;
+  std::unique_ptr<pg::Connection> conn_;
+  std::unique_ptr<state::StateStore> store_;
+  std::unique_ptr<state::SessionLock> lock_;
+  std::unique_ptr<pg::DdlExecutor> ddl_;
+};
+
+}  // namespace slipway::cli

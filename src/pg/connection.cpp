@@ -1,0 +1,62 @@
+#include "pg/connection.hpp"
+
+#include <fmt/format.h>
+
+#include <pqxx/except>
+
+#include "pg/conninfo.hpp"
+
+namespace slipway::pg {
+
+namespace {
+// libpq's connection failures span several lines ("connection to server ... failed: ...\n\tIs the
+// server running ...?"). The first line says what happened; that is the one the user sees.
+std::string first_line(std::string m) {
+  auto nl = m.find('\n');
+  if (nl != std::string::npos) m.resize(nl);
+  return m;
+}
+}  // namespace
+
+Connection::Connection(const std::string& conninfo) : conninfo_(conninfo) {
+  parse_conninfo(conninfo);  // a malformed string is an InputError, not a connection failure
+  try {
+    conn_ = std::make_unique<pqxx::connection>(with_application_name(conninfo));
+  } catch (const std::exception& e) {
+    std::string target = conninfo.empty() ? "the server named by PG* environment variables"
+                                          : mask_password(conninfo);
+    throw ConnectFailed(fmt::format("cannot connect to {}: {}", target, mask_password(first_line(e.what()))),
+                        "check the URL (--postgres-url or SLIPWAY_POSTGRES_URL), that the server is "
+                        "running, and the credentials");
+  }
+}
+
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+Connection::~Connection() = default;
+
+pqxx::result Connection::exec(std::string_view sql) {
+  return typed_errors([&] {
+    pqxx::nontransaction tx(*conn_);
+    return tx.exec(std::string(sql));
+  });
+}
+
+int Connection::backend_pid() const { return conn_->backendpid(); }
+int Connection::server_version() const { return conn_->server_version(); }
+
+std::string Connection::describe() const {
+  return fmt::format("{}@{}:{}/{}", conn_->username() ? conn_->username() : "",
+                     conn_->hostname() ? conn_->hostname() : "", conn_->port() ? conn_->port() : "",
+                     conn_->dbname() ? conn_->dbname() : "");
+}
+
+void Connection::cancel_query() {
+  try {
+    conn_->cancel_query();
+  } catch (const std::exception&) {
+    // Best effort: the query may have finished or the connection gone.
+  }
+}
+
+}  // namespace slipway::pg

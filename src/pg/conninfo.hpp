@@ -1,0 +1,24 @@
+// Connection strings: libpq's URL or key=value form, or empty for libpq's environment
+// variables (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSSLMODE, ...).
+#pragma once
+#include <map>
+#include <string>
+
+namespace slipway::pg {
+
+// Adds application_name=slipway unless the caller set one.
+std::string with_application_name(const std::string& conninfo, const std::string& app = "slipway");
+
+// The string with any password replaced by ***, safe to print or log.
+std::string mask_password(const std::string& conninfo);
+
+// Parsed by libpq itself (PQconninfoParse): only the keywords that were given.
+std::map<std::string, std::string> parse_conninfo(const std::string& conninfo);
+
+// key=value form of `params`, values quoted as libpq expects.
+std::string to_keyvalue(const std::map<std::string, std::string>& params);
+
+// The same target with another database (used for per-test databases and the demo).
+std::string with_database(const std::string& conninfo, const std::string& dbname);
+
+}  // namespace slipway::pg

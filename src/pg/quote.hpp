@@ -1,0 +1,19 @@
+// Identifier and literal quoting for SQL that cannot take bound parameters (DDL). Values in
+// DML always go through bound parameters instead.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slipway::pg {
+
+// Always quotes: "name", with embedded quotes doubled. Never depends on case or keywords.
+std::string quote_ident(std::string_view name);
+// "schema"."name"
+std::string qualified(std::string_view schema, std::string_view name);
+// 'text' with quotes doubled (standard_conforming_strings, on since PostgreSQL 9.1).
+std::string quote_literal(std::string_view value);
+// "a", "b", "c"
+std::string quote_ident_list(const std::vector<std::string>& names);
+
+}  // namespace slipway::pg

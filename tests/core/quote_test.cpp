@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include "pg/conninfo.hpp"
+#include "pg/lock_policy.hpp"
+#include "pg/quote.hpp"
+#include "util/duration.hpp"
+#include "util/error.hpp"
+
+using namespace slipway;
+
+TEST(Quote, IdentifiersAreAlwaysQuotedAndEscaped) {
+  EXPECT_EQ(pg::quote_ident("users"), "\"users\"");
+  EXPECT_EQ(pg::quote_ident("Mixed Case"), "\"Mixed Case\"");
+  EXPECT_EQ(pg::quote_ident("a\"b"), "\"a\"\"b\"");
+  EXPECT_EQ(pg::qualified("public", "select"), "\"public\".\"select\"");
+}
+
+TEST(Quote, LiteralsEscapeQuotesAndBackslashes) {
+  EXPECT_EQ(pg::quote_literal("it's"), "'it''s'");
+  EXPECT_EQ(pg::quote_literal("a\\b"), "E'a\\\\b'");
+}
+
+TEST(Conninfo, PasswordsAreMaskedInEveryForm) {
+  EXPECT_EQ(pg::mask_password("postgresql://alice:s3cret@db:5432/app"), "postgresql://alice:***@db:5432/app");
+  EXPECT_EQ(pg::mask_password("postgres://alice:s3cret@db/app?sslmode=require"),
+            "postgres://alice:***@db/app?sslmode=require");
+  EXPECT_EQ(pg::mask_password("host=db password=s3cret user=alice"), "host=db password=*** user=alice");
+  EXPECT_EQ(pg::mask_password("host=db password='s3 cret' user=alice"), "host=db password=*** user=alice");
+  EXPECT_EQ(pg::mask_password("postgresql://db/app?password=s3cret&sslmode=disable"),
+            "postgresql://db/app?password=***&sslmode=disable");
+  EXPECT_EQ(pg::mask_password("postgresql://alice@db/app"), "postgresql://alice@db/app");
+}
+
+TEST(Conninfo, ApplicationNameIsAddedUnlessGiven) {
+  EXPECT_EQ(pg::with_application_name("postgresql://db/app"), "postgresql://db/app?application_name=slipway");
+  EXPECT_EQ(pg::with_application_name("postgresql://db/app?sslmode=disable"),
+            "postgresql://db/app?sslmode=disable&application_name=slipway");
+  EXPECT_EQ(pg::with_application_name("host=db"), "host=db application_name=slipway");
+  EXPECT_EQ(pg::with_application_name(""), "application_name=slipway");
+  EXPECT_EQ(pg::with_application_name("host=db application_name=mine"), "host=db application_name=mine");
+}
+
+TEST(Conninfo, WithDatabaseKeepsTheRestOfTheTarget) {
+  auto params = pg::parse_conninfo(pg::with_database("postgresql://u@h:6543/old?sslmode=disable", "new"));
+  EXPECT_EQ(params["dbname"], "new");
+  EXPECT_EQ(params["host"], "h");
+  EXPECT_EQ(params["port"], "6543");
+  EXPECT_EQ(params["sslmode"], "disable");
+  EXPECT_THROW(pg::parse_conninfo("postgresql://h:notaport:/x?bogus"), InputError);
+}
+
+TEST(Duration, ParsesUnitsAndRejectsGarbage) {
+  EXPECT_EQ(parse_duration("100ms", "x").count(), 100);
+  EXPECT_EQ(parse_duration("2s", "x").count(), 2000);
+  EXPECT_EQ(parse_duration("1.5s", "x").count(), 1500);
+  EXPECT_EQ(parse_duration("250", "x").count(), 250);
+  EXPECT_EQ(parse_duration("5m", "x").count(), 300000);
+  EXPECT_THROW(parse_duration("fast", "x"), InputError);
+  EXPECT_THROW(parse_duration("10parsecs", "x"), InputError);
+}
+
+TEST(Backoff, GrowsExponentiallyWithJitterAndACap) {
+  pg::LockPolicy p;
+  p.backoff_initial = std::chrono::milliseconds(100);
+  p.backoff_max = std::chrono::milliseconds(1000);
+  EXPECT_EQ(pg::backoff_delay(p, 1, 1.0).count(), 100);
+  EXPECT_EQ(pg::backoff_delay(p, 2, 1.0).count(), 200);
+  EXPECT_EQ(pg::backoff_delay(p, 3, 1.0).count(), 400);
+  EXPECT_EQ(pg::backoff_delay(p, 10, 1.0).count(), 1000);
+  EXPECT_EQ(pg::backoff_delay(p, 2, 0.0).count(), 100);  // jitter: never below half
+}

@@ -1,0 +1,135 @@
+#include "support/pg_test.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "embedded/process.hpp"
+#include "embedded/temp_cluster.hpp"
+#include "pg/conninfo.hpp"
+
+namespace fs = std::filesystem;
+
+namespace slipway::test {
+
+const std::string& server_conninfo() {
+  static const std::string conninfo = [] {
+    if (const char* url = std::getenv("SLIPWAY_TEST_PGURL"); url && *url) return std::string(url);
+    if (const char* file = std::getenv("SLIPWAY_TEST_CLUSTER_FILE"); file && fs::exists(file)) {
+      std::ifstream in(file);
+      std::string line;
+      std::getline(in, line);
+      if (!line.empty()) return line;
+    }
+    // Run directly (not under ctest): a cluster for this process alone. Static, so it is stopped
+    // at exit; the watchdog covers crashes.
+    static embedded::TempCluster cluster;
+    cluster.start();
+    return cluster.conninfo();
+  }();
+  return conninfo;
+}
+
+std::string slipway_bin() {
+  const char* b = std::getenv("SLIPWAY_BIN");
+  return b ? b : "slipway";
+}
+
+std::string source_dir() {
+  const char* s = std::getenv("SLIPWAY_SOURCE_DIR");
+  return s ? s : ".";
+}
+
+std::string shared_dir() { return (fs::path(source_dir()) / ".." / "shared").lexically_normal().string(); }
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  CommandResult res;
+  auto tmp = fs::temp_directory_path();
+  static std::atomic<int> counter{0};
+  std::string base = (tmp / ("slipway-cmd-" + std::to_string(getpid()) + "-" + std::to_string(counter++))).string();
+  std::string out_file = base + ".out", err_file = base + ".err";
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  res.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  auto slurp = [](const std::string& f) {
+    std::ifstream in(f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  res.out = slurp(out_file);
+  res.err = slurp(err_file);
+  fs::remove(out_file);
+  fs::remove(err_file);
+  return res;
+}
+
+void PgTest::SetUp() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "_" + info->name();
+  for (auto& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? std::tolower(c) : '_';
+  std::mt19937 rng{std::random_device{}()};
+  dbname_ = "t_" + name.substr(0, 40) + "_" + std::to_string(rng() % 1000000);
+  pg::Connection admin(server_conninfo());
+  admin.exec("CREATE DATABASE \"" + dbname_ + "\"");
+  url_ = pg::with_database(server_conninfo(), dbname_);
+  conn_ = std::make_unique<pg::Connection>(url_);
+}
+
+void PgTest::TearDown() {
+  conn_.reset();
+  if (dbname_.empty()) return;
+  if (std::getenv("SLIPWAY_TEST_KEEP_DB")) return;
+  try {
+    pg::Connection admin(server_conninfo());
+    admin.exec("DROP DATABASE IF EXISTS \"" + dbname_ + "\" WITH (FORCE)");
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "could not drop test database " << dbname_ << ": " << e.what();
+  }
+}
+
+pqxx::result PgTest::sql(const std::string& statement) { return conn_->exec(statement); }
+
+CommandResult PgTest::slipway(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  std::vector<std::string> argv{slipway_bin()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  if (!env.count("SLIPWAY_POSTGRES_URL")) env["SLIPWAY_POSTGRES_URL"] = url_;
+  return run_command(argv, env);
+}
+
+std::string PgTest::schema_dump(const std::vector<std::string>& extra_args) {
+  auto params = pg::parse_conninfo(url_);
+  std::vector<std::string> argv{embedded::pg_bin_dir() + "/pg_dump", "--schema-only", "--no-owner",
+                                "--no-privileges", "-d", url_};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  auto r = run_command(argv);
+  if (r.exit_code != 0) ADD_FAILURE() << "pg_dump failed: " << r.err;
+  return r.out;
+}
+
+}  // namespace slipway::test
