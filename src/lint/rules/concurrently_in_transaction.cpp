@@ -1,0 +1,34 @@
+// concurrently-in-transaction: CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH
+// PARTITION CONCURRENTLY (and VACUUM) cannot run inside a transaction block: the migration fails.
+#include "lint/rules/common.hpp"
+
+namespace slipway::lint::rules {
+namespace {
+
+std::string label(std::string_view kind) {
+  if (kind == "VacuumStmt") return "VACUUM";
+  if (kind == "DropdbStmt") return "DROP DATABASE";
+  if (kind == "CreatedbStmt") return "CREATE DATABASE";
+  if (kind == "AlterEnumStmt") return "ALTER TYPE ... ADD VALUE";
+  return "this CONCURRENTLY statement";
+}
+
+class ConcurrentlyInTransaction final : public Rule {
+ public:
+  RuleInfo info() const override {
+    return {"concurrently-in-transaction", Severity::error, "statement that cannot run in a transaction, inside one"};
+  }
+  void check(const Statement& s, const Context& ctx, std::vector<Hit>& out) const override {
+    if (!ctx.in_transaction() || s.cls.transactional) return;
+    std::string why = ctx.explicit_transaction() ? "after BEGIN" : "and the file is assumed to run in a transaction";
+    out.push_back({label(s.kind) +
+                       " cannot run inside a transaction block (" + why + "): the migration fails",
+                   "run it in its own migration outside a transaction (e.g. goose `-- +goose NO TRANSACTION`, "
+                   "or COMMIT before it)",
+                   ""});
+  }
+};
+
+}  // namespace
+std::unique_ptr<Rule> make_concurrently_in_transaction() { return std::make_unique<ConcurrentlyInTransaction>(); }
+}  // namespace slipway::lint::rules
