@@ -133,33 +133,31 @@ LintConfigFile load_config(const fs::path& path) {
 }
 
 bool glob_match(std::string_view p, std::string_view s) {
-  // Iterative matcher with backtracking for the last '*' / '**'.
-  std::size_t pi = 0, si = 0, star_p = std::string_view::npos, star_s = 0;
-  bool star_crosses = false;
-  while (si < s.size()) {
-    if (pi + 1 < p.size() && p[pi] == '*' && p[pi + 1] == '*') {
-      star_p = pi;
-      pi += 2;
-      if (pi < p.size() && p[pi] == '/') ++pi;  // "**/" also matches no directory at all
-      star_s = si;
-      star_crosses = true;
-    } else if (pi < p.size() && p[pi] == '*') {
-      star_p = pi++;
-      star_s = si;
-      star_crosses = false;
-    } else if (pi < p.size() && (p[pi] == '?' ? s[si] != '/' : p[pi] == s[si])) {
-      ++pi;
-      ++si;
-    } else if (star_p != std::string_view::npos && (star_crosses || s[star_s] != '/')) {
-      si = ++star_s;
-      pi = star_p + (star_crosses ? 2 : 1);
-      if (star_crosses && pi < p.size() && p[pi] == '/') ++pi;
-    } else {
+  // Recursive: patterns and paths are short.
+  if (p.empty()) return s.empty();
+  if (p.substr(0, 2) == "**") {
+    std::string_view rest = p.substr(2);
+    if (!rest.empty() && rest[0] == '/') {  // "**/": zero or more whole directories
+      rest = rest.substr(1);
+      if (glob_match(rest, s)) return true;
+      for (std::size_t i = 0; i < s.size(); ++i)
+        if (s[i] == '/' && glob_match(rest, s.substr(i + 1))) return true;
       return false;
     }
+    for (std::size_t i = 0; i <= s.size(); ++i)
+      if (glob_match(rest, s.substr(i))) return true;
+    return false;
   }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
+  if (p[0] == '*') {
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+      if (glob_match(p.substr(1), s.substr(i))) return true;
+      if (i < s.size() && s[i] == '/') break;
+    }
+    return false;
+  }
+  if (s.empty()) return false;
+  if ((p[0] == '?' && s[0] != '/') || p[0] == s[0]) return glob_match(p.substr(1), s.substr(1));
+  return false;
 }
 
 bool LintConfigFile::excludes(const fs::path& file) const {

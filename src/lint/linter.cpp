@@ -1,6 +1,8 @@
 #include "lint/linter.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -109,6 +111,10 @@ void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& repor
 }
 
 void Linter::finish(Context& ctx, FileReport& report) {
+  // Findings in file order (end-of-file rules report on earlier statements).
+  auto by_position = [](const Finding& a, const Finding& b) {
+    return std::tie(a.statement.start.line, a.statement.start.col) < std::tie(b.statement.start.line, b.statement.start.col);
+  };
   if (file_ignores_all_) return;
   for (auto& rule : all_rules()) {
     auto info = rule->info();
@@ -118,6 +124,7 @@ void Linter::finish(Context& ctx, FileReport& report) {
     rule->finish(ctx, hits);
     for (auto& h : hits) report.findings.push_back(make_finding(info, h, nullptr));
   }
+  std::stable_sort(report.findings.begin(), report.findings.end(), by_position);
 }
 
 FileReport Linter::lint_sql(const std::string& path, std::string text) {
