@@ -1,7 +1,9 @@
-// Small readers over libpg_query's JSON parse tree (nlohmann::json), shared by the classifier
+// Small readers over libpg_query's JSON parse tree (Json), shared by the classifier
 // and the rules. Missing fields read as empty/false/-1, as libpg_query omits default values.
 #pragma once
 #include <nlohmann/json.hpp>
+
+#include "lint/tree.hpp"
 
 #include <string>
 #include <string_view>
@@ -9,7 +11,6 @@
 
 namespace slipway::lint::ast {
 
-using Json = nlohmann::json;
 
 inline const Json* get(const Json& n, std::string_view key) {
   if (!n.is_object()) return nullptr;

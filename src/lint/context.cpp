@@ -7,7 +7,6 @@
 
 namespace slipway::lint {
 
-using Json = nlohmann::json;
 using namespace ast;
 
 std::string table_key(const std::string& relation) {
@@ -24,9 +23,11 @@ const ColumnType* SchemaFacts::column(const std::string& table, const std::strin
 
 bool SchemaFacts::has_index_on(const std::string& table, const std::vector<std::string>& cols) const {
   // An index serves the foreign key's lookups when the key's columns lead it, in any order.
-  for (auto& idx : indexes) {
-    if (idx.table != table || idx.columns.size() < cols.size()) continue;
-    std::vector<std::string> lead(idx.columns.begin(), idx.columns.begin() + cols.size());
+  auto it = indexes.find(table);
+  if (it == indexes.end()) return false;
+  for (auto& columns : it->second) {
+    if (columns.size() < cols.size()) continue;
+    std::vector<std::string> lead(columns.begin(), columns.begin() + cols.size());
     auto want = cols;
     std::sort(lead.begin(), lead.end());
     std::sort(want.begin(), want.end());
@@ -69,7 +70,7 @@ void Context::observe_create(const Json& b, const Statement& s) {
     std::string t = str(con, "contype");
     if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE" || t == "CONSTR_EXCLUSION") {
       auto keys = strings(list(con, "keys"));
-      schema_.indexes.push_back({table, keys.empty() ? own_cols : keys});
+      schema_.add_index(table, keys.empty() ? own_cols : keys);
     } else if (t == "CONSTR_FOREIGN") {
       auto fk = strings(list(con, "fk_attrs"));
       add_foreign_key(table, fk.empty() ? own_cols : fk, con, s);
@@ -102,7 +103,7 @@ void Context::observe_alter(const Json& b, const Statement& s) {
         if (auto* con = as(c, "Constraint")) {
           std::string t = str(*con, "contype");
           if (t == "CONSTR_FOREIGN") add_foreign_key(table, {name}, *con, s);
-          if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE") schema_.indexes.push_back({table, {name}});
+          if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE") schema_.add_index(table, {name});
         }
     } else if (sub == "AT_AlterColumnType" && def && as(*def, "ColumnDef")) {
       if (auto* t = get(*as(*def, "ColumnDef"), "typeName")) schema_.columns[table][str(*cmd, "name")] = column_type(*t);
@@ -112,7 +113,7 @@ void Context::observe_alter(const Json& b, const Statement& s) {
       auto& con = *as(*def, "Constraint");
       std::string t = str(con, "contype");
       if (t == "CONSTR_FOREIGN") add_foreign_key(table, strings(list(con, "fk_attrs")), con, s);
-      if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE") schema_.indexes.push_back({table, strings(list(con, "keys"))});
+      if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE") schema_.add_index(table, strings(list(con, "keys")));
       if (flag(con, "skip_validation") && in_transaction_)
         not_valid_.push_back({table, str(con, "conname"), s.locate(integer(con, "location"))});
     }
@@ -164,7 +165,7 @@ void Context::observe(const Statement& s) {
     observe_alter(b, s);
   } else if (s.kind == "IndexStmt") {
     std::string table = table_key(relation(get(b, "relation")));
-    schema_.indexes.push_back({table, index_columns(list(b, "indexParams"))});
+    schema_.add_index(table, index_columns(list(b, "indexParams")));
     if (!str(b, "idxname").empty()) new_relations_.insert(str(b, "idxname"));
   } else if (s.kind == "RenameStmt" && str(b, "renameType") == "OBJECT_TABLE") {
     std::string from = table_key(relation(get(b, "relation")));
@@ -174,8 +175,11 @@ void Context::observe(const Statement& s) {
       node.key() = to;
       schema_.columns.insert(std::move(node));
     }
-    for (auto& idx : schema_.indexes)
-      if (idx.table == from) idx.table = to;
+    auto idx = schema_.indexes.extract(from);
+    if (!idx.empty()) {
+      idx.key() = to;
+      schema_.indexes.insert(std::move(idx));
+    }
     if (new_relations_.erase(from)) new_relations_.insert(to);
   } else if (s.kind == "RenameStmt" && str(b, "renameType") == "OBJECT_COLUMN") {
     std::string table = table_key(relation(get(b, "relation")));

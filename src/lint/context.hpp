@@ -16,15 +16,12 @@ namespace slipway::lint {
 
 struct Statement;
 
-struct IndexFacts {
-  std::string table;
-  std::vector<std::string> columns;  // plain columns in order; expression columns as ""
-};
-
 // Schema knowledge accumulated over every file of a run, in order.
 struct SchemaFacts {
   std::unordered_map<std::string, std::map<std::string, ColumnType>> columns;  // table -> col -> type
-  std::vector<IndexFacts> indexes;
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>> indexes;  // table -> column lists
+
+  void add_index(const std::string& table, std::vector<std::string> cols) { indexes[table].push_back(std::move(cols)); }
 
   const ColumnType* column(const std::string& table, const std::string& col) const;
   bool has_index_on(const std::string& table, const std::vector<std::string>& cols) const;
@@ -81,9 +78,9 @@ class Context {
   void observe(const Statement& s);
 
  private:
-  void observe_create(const nlohmann::json& body, const Statement& s);
-  void observe_alter(const nlohmann::json& body, const Statement& s);
-  void add_foreign_key(const std::string& table, std::vector<std::string> cols, const nlohmann::json& con,
+  void observe_create(const Json& body, const Statement& s);
+  void observe_alter(const Json& body, const Statement& s);
+  void add_foreign_key(const std::string& table, std::vector<std::string> cols, const Json& con,
                        const Statement& s);
 
   LintOptions options_;

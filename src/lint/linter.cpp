@@ -62,7 +62,15 @@ Finding make_finding(const RuleInfo& info, const Hit& h, const Statement* s) {
 
 void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& report, std::size_t) {
   auto parsed = parse_sql(frag.sql);
-  auto& rules = all_rules();
+  // The rules in effect for this file, decided once rather than per statement.
+  std::vector<std::pair<RuleInfo, const Rule*>> enabled;
+  if (!file_ignores_all_)
+    for (auto& rule : all_rules()) {
+      auto info = rule->info();
+      std::string id(info.id);
+      if (!settings_.disabled_rules.count(id) && !file_ignored_rules_.count(id)) enabled.emplace_back(info, rule.get());
+    }
+  std::vector<Hit> hits;
   for (auto& p : parsed.statements) {
     Span span{frag.locate(p.begin), frag.locate(p.end)};
     auto ignored = ignored_rules(frag.sql, p.region_begin, p.begin, frag.locate);
@@ -83,7 +91,7 @@ void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& repor
       continue;
     }
     ++report.statement_count;
-    const nlohmann::json& node = *p.tree;
+    const Json& node = *p.tree;
     std::size_t base = p.base;
     Statement s{node,
                 node.begin().key(),
@@ -96,13 +104,9 @@ void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& repor
                 }};
     s.cls = classify(node, ctx);
     if (settings_.explain) report.statements.push_back({span, std::string(s.kind), s.cls.summary()});
-    for (auto& rule : rules) {
-      auto info = rule->info();
-      std::string id(info.id);
-      if (settings_.disabled_rules.count(id) || file_ignores_all_ || file_ignored_rules_.count(id) ||
-          ignored.all || ignored.rules.count(id))
-        continue;
-      std::vector<Hit> hits;
+    for (auto& [info, rule] : enabled) {
+      if (ignored.all || (!ignored.rules.empty() && ignored.rules.count(std::string(info.id)))) continue;
+      hits.clear();
       rule->check(s, ctx, hits);
       for (auto& h : hits) report.findings.push_back(make_finding(info, h, &s));
     }

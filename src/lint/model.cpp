@@ -91,7 +91,6 @@ std::string Classification::summary() const {
 
 namespace {
 
-using Json = nlohmann::json;
 using namespace ast;
 
 bool has_option(const Json& params, std::string_view name) {

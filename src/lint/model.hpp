@@ -3,7 +3,7 @@
 // blocks, and whether the statement rewrites the table, scans it, or only touches the catalog,
 // for the PostgreSQL version being targeted.
 #pragma once
-#include <nlohmann/json_fwd.hpp>
+#include "lint/tree.hpp"
 
 #include <string>
 #include <string_view>
@@ -58,6 +58,6 @@ struct Classification {
   std::string summary() const;  // one line for --explain
 };
 
-Classification classify(const nlohmann::json& stmt, const Context& ctx);
+Classification classify(const Json& stmt, const Context& ctx);
 
 }  // namespace slipway::lint

@@ -9,7 +9,6 @@
 namespace slipway::lint {
 namespace {
 
-using Json = nlohmann::json;
 
 // RAII for libpg_query results.
 struct ParseResult {
@@ -43,8 +42,10 @@ std::size_t after_semicolon(std::string_view text, std::size_t end) {
 }
 
 // Parses text[begin, end) on its own; positions come back absolute.
-ParsedStatement parse_one(std::string_view text, std::size_t region_begin, std::size_t end) {
+ParsedStatement parse_one(std::string_view text, std::size_t region_begin, std::size_t end,
+                          const std::shared_ptr<TreeArena>& arena) {
   ParsedStatement st;
+  st.arena = arena;
   st.region_begin = region_begin;
   st.begin = skip_blank(text, region_begin, end);
   st.end = trim_end(text, st.begin, end);
@@ -56,6 +57,7 @@ ParsedStatement parse_one(std::string_view text, std::size_t region_begin, std::
     st.error = SyntaxError{st.begin + utf8_bytes_for_chars(piece, cursor), pr.r.error->message};
     return st;
   }
+  TreeArena::Scope scope(*arena);
   auto doc = Json::parse(pr.r.parse_tree);
   auto& stmts = doc["stmts"];
   if (stmts.empty()) {
@@ -74,7 +76,7 @@ ParsedStatement parse_one(std::string_view text, std::size_t region_begin, std::
 // drops statements that start with an unknown word ("selec 1", template syntax), which must
 // still be reported as syntax errors.
 void add_gap_statements(std::string_view text, std::size_t from, std::size_t to,
-                        std::vector<ParsedStatement>& out) {
+                        std::vector<ParsedStatement>& out, const std::shared_ptr<TreeArena>& arena) {
   std::size_t pos = from;
   while (pos < to) {
     std::size_t start = skip_blank(text, pos, to);
@@ -85,7 +87,7 @@ void add_gap_statements(std::string_view text, std::size_t from, std::size_t to,
     }
     std::size_t semi = text.find(';', start);
     std::size_t stop = (semi == std::string_view::npos || semi > to) ? to : semi;
-    out.push_back(parse_one(text, pos, stop));
+    out.push_back(parse_one(text, pos, stop, arena));
     if (!out.back().error) out.back().error = SyntaxError{out.back().begin, "unrecognised text"};
     pos = stop + 1;
   }
@@ -123,11 +125,13 @@ std::size_t skip_blank(std::string_view text, std::size_t i, std::size_t to) {
 ParseOutput parse_sql(std::string_view text) {
   ParseOutput out;
   std::string owned(text);  // libpg_query wants NUL-terminated input
+  auto arena = std::make_shared<TreeArena>();
 
   // Fast path: the whole file parses in one call.
   {
     ParseResult pr(owned.c_str());
     if (!pr.r.error) {
+      TreeArena::Scope scope(*arena);
       auto doc = Json::parse(pr.r.parse_tree);
       std::size_t last_end = 0;
       for (auto& s : doc["stmts"]) {
@@ -138,6 +142,7 @@ ParseOutput parse_sql(std::string_view text) {
         st.begin = skip_blank(text, st.region_begin, end);
         st.end = trim_end(text, st.begin, end);
         st.base = 0;
+        st.arena = arena;
         st.tree = std::make_shared<Json>(std::move(s["stmt"]));
         last_end = after_semicolon(text, end);
         out.statements.push_back(std::move(st));
@@ -170,14 +175,14 @@ ParseOutput parse_sql(std::string_view text) {
     std::size_t region = std::min(pos, loc);  // leading comments belong to the statement
     if (loc > pos) {
       std::size_t before = out.statements.size();
-      add_gap_statements(text, pos, loc, out.statements);
+      add_gap_statements(text, pos, loc, out.statements, arena);
       if (out.statements.size() != before) region = loc;
     }
-    auto st = parse_one(text, region, end);
+    auto st = parse_one(text, region, end, arena);
     out.statements.push_back(std::move(st));
     pos = after_semicolon(text, end);
   }
-  if (pos < text.size()) add_gap_statements(text, pos, text.size(), out.statements);
+  if (pos < text.size()) add_gap_statements(text, pos, text.size(), out.statements, arena);
   out.trailing_begin = text.size();
   return out;
 }

@@ -2,7 +2,7 @@
 // A syntax error in one statement never hides the others: on failure the text is split with
 // the scanner and every statement is parsed on its own.
 #pragma once
-#include <nlohmann/json_fwd.hpp>
+#include "lint/tree.hpp"
 
 #include <memory>
 #include <optional>
@@ -22,7 +22,8 @@ struct ParsedStatement {
   std::size_t begin = 0;         // first token
   std::size_t end = 0;           // end of the last token (the ';' excluded)
   std::size_t base = 0;          // add to a node's "location" to get an absolute offset
-  std::shared_ptr<const nlohmann::json> tree;  // {"<NodeKind>": {...}}; null on error
+  std::shared_ptr<TreeArena> arena;  // owns the tree's memory (declared first: outlives it)
+  std::shared_ptr<const Json> tree;  // {"<NodeKind>": {...}}; null on error
   std::optional<SyntaxError> error;
 };
 

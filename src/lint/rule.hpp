@@ -1,6 +1,6 @@
 // A lint rule: one per file under lint/rules/, listed in rules/registry.cpp.
 #pragma once
-#include <nlohmann/json_fwd.hpp>
+#include "lint/tree.hpp"
 
 #include <functional>
 #include <memory>
@@ -17,9 +17,9 @@ namespace slipway::lint {
 
 // One parsed statement as rules see it.
 struct Statement {
-  const nlohmann::json& node;  // {"Kind": body}
+  const Json& node;  // {"Kind": body}
   std::string_view kind;
-  const nlohmann::json& body;
+  const Json& body;
   std::string_view text;       // the statement's SQL (no ';')
   Span span;
   Classification cls;

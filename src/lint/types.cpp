@@ -17,7 +17,7 @@ std::string ColumnType::display() const {
   return out;
 }
 
-ColumnType column_type(const nlohmann::json& t) {
+ColumnType column_type(const Json& t) {
   return {ast::canonical_type(ast::type_name(t)), ast::typmods(t), ast::is_array_type(t)};
 }
 
@@ -78,9 +78,9 @@ const std::unordered_set<std::string>& non_volatile_functions() {
 
 }  // namespace
 
-VolatilityVerdict expression_volatility(const nlohmann::json& expr) {
+VolatilityVerdict expression_volatility(const Json& expr) {
   VolatilityVerdict verdict;
-  ast::walk(expr, [&](std::string_view kind, const nlohmann::json& body) {
+  ast::walk(expr, [&](std::string_view kind, const Json& body) {
     if (verdict.volatility == Volatility::volatile_) return;
     if (kind != "FuncCall") return;
     auto names = ast::strings(ast::list(body, "funcname"));

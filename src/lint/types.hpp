@@ -1,7 +1,7 @@
 // What the linter knows about PostgreSQL types and functions without a database: which type
 // changes are binary-coercible (no rewrite), and which built-in functions are volatile.
 #pragma once
-#include <nlohmann/json_fwd.hpp>
+#include "lint/tree.hpp"
 
 #include <optional>
 #include <string>
@@ -16,7 +16,7 @@ struct ColumnType {
   std::string display() const;  // "varchar(255)", "int4[]"
 };
 
-ColumnType column_type(const nlohmann::json& type_name_node);
+ColumnType column_type(const Json& type_name_node);
 
 // True when ALTER COLUMN ... TYPE from -> to only touches the catalog (PostgreSQL 9.2+):
 // varchar widening or dropping the limit, varchar -> text, numeric precision widening at the
@@ -30,6 +30,6 @@ struct VolatilityVerdict {
   Volatility volatility = Volatility::immutable_or_stable;
   std::string function;  // the volatile or unknown function that decided it
 };
-VolatilityVerdict expression_volatility(const nlohmann::json& expr);
+VolatilityVerdict expression_volatility(const Json& expr);
 
 }  // namespace slipway::lint

@@ -10,7 +10,6 @@
 
 namespace slipway::lint::rules {
 
-using Json = nlohmann::json;
 using namespace ast;
 
 // The ALTER TABLE statement's target, or "" for other statements.
