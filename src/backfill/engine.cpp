@@ -173,6 +173,7 @@ struct Engine::Impl {
         res.already_complete = true;
         return false;
       }
+      if (!r[6].is_null()) validate_action(conn, key_from_json(r[6].c_str()));
       auto ranges = conn.exec_params(
           fmt::format("SELECT range_no, lo_key::text, hi_key::text, last_key::text FROM {} "
                       "WHERE job_id = $1 AND NOT done ORDER BY range_no",
@@ -197,6 +198,7 @@ struct Engine::Impl {
     std::optional<KeyValue> end;
     if (!last.empty()) {
       end = key_of(last[0], nkey);
+      validate_action(conn, *end);
       // Split the key space into one range per worker at evenly spaced keys (index-only scans).
       std::optional<KeyValue> lo;
       int workers = std::max(1, opt.workers);
@@ -242,10 +244,8 @@ struct Engine::Impl {
 
   // Runs the action once over an empty key range and rolls back: a typo in a set clause or a
   // missing column is reported as bad input before any row changes.
-  void validate_action(pg::Connection& conn) {
-    if (queue.empty()) return;
-    const KeyValue& k = queue.back().hi;
-    KeyBounds empty{k, k};
+  void validate_action(pg::Connection& conn, const KeyValue& k) {
+    KeyBounds empty{k, k};  // key > k AND key <= k: no row
     try {
       pg::typed_errors([&] {
         pqxx::work tx(conn.raw());
@@ -535,12 +535,12 @@ BackfillResult Engine::run() {
     if (m.opt.progress) m.opt.progress->finish(m.snapshot(0, true));
     return res;
   }
-  m.validate_action(conn);
   if (res.resumed && m.opt.progress) {
     m.opt.progress->note(fmt::format("resuming backfill job \"{}\" from its checkpoint ({} rows already done)",
                                      m.spec.job_id, m.rows_before));
   }
 
+  m.batch_size = m.opt.fixed_batch_size.value_or(m.opt.initial_batch_size);
   m.throttler = std::make_unique<Throttler>(m.conninfo, m.opt.throttle);
   m.throttler->start();
   m.metrics.set_job(m.spec.job_id, m.spec.schema + "." + m.spec.table);
