@@ -141,7 +141,8 @@ void Context::observe(const Statement& s) {
     bool reset = str(b, "kind") == "VAR_RESET" || str(b, "kind") == "VAR_SET_DEFAULT";
     if (is_timeout_setting(name, "lock_timeout")) lock_timeout_set_ = !reset;
     if (is_timeout_setting(name, "statement_timeout")) statement_timeout_set_ = !reset;
-  } else if (s.kind == "SelectStmt") {  // SELECT set_config('lock_timeout', ...)
+  } else if (s.kind == "SelectStmt" && s.text.find("set_config") != std::string_view::npos) {
+    // SELECT set_config('lock_timeout', ...): only walked when the text mentions it.
     walk(b, [&](std::string_view k, const Json& n) {
       if (k != "FuncCall") return;
       auto fn = strings(list(n, "funcname"));
