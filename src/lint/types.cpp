@@ -18,7 +18,12 @@ std::string ColumnType::display() const {
 }
 
 ColumnType column_type(const Json& t) {
-  return {ast::canonical_type(ast::type_name(t)), ast::typmods(t), ast::is_array_type(t)};
+  ColumnType c{ast::canonical_type(ast::type_name(t)), ast::typmods(t), ast::is_array_type(t)};
+  // serial types are integers with a sequence default: the column's type is the integer.
+  if (c.name == "serial") c.name = "int4";
+  else if (c.name == "bigserial") c.name = "int8";
+  else if (c.name == "smallserial") c.name = "int2";
+  return c;
 }
 
 bool binary_coercible(const ColumnType& from, const ColumnType& to) {

@@ -92,3 +92,10 @@ TEST(LintTypes, ExpressionVolatility) {
   EXPECT_EQ(vol("now()"), Volatility::immutable_or_stable);
   EXPECT_EQ(vol("my_func()"), Volatility::unknown);
 }
+
+TEST(LintTypes, SerialColumnsAreTheirInteger) {
+  auto out = parse_sql("CREATE TABLE t (a bigserial, b varchar(20)[])");
+  auto& cols = (*out.statements.at(0).tree)["CreateStmt"]["tableElts"];
+  EXPECT_EQ(column_type(cols[0]["ColumnDef"]["typeName"]).display(), "int8");
+  EXPECT_EQ(column_type(cols[1]["ColumnDef"]["typeName"]).display(), "varchar(20)[]");
+}
