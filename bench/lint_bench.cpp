@@ -3,7 +3,10 @@
 //
 //   ./build/bench/lint_bench [statements=50000] [corpus_dir=../shared/corpus]
 //
-// Prints statements/s and µs/statement for lint alone and lint + human rendering.
+// Prints statements/s and µs/statement for lint alone and lint + human rendering, in wall time
+// and in CPU time of this process (the machine may be shared: CPU time is what lint costs).
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -46,8 +49,14 @@ std::string generate(std::size_t n) {
   return out.str();
 }
 
+double cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 struct Timing {
-  double lint_s = 0, render_s = 0;
+  double lint_s = 0, render_s = 0, cpu_s = 0;
   std::size_t statements = 0, findings = 0;
 };
 
@@ -55,12 +64,14 @@ Timing run_once(const std::vector<std::pair<std::string, std::string>>& files) {
   Timing t;
   Linter linter(LintSettings{});
   std::vector<FileReport> reports;
+  double cpu_start = cpu_seconds();
   auto start = Clock::now();
   for (auto& [path, text] : files) reports.push_back(linter.lint_sql(path, text));
   auto linted = Clock::now();
   std::ostringstream sink;
   render(Format::human, reports, sink, RenderOptions{});
   auto rendered = Clock::now();
+  t.cpu_s = cpu_seconds() - cpu_start;
   t.lint_s = std::chrono::duration<double>(linted - start).count();
   t.render_s = std::chrono::duration<double>(rendered - linted).count();
   for (auto& r : reports) {
@@ -74,15 +85,16 @@ Timing best_of(int runs, const std::vector<std::pair<std::string, std::string>>&
   Timing best;
   for (int i = 0; i < runs; ++i) {
     auto t = run_once(files);
-    if (i == 0 || t.lint_s + t.render_s < best.lint_s + best.render_s) best = t;
+    if (i == 0 || t.cpu_s < best.cpu_s) best = t;
   }
   return best;
 }
 
 void print_row(const std::string& name, std::size_t files, const Timing& t) {
   double total = t.lint_s + t.render_s;
-  std::printf("| %s | %zu | %zu | %zu | %.0f ms | %.0f ms | %.0f | %.1f µs |\n", name.c_str(), files, t.statements,
-              t.findings, t.lint_s * 1000, total * 1000, t.statements / total, total * 1e6 / t.statements);
+  std::printf("| %s | %zu | %zu | %zu | %.0f ms | %.0f ms | %.0f ms | %.0f | %.1f µs |\n", name.c_str(), files,
+              t.statements, t.findings, t.lint_s * 1000, total * 1000, t.cpu_s * 1000, t.statements / t.cpu_s,
+              t.cpu_s * 1e6 / t.statements);
 }
 
 }  // namespace
@@ -91,11 +103,12 @@ int main(int argc, char** argv) {
   std::size_t n = argc > 1 ? std::stoul(argv[1]) : 50000;
   fs::path corpus = argc > 2 ? fs::path(argv[2]) : fs::path("../shared/corpus");
 
-  std::printf("| input | files | statements | findings | lint | lint + human output | statements/s | per statement |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+  std::printf("| input | files | statements | findings | lint (wall) | lint + human output (wall) | same, CPU | "
+              "statements/s (CPU) | per statement (CPU) |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
   for (std::size_t size : {std::size_t{5000}, n}) {
     std::vector<std::pair<std::string, std::string>> files{{"generated.sql", generate(size)}};
-    print_row("generated, " + std::to_string(size) + " statements", 1, best_of(3, files));
+    print_row("generated, " + std::to_string(size) + " statements", 1, best_of(5, files));
   }
   if (fs::is_directory(corpus)) {
     std::vector<std::pair<std::string, std::string>> files;
@@ -109,7 +122,7 @@ int main(int argc, char** argv) {
       files.emplace_back(e.path().string(), ss.str());
     }
     std::sort(files.begin(), files.end());
-    print_row("corpus (" + corpus.string() + ")", files.size(), best_of(3, files));
+    print_row("corpus (" + corpus.string() + ")", files.size(), best_of(5, files));
   } else {
     std::fprintf(stderr, "no corpus at %s: skipped\n", corpus.string().c_str());
   }
