@@ -83,6 +83,8 @@ void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& repor
       f.rule = std::string(syntax_error_rule);
       f.severity = Severity::error;
       f.message = p.error->message;
+      if (p.error->offset < frag.sql.size() && frag.sql[p.error->offset] == '\\')
+        f.message += " (a psql meta-command: not SQL the server runs)";
       f.statement = span;
       f.at = frag.locate(p.error->offset);
       f.recipe = "fix the SQL (psql meta-commands and template syntax are not SQL); the rest of the file is still checked";

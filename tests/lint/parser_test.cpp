@@ -93,3 +93,11 @@ TEST(LintParser, LineIndexMapsOffsets) {
   EXPECT_EQ(idx.position(4).line, 2);
   EXPECT_EQ(idx.position(4).col, 2);
 }
+
+TEST(LintParser, PsqlMetaCommandsAreNamed) {
+  auto r = test::lint("SELECT 1;\n\\set x 1\nSELECT 2;\n");
+  auto syn = test::by_rule(r, "syntax-error");
+  ASSERT_EQ(syn.size(), 1u);
+  EXPECT_EQ(syn[0].at.line, 2);
+  EXPECT_NE(syn[0].message.find("psql meta-command"), std::string::npos);
+}
