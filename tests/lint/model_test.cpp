@@ -99,3 +99,14 @@ TEST(LintTypes, SerialColumnsAreTheirInteger) {
   EXPECT_EQ(column_type(cols[0]["ColumnDef"]["typeName"]).display(), "int8");
   EXPECT_EQ(column_type(cols[1]["ColumnDef"]["typeName"]).display(), "varchar(20)[]");
 }
+
+TEST(LintModel, VersionDependentLocks) {
+  const char* attach = "ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)";
+  EXPECT_EQ(classify_sql(attach, 11).lock_on("p")->mode, LockMode::access_exclusive);
+  EXPECT_EQ(classify_sql(attach, 12).lock_on("p")->mode, LockMode::share_update_exclusive);
+  EXPECT_EQ(classify_sql(attach, 12).lock_on("c")->mode, LockMode::access_exclusive);
+  EXPECT_EQ(classify_sql("ALTER INDEX i RENAME TO j", 11).strongest(), LockMode::access_exclusive);
+  EXPECT_EQ(classify_sql("ALTER INDEX i RENAME TO j", 12).strongest(), LockMode::share_update_exclusive);
+  EXPECT_FALSE(classify_sql("ALTER TYPE mood ADD VALUE 'meh'", 11).transactional);
+  EXPECT_TRUE(classify_sql("ALTER TYPE mood ADD VALUE 'meh'", 12).transactional);
+}
