@@ -3,6 +3,8 @@
 // SQL expressions.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "lint/directives.hpp"
 #include "lint/linter.hpp"
 #include "lint/parser.hpp"
@@ -100,7 +102,7 @@ FileReport Linter::lint_pgroll(const std::string& path, std::string text) {
     f.rule = std::string(syntax_error_rule);
     f.severity = Severity::error;
     f.message = "not a valid pgroll migration (YAML/JSON): " + e.msg;
-    f.at = {e.mark.line + 1, e.mark.column + 1};
+    f.at = {std::max(e.mark.line, 0) + 1, std::max(e.mark.column, 0) + 1};  // a null mark is -1
     f.statement = {f.at, f.at};
     report.findings.push_back(f);
     return report;

@@ -17,7 +17,7 @@ void render_sarif(const std::vector<FileReport>& reports, std::ostream& out, con
     auto info = r->info();
     rules.push_back({{"id", info.id},
                      {"shortDescription", {{"text", info.summary}}},
-                     {"helpUri", "docs/rules/" + std::string(info.id) + ".md"},
+                     {"help", {{"text", "see docs/rules/" + std::string(info.id) + ".md"}}},
                      {"defaultConfiguration", {{"level", severity_name(info.severity)}}}});
   }
   nlohmann::json results = nlohmann::json::array();
