@@ -14,30 +14,36 @@ using slipway::test::slipway_bin;
 
 namespace {
 
+fs::path temp_dir() { return fs::temp_directory_path() / ("slipway-lint-cli-" + std::to_string(::getpid())); }
+
 fs::path write_temp(const std::string& name, const std::string& text) {
-  fs::path dir = fs::temp_directory_path() / ("slipway-lint-cli-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / name) << text;
-  return dir / name;
+  fs::create_directories(temp_dir());
+  std::ofstream(temp_dir() / name) << text;
+  return temp_dir() / name;
 }
+
+class LintCli : public ::testing::Test {
+ protected:
+  void TearDown() override { fs::remove_all(temp_dir()); }
+};
 
 }  // namespace
 
-TEST(LintCli, ExitCodeZeroWhenNothingAtErrorLevel) {
+TEST_F(LintCli, ExitCodeZeroWhenNothingAtErrorLevel) {
   auto f = write_temp("ok.sql", "CREATE TABLE IF NOT EXISTS t (id bigint);\nDROP TABLE IF EXISTS old;\n");
   auto r = run_command({slipway_bin(), "lint", f.string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("warning[ban-drop-table]"), std::string::npos) << r.out;
 }
 
-TEST(LintCli, ExitCodeOneOnErrorFindings) {
+TEST_F(LintCli, ExitCodeOneOnErrorFindings) {
   auto f = write_temp("bad.sql", "CREATE INDEX i ON t (a);\n");
   auto r = run_command({slipway_bin(), "lint", "--format", "gcc", f.string()});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find(f.string() + ":1:1: error:"), std::string::npos) << r.out;
 }
 
-TEST(LintCli, ExitCodeTwoOnUnreadableFileOrBadUsage) {
+TEST_F(LintCli, ExitCodeTwoOnUnreadableFileOrBadUsage) {
   auto missing = run_command({slipway_bin(), "lint", "/nonexistent/x.sql"});
   EXPECT_EQ(missing.exit_code, 2) << missing.err;
   EXPECT_NE(missing.err.find("/nonexistent/x.sql"), std::string::npos);
@@ -49,7 +55,7 @@ TEST(LintCli, ExitCodeTwoOnUnreadableFileOrBadUsage) {
   EXPECT_NE(unknown.err.find("not-a-rule"), std::string::npos);
 }
 
-TEST(LintCli, ReadsStdinWhenNoPathIsGiven) {
+TEST_F(LintCli, ReadsStdinWhenNoPathIsGiven) {
   // run_command wires stdin to /dev/null: an empty input is clean.
   auto r = run_command({slipway_bin(), "lint", "--format", "json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -57,7 +63,7 @@ TEST(LintCli, ReadsStdinWhenNoPathIsGiven) {
   EXPECT_EQ(doc["files"][0]["path"], "<stdin>");
 }
 
-TEST(LintCli, FlagsChangeTheVerdict) {
+TEST_F(LintCli, FlagsChangeTheVerdict) {
   auto f = write_temp("tx.sql", "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n");
   EXPECT_EQ(run_command({slipway_bin(), "lint", f.string()}).exit_code, 0);
   auto in_tx = run_command({slipway_bin(), "lint", "--assume-in-transaction", f.string()});
@@ -69,7 +75,7 @@ TEST(LintCli, FlagsChangeTheVerdict) {
   EXPECT_EQ(run_command({slipway_bin(), "lint", "--pg-version", "10", d.string()}).exit_code, 1);
 }
 
-TEST(LintCli, ConfigFileDisablesRules) {
+TEST_F(LintCli, ConfigFileDisablesRules) {
   auto f = write_temp("cfg.sql", "CREATE INDEX IF NOT EXISTS i ON t (a);\n");
   auto cfg = write_temp("cfg.toml", "[lint]\ndisabled_rules = [\"require-concurrent-index-creation\"]\n");
   EXPECT_EQ(run_command({slipway_bin(), "lint", "--config", cfg.string(), f.string()}).exit_code, 0);
@@ -77,7 +83,7 @@ TEST(LintCli, ConfigFileDisablesRules) {
   EXPECT_EQ(run_command({slipway_bin(), "lint", "--config", bad.string(), f.string()}).exit_code, 2);
 }
 
-TEST(LintCli, ExplainPrintsSafeStatementsToo) {
+TEST_F(LintCli, ExplainPrintsSafeStatementsToo) {
   auto f = write_temp("explain.sql", "SELECT 1;\nALTER TABLE t ADD COLUMN IF NOT EXISTS a int;\n");
   auto r = run_command({slipway_bin(), "lint", "--explain", f.string()});
   EXPECT_NE(r.out.find(":1:1: SelectStmt: no lock on existing relations"), std::string::npos) << r.out;
