@@ -23,7 +23,7 @@ std::string insert_after_keyword(std::string_view text, std::string_view after, 
 std::string held_lock_note(const Context& ctx) {
   for (auto& h : ctx.held_locks())
     if (blocks_traffic(h.mode))
-      return " The transaction already holds " + std::string(lock_name(h.mode)) + " on " + h.relation +
+      return ". The transaction already holds " + std::string(lock_name(h.mode)) + " on " + h.relation +
              " since line " + std::to_string(h.since.line) + ", so that table stays blocked too until COMMIT.";
   return {};
 }

@@ -16,7 +16,7 @@ class RewritingTable final : public Rule {
       if (table.empty() || ctx.is_new(table)) return;
       out.push_back({what + " rewrites all of " + table + " while holding ACCESS EXCLUSIVE (reads and writes wait)" +
                          held_lock_note(ctx),
-                     "rebuild online with `slipway repack " + table + "`" , "", -1, table});
+                     "rebuild online with `slipway repack --table " + table + "`" , "", -1, table});
     };
     each_alter_cmd(s, [&](const std::string& sub, const Json&) {
       std::string table = altered_table(s);
