@@ -439,7 +439,7 @@ struct Engine::Impl {
           // VACUUM's lock conflicts with DDL only; still, never wait in a lock queue for it.
           conn->exec("SET lock_timeout = '100ms'");
         }
-        conn->exec("VACUUM (SKIP_LOCKED) " + qtable);
+        conn->exec("VACUUM (SKIP_LOCKED, INDEX_CLEANUP OFF) " + qtable);
         ++vacuums;
       } catch (const std::exception& e) {
         log::verbose("vacuum of {} skipped: {}", qtable, e.what());
