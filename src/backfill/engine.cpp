@@ -268,7 +268,10 @@ struct Engine::Impl {
   std::unique_ptr<pg::Connection> connect_worker() {
     auto c = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-worker"));
     // Session settings: slipway's triggers skip our writes; never queue long behind a lock.
-    c->exec(fmt::format("SET slipway.backfill = 'on'; SET lock_timeout = '{}ms'; SET idle_in_transaction_session_timeout = '60s'",
+    // synchronous_commit off is safe here: a batch and its checkpoint are one transaction, so a
+    // crash can only lose both together, and the rerun redoes them. It saves a WAL flush per batch.
+    c->exec(fmt::format("SET slipway.backfill = 'on'; SET lock_timeout = '{}ms'; "
+                        "SET idle_in_transaction_session_timeout = '60s'; SET synchronous_commit = off",
                         opt.lock_timeout.count()));
     return c;
   }
@@ -366,6 +369,10 @@ struct Engine::Impl {
       } catch (const pg::ConnectionLost& e) {
         handle_failure(e, ++failures, sizer, rng);
         disconnect();  // the next attempt reconnects and rereads the checkpoint
+      } catch (const pg::ConnectFailed& e) {
+        // The server is restarting or unreachable for a moment: keep trying with backoff.
+        handle_failure(e, ++failures, sizer, rng);
+        disconnect();
       } catch (const pg::LockTimeout& e) {
         handle_failure(e, ++failures, sizer, rng);
         after = reload_or_drop(conn, range, after, disconnect);
@@ -373,6 +380,7 @@ struct Engine::Impl {
         handle_failure(e, ++failures, sizer, rng);
         after = reload_or_drop(conn, range, after, disconnect);
       } catch (const pg::QueryCanceled& e) {
+        if (pid) throttler->take_lock_wait_event(pid);  // already shrunk below
         handle_failure(e, ++failures, sizer, rng);
         after = reload_or_drop(conn, range, after, disconnect);
       } catch (const pg::SerializationFailure& e) {
@@ -600,16 +608,30 @@ BackfillResult Engine::run() {
     }
     std::rethrow_exception(m.error);
   }
-  bool complete = m.conn_all_done(conn);
+  // The main connection may have been lost (server restart) while the workers reconnected.
+  std::unique_ptr<pg::Connection> fresh;
+  auto finish_conn = [&]() -> pg::Connection& {
+    try {
+      conn.exec("SELECT 1");
+      return conn;
+    } catch (const pg::ConnectionLost&) {
+      fresh = std::make_unique<pg::Connection>(pg::with_application_name(m.conninfo, "slipway-backfill"));
+      return *fresh;
+    }
+  };
+  pg::Connection& fc = finish_conn();
+  bool complete = m.conn_all_done(fc);
   if (complete) {
-    conn.exec_params(fmt::format("UPDATE {} SET status = 'complete', completed_at = now(), updated_at = now() "
-                                 "WHERE job_id = $1",
-                                 m.jobs_table),
-                     m.spec.job_id);
+    fc.exec_params(fmt::format("UPDATE {} SET status = 'complete', completed_at = now(), updated_at = now() "
+                               "WHERE job_id = $1",
+                               m.jobs_table),
+                   m.spec.job_id);
   }
   res.complete = complete;
   if (m.opt.progress) m.opt.progress->finish(m.snapshot(avg_rate, complete));
-  conn.exec_params(fmt::format("SELECT pg_advisory_unlock({})", kJobLockSql), m.opt.state_schema, m.spec.job_id);
+  if (!fresh) {
+    conn.exec_params(fmt::format("SELECT pg_advisory_unlock({})", kJobLockSql), m.opt.state_schema, m.spec.job_id);
+  }
   return res;
 }
 

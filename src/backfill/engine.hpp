@@ -13,6 +13,10 @@
 // written later are the triggers' business, so the engine terminates under any insert load.
 // A job is identified by its id: running it again after a crash, a lost connection or a
 // server restart continues from the last committed checkpoint.
+//
+// For a migration: install the triggers that keep new writes right BEFORE the job's first run
+// (the first run fixes the key space; a row written between that and the triggers would be
+// missed).
 #pragma once
 #include <atomic>
 #include <chrono>
