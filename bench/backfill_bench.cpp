@@ -70,6 +70,7 @@ class Probe {
     auto interval = std::chrono::duration<double>(double(threads_) / rate_);
     auto t0 = Clock::now();
     std::vector<double> lat;
+    int64_t last_k = -1;
     for (int64_t k = 0; !stop_; ++k) {
       auto scheduled = t0 + std::chrono::duration_cast<Clock::duration>(interval * double(k));
       std::this_thread::sleep_until(scheduled);
@@ -83,6 +84,15 @@ class Probe {
         ++failed_;
       }
       lat.push_back(1000.0 * std::chrono::duration<double>(Clock::now() - scheduled).count());
+      last_k = k;
+    }
+    // Transactions that were due but never ran because the probe was stalled count with the
+    // time they had waited when the measurement stopped (a lower bound).
+    auto end = Clock::now();
+    for (int64_t k = last_k + 1;; ++k) {
+      auto scheduled = t0 + std::chrono::duration_cast<Clock::duration>(interval * double(k));
+      if (scheduled >= end) break;
+      lat.push_back(1000.0 * std::chrono::duration<double>(end - scheduled).count());
     }
     std::lock_guard l(mu_);
     latencies_.push_back(std::move(lat));
