@@ -173,7 +173,6 @@ struct Engine::Impl {
         res.already_complete = true;
         return false;
       }
-      if (!r[6].is_null()) validate_action(conn, key_from_json(r[6].c_str()));
       auto ranges = conn.exec_params(
           fmt::format("SELECT range_no, lo_key::text, hi_key::text, last_key::text FROM {} "
                       "WHERE job_id = $1 AND NOT done ORDER BY range_no",
@@ -198,7 +197,6 @@ struct Engine::Impl {
     std::optional<KeyValue> end;
     if (!last.empty()) {
       end = key_of(last[0], nkey);
-      validate_action(conn, *end);
       // Split the key space into one range per worker at evenly spaced keys (index-only scans).
       std::optional<KeyValue> lo;
       int workers = std::max(1, opt.workers);
@@ -520,13 +518,22 @@ BackfillResult Engine::run() {
   m.label = m.spec.label.empty() ? fmt::format("backfill {}.{}", m.spec.schema, m.spec.table) : m.spec.label;
 
   pg::Connection conn(pg::with_application_name(m.conninfo, "slipway-backfill"));
+  m.qtable = pg::qualified(m.spec.schema, m.spec.table);
+  m.key = std::make_unique<KeySql>(m.resolve_key(conn));
+  m.nkey = m.key->columns().size();
+
+  // Everything the user gave us is checked before anything is written, the state schema
+  // included: the action (run over an empty key range, rolled back) and the throttle queries.
+  auto last = conn.exec(fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", m.key->list(), m.qtable,
+                                    m.key->list(true)));
+  if (!last.empty()) m.validate_action(conn, key_of(last[0], m.nkey));
+  m.throttler = std::make_unique<Throttler>(m.conninfo, m.opt.throttle);
+  m.throttler->start();
+
   state::StateStore store(conn, m.opt.state_schema);
   store.init();
   m.jobs_table = store.table("backfill_jobs");
   m.ranges_table = store.table("backfill_ranges");
-  m.qtable = pg::qualified(m.spec.schema, m.spec.table);
-  m.key = std::make_unique<KeySql>(m.resolve_key(conn));
-  m.nkey = m.key->columns().size();
 
   // One process per job at a time: a session-level advisory lock, released if we die.
   bool locked = conn.query_value<bool>(fmt::format("SELECT pg_try_advisory_lock({})", kJobLockSql),
@@ -537,9 +544,6 @@ BackfillResult Engine::run() {
                                 "wait for it, or stop it; `slipway backfill --status` shows its progress");
   }
 
-  // Started before the job is recorded: a throttle query that cannot run is bad input.
-  m.throttler = std::make_unique<Throttler>(m.conninfo, m.opt.throttle);
-  m.throttler->start();
   if (!m.load_or_create(conn, res)) {
     res.rows_done = m.rows_before;
     res.seconds = std::chrono::duration<double>(Clock::now() - m.started).count();
