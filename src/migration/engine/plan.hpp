@@ -43,6 +43,11 @@ struct Action {
   std::string description;  // human: "add column _slipway_new_email to users (nullable)"
   std::vector<std::string> statements;
   std::optional<BackfillSpec> backfill;
+  // Start only: run after the triggers and the backfills (in plan order among such actions).
+  // For constraints that rows must already satisfy (NOT VALID checks, unique indexes on
+  // temporary columns): added before the triggers, an old application's UPDATE of a row not
+  // yet backfilled would violate them.
+  bool after_backfill = false;
 
   // For the runbook and the lock-safety story.
   LockMode lock = LockMode::access_exclusive;
