@@ -5,7 +5,7 @@
 // simply added with its full definition.
 #include <fmt/format.h>
 
-#include "migration/ops/column_spec.hpp"
+#include "migration/ops/column_defs.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
@@ -31,7 +31,7 @@ class AddColumn : public Operation {
   explicit AddColumn(Fields& f) {
     table_ = f.required_string("table");
     up_ = f.optional_string("up");
-    column_ = parse_column(f.required_object("column"));
+    column_ = parse_new_column_def(f.required_object("column"));
     f.finish();
     if (column_.pk)
       f.fail("column.pk", "add_column cannot add a primary key column",
@@ -229,7 +229,7 @@ class AddColumn : public Operation {
 
   std::string table_;
   std::optional<std::string> up_;
-  ColumnSpec column_;
+  NewColumnDef column_;
 };
 
 }  // namespace

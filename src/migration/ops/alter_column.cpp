@@ -6,7 +6,7 @@
 // the new version's view at once and made physical at complete: no trigger, no backfill.
 #include <fmt/format.h>
 
-#include "migration/ops/column_spec.hpp"
+#include "migration/ops/column_defs.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
@@ -28,8 +28,8 @@ class AlterColumn : public Operation {
       unique_ = u->required_string("name");
       u->finish();
     }
-    if (auto c = f.optional_object("check")) check_ = parse_check(std::move(*c));
-    if (auto r = f.optional_object("references")) references_ = parse_references(std::move(*r), false);
+    if (auto c = f.optional_object("check")) check_ = parse_check_def(std::move(*c));
+    if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), false);
     default_ = f.nullable_string("default");
     comment_ = f.nullable_string("comment");
     up_ = f.optional_string("up");
@@ -268,8 +268,8 @@ class AlterColumn : public Operation {
   std::optional<std::string> name_, type_;
   std::optional<bool> nullable_;
   std::optional<std::string> unique_;
-  std::optional<CheckSpec> check_;
-  std::optional<ReferencesSpec> references_;
+  std::optional<CheckDef> check_;
+  std::optional<ForeignKeyDef> references_;
   std::optional<std::optional<std::string>> default_, comment_;
   std::optional<std::string> up_, down_;
 };

@@ -155,7 +155,7 @@ std::optional<std::string> type_error(pg::Connection& conn, const std::string& t
   }
 }
 
-std::optional<std::string> referential_action(const std::string& value) {
+std::optional<std::string> referential_action_keyword(const std::string& value) {
   std::string v;
   for (char c : value) v += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   // Accept "SET_NULL" spellings too.

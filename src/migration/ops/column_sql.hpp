@@ -49,6 +49,6 @@ std::optional<std::string> type_error(pg::Connection& conn, const std::string& t
 
 // ON DELETE / ON UPDATE action in canonical spelling ("CASCADE", "SET NULL", ...), or nullopt if
 // it is not one PostgreSQL accepts.
-std::optional<std::string> referential_action(const std::string& value);
+std::optional<std::string> referential_action_keyword(const std::string& value);
 
 }  // namespace slipway::migration

@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "migration/ops/column_spec.hpp"
+#include "migration/ops/column_defs.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
@@ -26,7 +26,7 @@ class CreateConstraint : public Operation {
     type_ = f.required_string("type");
     columns_ = f.string_list("columns", true);
     check_ = f.optional_string("check");
-    if (auto r = f.optional_object("references")) references_ = parse_references(std::move(*r), true);
+    if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), true);
     up_ = f.string_map("up");
     down_ = f.string_map("down");
     no_inherit_ = f.optional_bool("no_inherit").value_or(false);
@@ -44,11 +44,9 @@ class CreateConstraint : public Operation {
   }
 
   std::string kind() const override { return "create_constraint"; }
-  std::vector<std::string> tables() const override {
-    std::vector<std::string> out{table_};
-    if (references_) out.push_back(references_->table);
-    return out;
-  }
+  // The referenced table of a foreign key is only read (and briefly locked): not listed, so the
+  // engine does not ask it for a batch key.
+  std::vector<std::string> tables() const override { return {table_}; }
   bool needs_backfill() const override { return true; }
 
   void validate(ValidationContext& ctx) const override {
@@ -202,7 +200,7 @@ class CreateConstraint : public Operation {
   std::string table_, name_, type_;
   std::vector<std::string> columns_;
   std::optional<std::string> check_;
-  std::optional<ReferencesSpec> references_;
+  std::optional<ForeignKeyDef> references_;
   std::map<std::string, std::string> up_, down_;
   bool no_inherit_ = false;
 };

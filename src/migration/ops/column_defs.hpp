@@ -10,13 +10,13 @@
 
 namespace slipway::migration {
 
-struct CheckSpec {
+struct CheckDef {
   std::string name;
   std::string constraint;  // boolean SQL expression over the table's columns
   bool no_inherit = false;
 };
 
-struct ReferencesSpec {
+struct ForeignKeyDef {
   std::string name;  // may be empty: PostgreSQL's <table>_<column>_fkey then
   std::string table;
   std::vector<std::string> columns;
@@ -30,7 +30,7 @@ struct ReferencesSpec {
   std::string references_clause(const std::string& schema, const std::string& physical_table) const;
 };
 
-struct ColumnSpec {
+struct NewColumnDef {
   std::string name;
   std::string type;
   bool nullable = false;  // pgroll: NOT NULL unless `nullable: true`
@@ -38,13 +38,13 @@ struct ColumnSpec {
   bool pk = false;
   std::optional<std::string> default_expr;
   std::optional<std::string> comment;
-  std::optional<CheckSpec> check;
-  std::optional<ReferencesSpec> references;
+  std::optional<CheckDef> check;
+  std::optional<ForeignKeyDef> references;
 };
 
-CheckSpec parse_check(Fields f);
+CheckDef parse_check_def(Fields f);
 // `column_list`: create_constraint's `columns: [...]`; otherwise a single `column: x`.
-ReferencesSpec parse_references(Fields f, bool column_list);
-ColumnSpec parse_column(Fields f);
+ForeignKeyDef parse_foreign_key_def(Fields f, bool column_list);
+NewColumnDef parse_new_column_def(Fields f);
 
 }  // namespace slipway::migration

@@ -1,4 +1,4 @@
-#include "migration/ops/column_spec.hpp"
+#include "migration/ops/column_defs.hpp"
 
 #include <fmt/format.h>
 
@@ -14,7 +14,7 @@ namespace {
 std::optional<std::string> action_field(Fields& f, const char* key) {
   auto v = f.optional_string(key);
   if (!v) return std::nullopt;
-  auto canonical = referential_action(*v);
+  auto canonical = referential_action_keyword(*v);
   if (!canonical) f.fail(key, fmt::format("unknown referential action '{}'", *v),
                          "use one of NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT");
   return canonical;
@@ -22,8 +22,8 @@ std::optional<std::string> action_field(Fields& f, const char* key) {
 
 }  // namespace
 
-CheckSpec parse_check(Fields f) {
-  CheckSpec c;
+CheckDef parse_check_def(Fields f) {
+  CheckDef c;
   c.name = f.required_string("name");
   c.constraint = f.required_string("constraint");
   c.no_inherit = f.optional_bool("no_inherit").value_or(false);
@@ -31,8 +31,8 @@ CheckSpec parse_check(Fields f) {
   return c;
 }
 
-ReferencesSpec parse_references(Fields f, bool column_list) {
-  ReferencesSpec r;
+ForeignKeyDef parse_foreign_key_def(Fields f, bool column_list) {
+  ForeignKeyDef r;
   r.name = f.optional_string("name").value_or("");
   r.table = f.required_string("table");
   if (column_list) {
@@ -54,7 +54,7 @@ ReferencesSpec parse_references(Fields f, bool column_list) {
   return r;
 }
 
-std::string ReferencesSpec::references_clause(const std::string& schema, const std::string& physical_table) const {
+std::string ForeignKeyDef::references_clause(const std::string& schema, const std::string& physical_table) const {
   std::string out = fmt::format("REFERENCES {} ({})", pg::qualified(schema, physical_table), pg::quote_ident_list(columns));
   if (match_type) out += " MATCH " + *match_type;
   if (on_delete) out += " ON DELETE " + *on_delete;
@@ -63,8 +63,8 @@ std::string ReferencesSpec::references_clause(const std::string& schema, const s
   return out;
 }
 
-ColumnSpec parse_column(Fields f) {
-  ColumnSpec c;
+NewColumnDef parse_new_column_def(Fields f) {
+  NewColumnDef c;
   c.name = f.required_string("name");
   c.type = f.required_string("type");
   c.nullable = f.optional_bool("nullable").value_or(false);
@@ -72,8 +72,8 @@ ColumnSpec parse_column(Fields f) {
   c.pk = f.optional_bool("pk").value_or(false);
   c.default_expr = f.optional_string("default");
   c.comment = f.optional_string("comment");
-  if (auto check = f.optional_object("check")) c.check = parse_check(std::move(*check));
-  if (auto refs = f.optional_object("references")) c.references = parse_references(std::move(*refs), false);
+  if (auto check = f.optional_object("check")) c.check = parse_check_def(std::move(*check));
+  if (auto refs = f.optional_object("references")) c.references = parse_foreign_key_def(std::move(*refs), false);
   f.finish();
   return c;
 }
