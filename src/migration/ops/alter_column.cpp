@@ -65,6 +65,10 @@ class AlterColumn : public Operation {
     const std::string new_type = type_.value_or(col.type);
     if (ctx.conn && default_ && *default_)
       if (auto err = expression_error(*ctx.conn, t->name, {}, **default_, new_type)) ctx.fail("default", *err);
+    if (ctx.conn && !default_ && type_changes(col) && col.default_expr)
+      if (auto err = expression_error(*ctx.conn, t->name, {}, *col.default_expr, new_type))
+        ctx.fail("type", fmt::format("the column's default {} does not convert to {}: {}", *col.default_expr, new_type, *err),
+                 "give a `default` for the new type, or `default: null`");
 
     if (!duplicates(col)) return;
     if (col.identity || col.generated)
@@ -129,6 +133,7 @@ class AlterColumn : public Operation {
     const catalog::Column* col = t->catalog ? t->catalog->column(c->physical) : nullptr;
     if (col && duplicates(*col)) {
       c->physical = temp_column_name(column_);
+      if (!default_ && type_changes(*col)) c->default_expr = converted_default(*col);
       if (type_) c->type = *type_;
       if (nullable_) c->not_null = !*nullable_;
     }
@@ -194,11 +199,18 @@ class AlterColumn : public Operation {
  private:
   std::string id() const { return "alter_column:" + table_ + "." + column_; }
 
+  bool type_changes(const catalog::Column& current) const { return type_ && *type_ != current.type; }
+
   // Anything that changes stored values or which values are allowed needs a second column.
   bool duplicates(const catalog::Column& current) const {
     bool nullability_changes = nullable_ && (*nullable_ == current.not_null);
-    bool type_changes = type_ && *type_ != current.type;
-    return type_changes || nullability_changes || unique_ || check_ || references_;
+    return type_changes(current) || nullability_changes || unique_ || check_ || references_;
+  }
+
+  // On a type change without a new `default`, the old default converted to the new type.
+  std::optional<std::string> converted_default(const catalog::Column& current) const {
+    if (!current.default_expr) return std::nullopt;
+    return fmt::format("CAST(({}) AS {})", *current.default_expr, *type_);
   }
 
   // The old physical column: by name in the catalog (renames are physical only at complete).
@@ -218,9 +230,10 @@ class AlterColumn : public Operation {
     p.batch_key = t.catalog->batch_key().value_or(std::vector<std::string>{});
     SyncedColumn c = duplicate_of(col);
     c.final_name = name_.value_or(column_);
-    if (type_ && *type_ != col.type) {
+    if (type_changes(col)) {
       c.type = *type_;
       c.collation.reset();
+      c.default_expr = converted_default(col);
     }
     if (nullable_) c.not_null = !*nullable_;
     if (default_) c.default_expr = *default_;

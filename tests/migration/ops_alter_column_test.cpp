@@ -1,0 +1,182 @@
+// alter_column against a real PostgreSQL: the old version keeps its column, the new version
+// sees the duplicate; up and down keep both in sync for writes from either side; complete swaps;
+// rollback restores; changes that need no duplicate create none.
+#include "migration/ops_test_support.hpp"
+
+namespace slipway::test {
+namespace {
+
+class AlterColumnTest : public OpsTest {
+ protected:
+  void SetUp() override {
+    OpsTest::SetUp();
+    sql("CREATE TABLE reviews (id serial PRIMARY KEY, product text NOT NULL, review text, rating text DEFAULT '0')");
+    sql("CREATE INDEX reviews_rating_idx ON reviews (rating)");
+    sql("INSERT INTO reviews (product, review, rating) SELECT 'p' || g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'r' || g END, "
+        "(g % 5)::text FROM generate_series(1, 300) g");
+  }
+};
+
+TEST_F(AlterColumnTest, TypeChangeSyncsBothWays) {
+  start(migration_file("02_rating_integer", R"(operations:
+  - alter_column:
+      table: reviews
+      column: rating
+      type: integer
+      up: CAST(rating AS integer)
+      down: CAST(rating AS text)
+)"));
+  auto old_app = OpsTest::old_app();
+  auto new_app = OpsTest::new_app("02_rating_integer");
+  EXPECT_EQ(text(new_app, "SELECT pg_typeof(rating)::text FROM reviews LIMIT 1"), "integer");
+  EXPECT_EQ(text(old_app, "SELECT pg_typeof(rating)::text FROM reviews LIMIT 1"), "text");
+  EXPECT_EQ(number(new_app, "SELECT sum(rating) FROM reviews"), 600);
+
+  old_app.exec("INSERT INTO reviews (product, rating) VALUES ('old', '7')");
+  EXPECT_EQ(number(new_app, "SELECT rating FROM reviews WHERE product = 'old'"), 7);
+  new_app.exec("INSERT INTO reviews (product, rating) VALUES ('new', 9)");
+  EXPECT_EQ(text(old_app, "SELECT rating FROM reviews WHERE product = 'new'"), "9");
+  old_app.exec("UPDATE reviews SET rating = '3' WHERE product = 'new'");
+  EXPECT_EQ(number(new_app, "SELECT rating FROM reviews WHERE product = 'new'"), 3);
+  new_app.exec("UPDATE reviews SET rating = 4 WHERE product = 'old'");
+  EXPECT_EQ(text(old_app, "SELECT rating FROM reviews WHERE product = 'old'"), "4");
+  // The new version's default is the old one's, converted by the view.
+  new_app.exec("INSERT INTO reviews (product) VALUES ('default')");
+  EXPECT_EQ(text(old_app, "SELECT rating FROM reviews WHERE product = 'default'"), "0");
+
+  complete();
+  EXPECT_EQ(column_type("reviews", "rating"), "integer");
+  EXPECT_EQ(slipway_objects(), 0);
+  // The plain index on the column was carried over under its own name.
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_indexes WHERE indexname = 'reviews_rating_idx' AND indexdef LIKE '%(rating)%'"), 1);
+  EXPECT_EQ(scalar<long long>("SELECT sum(rating) FROM reviews"), 600 + 4 + 3 + 0);
+}
+
+TEST_F(AlterColumnTest, SetNotNullFillsWithUpAndEnforcesForTheNewVersion) {
+  start(migration_file("02_review_not_null", R"(operations:
+  - alter_column:
+      table: reviews
+      column: review
+      nullable: false
+      up: SELECT CASE WHEN review IS NULL THEN product || ' is good' ELSE review END
+      down: review
+)"));
+  auto old_app = OpsTest::old_app();
+  auto new_app = OpsTest::new_app("02_review_not_null");
+  EXPECT_EQ(number(new_app, "SELECT count(*) FROM reviews WHERE review IS NULL"), 0);
+  EXPECT_EQ(text(new_app, "SELECT review FROM reviews WHERE product = 'p3'"), "p3 is good");
+  EXPECT_EQ(number(old_app, "SELECT count(*) FROM reviews WHERE review IS NULL"), 100);
+
+  old_app.exec("INSERT INTO reviews (product) VALUES ('quiet')");
+  EXPECT_EQ(text(new_app, "SELECT review FROM reviews WHERE product = 'quiet'"), "quiet is good");
+  EXPECT_THROW(new_app.exec("INSERT INTO reviews (product, review) VALUES ('loud', NULL)"), pg::CheckViolation);
+  new_app.exec("INSERT INTO reviews (product, review) VALUES ('loud', 'great')");
+  EXPECT_EQ(text(old_app, "SELECT review FROM reviews WHERE product = 'loud'"), "great");
+
+  complete();
+  EXPECT_TRUE(column_not_null("reviews", "review"));
+  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM reviews WHERE review IS NULL"), 0);
+}
+
+TEST_F(AlterColumnTest, SeveralChangesAtOnceThenRollbackRestores) {
+  auto before = app_schema_dump();
+  const std::string yaml = R"(operations:
+  - alter_column:
+      table: reviews
+      column: review
+      type: varchar(100)
+      default: '''unknown'''
+      nullable: false
+      comment: the review text
+      unique:
+        name: reviews_review_unique
+      check:
+        name: review_length
+        constraint: length(review) > 3
+      up: SELECT CASE WHEN review IS NULL OR length(review) <= 3 THEN 'placeholder-' || id ELSE review END
+      down: review
+)";
+  start(migration_file("02_review_many", yaml));
+  auto old_app = OpsTest::old_app();
+  auto new_app = OpsTest::new_app("02_review_many");
+  EXPECT_EQ(text(new_app, "SELECT review FROM reviews WHERE product = 'p3'"), "placeholder-3");
+  new_app.exec("INSERT INTO reviews (product) VALUES ('defaulted')");
+  EXPECT_EQ(text(new_app, "SELECT review FROM reviews WHERE product = 'defaulted'"), "unknown");
+  EXPECT_EQ(text(old_app, "SELECT review FROM reviews WHERE product = 'defaulted'"), "unknown");
+  EXPECT_THROW(new_app.exec("INSERT INTO reviews (product, review) VALUES ('dup', 'unknown')"), pg::UniqueViolation);
+  EXPECT_THROW(new_app.exec("INSERT INTO reviews (product, review) VALUES ('short', 'abc')"), pg::CheckViolation);
+  old_app.exec("INSERT INTO reviews (product, review) VALUES ('old', 'ok')");
+  EXPECT_EQ(text(new_app, "SELECT review FROM reviews WHERE product = 'old'"),
+            "placeholder-" + *text(old_app, "SELECT id FROM reviews WHERE product = 'old'"));
+
+  rollback();
+  EXPECT_EQ(app_schema_dump(), before);
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM reviews"), 302);
+
+  // The same migration again, this time completed.
+  start(migration_file("03_review_many", yaml));
+  complete();
+  EXPECT_EQ(column_type("reviews", "review"), "character varying(100)");
+  EXPECT_TRUE(column_not_null("reviews", "review"));
+  EXPECT_EQ(constraint_kind("reviews", "reviews_review_unique"), "u");
+  EXPECT_EQ(constraint_kind("reviews", "review_length"), "c");
+  EXPECT_EQ(scalar<std::string>("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'reviews'::regclass "
+                                "AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid = 'reviews'::regclass "
+                                "AND attname = 'review')"),
+            "'unknown'::character varying");
+  EXPECT_EQ(slipway_objects(), 0);
+}
+
+TEST_F(AlterColumnTest, RenameDefaultAndCommentNeedNoDuplicate) {
+  start(migration_file("02_rename", R"(operations:
+  - alter_column:
+      table: reviews
+      column: rating
+      name: stars
+      default: '''5'''
+      comment: how many stars
+)"));
+  EXPECT_EQ(count_temporaries("reviews"), 0);
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'reviews'::regclass"), 0);
+  auto old_app = OpsTest::old_app();
+  auto new_app = OpsTest::new_app("02_rename");
+  new_app.exec("INSERT INTO reviews (product) VALUES ('new')");
+  EXPECT_EQ(text(new_app, "SELECT stars FROM reviews WHERE product = 'new'"), "5");
+  old_app.exec("INSERT INTO reviews (product) VALUES ('old')");
+  EXPECT_EQ(text(new_app, "SELECT stars FROM reviews WHERE product = 'old'"), "0");
+  complete();
+  EXPECT_TRUE(has_column("reviews", "stars"));
+  EXPECT_FALSE(has_column("reviews", "rating"));
+  EXPECT_EQ(scalar<std::string>("SELECT col_description('reviews'::regclass, 4)"), "how many stars");
+}
+
+TEST_F(AlterColumnTest, BadUpIsAnErrorAndDownOnlyAWarning) {
+  auto before = app_schema_dump();
+  auto r = slipway({"start", migration_file("02_bad_up", R"(operations:
+  - alter_column:
+      table: reviews
+      column: rating
+      type: integer
+      up: CAST(no_such_column AS integer)
+      down: CAST(rating AS text)
+)")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("up"), std::string::npos) << r.err;
+  EXPECT_EQ(app_schema_dump(), before);
+
+  r = start(migration_file("03_bad_down", R"(operations:
+  - alter_column:
+      table: reviews
+      column: rating
+      type: integer
+      up: CAST(rating AS integer)
+      down: no_such_column
+)"));
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+  rollback();
+  EXPECT_EQ(app_schema_dump(), before);
+}
+
+}  // namespace
+}  // namespace slipway::test
