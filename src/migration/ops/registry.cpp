@@ -1,0 +1,43 @@
+// The operation registry: one line per operation kind. (Static self-registration does not
+// survive static-library linking, hence this explicit table.)
+#include <fmt/format.h>
+
+#include "migration/ops/operation.hpp"
+#include "util/error.hpp"
+
+namespace slipway::migration {
+
+using Factory = std::unique_ptr<Operation> (*)(Fields&);
+
+// Each defined in ops/<kind>.cpp.
+std::unique_ptr<Operation> make_create_table(Fields&);
+
+// Column-changing operations (ops/add_column.cpp, ...): declarations below this line.
+
+namespace {
+struct Entry {
+  const char* kind;
+  Factory make;
+};
+const Entry kOperations[] = {
+    {"create_table", make_create_table},
+
+    // Column-changing operations: entries below this line.
+};
+}  // namespace
+
+std::unique_ptr<Operation> make_operation(const std::string& kind, Fields& fields) {
+  for (const auto& e : kOperations)
+    if (kind == e.kind) return e.make(fields);
+  std::string known;
+  for (const auto& k : operation_kinds()) known += (known.empty() ? "" : ", ") + k;
+  fields.fail("", fmt::format("unknown operation kind \"{}\"", kind), "known operations: " + known);
+}
+
+std::vector<std::string> operation_kinds() {
+  std::vector<std::string> out;
+  for (const auto& e : kOperations) out.push_back(e.kind);
+  return out;
+}
+
+}  // namespace slipway::migration
