@@ -46,7 +46,7 @@ TEST_F(AlterColumnTest, TypeChangeSyncsBothWays) {
 
   complete();
   EXPECT_EQ(column_type("reviews", "rating"), "integer");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   // The plain index on the column was carried over under its own name.
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_indexes WHERE indexname = 'reviews_rating_idx' AND indexdef LIKE '%(rating)%'"), 1);
   EXPECT_EQ(scalar<long long>("SELECT sum(rating) FROM reviews"), 600 + 4 + 3 + 0);
@@ -75,7 +75,7 @@ TEST_F(AlterColumnTest, SetNotNullFillsWithUpAndEnforcesForTheNewVersion) {
 
   complete();
   EXPECT_TRUE(column_not_null("reviews", "review"));
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM reviews WHERE review IS NULL"), 0);
 }
 
@@ -125,7 +125,7 @@ TEST_F(AlterColumnTest, SeveralChangesAtOnceThenRollbackRestores) {
                                 "AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid = 'reviews'::regclass "
                                 "AND attname = 'review')"),
             "'unknown'::character varying");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 TEST_F(AlterColumnTest, RenameDefaultAndCommentNeedNoDuplicate) {

@@ -49,7 +49,7 @@ TEST_F(CreateConstraintTest, CheckOverTwoColumnsWithUpAndDown) {
   complete();
   EXPECT_EQ(constraint_kind("tickets", "check_zip_name"), "c");
   EXPECT_TRUE(column_not_null("tickets", "sellers_zip"));
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM tickets"), 302);
 }
 
@@ -109,7 +109,7 @@ TEST_F(CreateConstraintTest, UniqueAndForeignKeyAndRollback) {
   complete();
   EXPECT_EQ(constraint_kind("tickets", "unique_zip_name"), "u");
   EXPECT_EQ(constraint_kind("tickets", "fk_sellers"), "f");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 TEST_F(CreateConstraintTest, PrimaryKeyOnATableWithOnlyAUniqueKey) {
@@ -134,7 +134,7 @@ TEST_F(CreateConstraintTest, PrimaryKeyOnATableWithOnlyAUniqueKey) {
   EXPECT_EQ(constraint_kind("tasks", "tasks_pkey"), "p");
   EXPECT_TRUE(column_not_null("tasks", "id"));
   EXPECT_EQ(constraint_kind("tasks", "tasks_code_key"), "u");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 TEST_F(CreateConstraintTest, OnATableTheMigrationCreates) {

@@ -132,7 +132,7 @@ class AlterColumn : public Operation {
     if (!c) return;
     const catalog::Column* col = t->catalog ? t->catalog->column(c->physical) : nullptr;
     if (col && duplicates(*col)) {
-      c->physical = temp_column_name(column_);
+      c = replace_physical(*t, column_, temp_column_name(column_));
       if (!default_ && type_changes(*col)) c->default_expr = converted_default(*col);
       if (type_) c->type = *type_;
       if (nullable_) c->not_null = !*nullable_;

@@ -491,6 +491,16 @@ SyncPlan duplicate_columns(const std::string& id, const VirtualTable& table, con
   return p;
 }
 
+VirtualColumn* replace_physical(VirtualTable& t, const std::string& name, const std::string& temp) {
+  VirtualColumn* c = t.column(name);
+  if (!c) return nullptr;
+  VirtualColumn old = *c;
+  c->physical = temp;
+  old.hidden = true;
+  t.columns.push_back(std::move(old));
+  return t.column(name);
+}
+
 std::vector<std::pair<std::string, std::string>> typed_columns(const VirtualTable& t) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& c : t.columns)

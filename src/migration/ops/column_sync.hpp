@@ -102,6 +102,11 @@ void warn_if_not_compiling(const ValidationContext& ctx, const std::string& fiel
                            const std::vector<std::pair<std::string, std::string>>& columns,
                            const std::string& expression, const std::string& cast_to);
 
+// Points the visible column `name` of `t` at `temp` and keeps the old physical column in the
+// table as hidden (the new version does not show it, but it is still known, not an unmapped
+// extra column). Returns the column (re-fetched: the vector may have grown).
+VirtualColumn* replace_physical(VirtualTable& t, const std::string& name, const std::string& temp);
+
 // The visible columns of `t` as (name, type) for compile checks.
 std::vector<std::pair<std::string, std::string>> typed_columns(const VirtualTable& t);
 

@@ -99,10 +99,8 @@ class CreateConstraint : public Operation {
     VirtualTable* t = schema.table(table_);
     if (!t || !t->catalog) return;
     for (const auto& name : columns_)
-      if (VirtualColumn* c = t->column(name)) {
-        c->physical = temp_column_name(name);
+      if (VirtualColumn* c = replace_physical(*t, name, temp_column_name(name)))
         if (type_ == "primary_key") c->not_null = true;
-      }
   }
 
   void start(const PlanContext& ctx, Plan& plan) const override {

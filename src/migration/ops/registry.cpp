@@ -13,6 +13,12 @@ using Factory = std::unique_ptr<Operation> (*)(Fields&);
 std::unique_ptr<Operation> make_create_table(Fields&);
 
 // Column-changing operations (ops/add_column.cpp, ...): declarations below this line.
+std::unique_ptr<Operation> make_add_column(Fields&);
+std::unique_ptr<Operation> make_alter_column(Fields&);
+std::unique_ptr<Operation> make_drop_column(Fields&);
+std::unique_ptr<Operation> make_create_constraint(Fields&);
+std::unique_ptr<Operation> make_drop_constraint(Fields&);
+std::unique_ptr<Operation> make_drop_multicolumn_constraint(Fields&);
 
 namespace {
 struct Entry {
@@ -23,6 +29,12 @@ const Entry kOperations[] = {
     {"create_table", make_create_table},
 
     // Column-changing operations: entries below this line.
+    {"add_column", make_add_column},
+    {"alter_column", make_alter_column},
+    {"drop_column", make_drop_column},
+    {"create_constraint", make_create_constraint},
+    {"drop_constraint", make_drop_constraint},
+    {"drop_multicolumn_constraint", make_drop_multicolumn_constraint},
 };
 }  // namespace
 
