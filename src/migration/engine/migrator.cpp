@@ -88,7 +88,7 @@ void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, c
     auto live = inspector.tables(options_.schema);
     if (a.id == "version_schema") {
       auto planned = virtual_schema_from_json(plans.new_version);
-      return version_schema_statements(options_.schema, plans.version_schema, reconcile_with_catalog(planned, live));
+      return version_schema_statements(options_.schema, plans.version_schema, reconcile_with_catalog(planned, virtual_schema_from_json(plans.old_version), live));
     }
     // version_schema:refresh: the completed tables, every view whose columns changed.
     std::vector<std::string> out{fmt::format("CREATE SCHEMA IF NOT EXISTS {}", pg::quote_ident(plans.version_schema))};

@@ -17,6 +17,7 @@ nlohmann::json MigrationPlans::to_json() const {
   return {{"version_schema", version_schema},
           {"previous_version_schema", previous_version_schema ? nlohmann::json(*previous_version_schema) : nlohmann::json()},
           {"new_version", new_version},
+          {"old_version", old_version},
           {"start", migration::to_json(start)},
           {"complete", migration::to_json(complete)},
           {"rollback", migration::to_json(rollback)}};
@@ -28,6 +29,7 @@ MigrationPlans MigrationPlans::from_json(const nlohmann::json& j) {
   if (j.contains("previous_version_schema") && j["previous_version_schema"].is_string())
     p.previous_version_schema = j["previous_version_schema"].get<std::string>();
   p.new_version = j.value("new_version", nlohmann::json::object());
+  p.old_version = j.value("old_version", nlohmann::json::object());
   p.start = plan_from_json(j.value("start", nlohmann::json::array()));
   p.complete = plan_from_json(j.value("complete", nlohmann::json::array()));
   p.rollback = plan_from_json(j.value("rollback", nlohmann::json::array()));
@@ -112,6 +114,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   }
   const VirtualSchema& new_version = states.back();
   out.new_version = to_json(new_version);
+  out.old_version = to_json(old_version);
 
   TriggerSet triggers;
   Plan ops_start, backfills;

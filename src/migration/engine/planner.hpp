@@ -18,6 +18,7 @@ struct MigrationPlans {
   std::string version_schema;
   std::optional<std::string> previous_version_schema;  // dropped at complete
   nlohmann::json new_version;                           // VirtualSchema as JSON
+  nlohmann::json old_version;                           // the catalog before start, as JSON
   Plan start, complete, rollback;
 
   nlohmann::json to_json() const;

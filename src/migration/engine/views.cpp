@@ -8,10 +8,12 @@
 
 namespace slipway::migration {
 
-VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const std::map<std::string, catalog::Table>& live) {
+VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const VirtualSchema& old_version,
+                                     const std::map<std::string, catalog::Table>& live) {
   auto out = VirtualSchema::from_catalog(planned.schema(), {});
   std::set<std::string> known_physical;
   for (const auto& t : planned.all_tables()) known_physical.insert(t.physical);
+  for (const auto& t : old_version.all_tables()) known_physical.insert(t.physical);
   for (const auto& t : planned.all_tables()) {
     auto it = live.find(t.physical);
     if (it == live.end()) continue;  // dropped by raw SQL
@@ -19,6 +21,9 @@ VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const std::ma
     copy.catalog.reset();
     std::set<std::string> mapped;
     for (const auto& c : t.columns) mapped.insert(c.physical);
+    for (const auto& ot : old_version.all_tables())
+      if (ot.physical == t.physical)
+        for (const auto& c : ot.columns) mapped.insert(c.physical);
     // Columns that no longer exist physically cannot be shown.
     std::erase_if(copy.columns, [&](const VirtualColumn& c) { return !it->second.column(c.physical); });
     for (const auto& c : it->second.columns) {

@@ -12,8 +12,11 @@
 namespace slipway::migration {
 
 // The planned new version adjusted to what the catalog holds now: tables and columns created by
-// raw SQL appear, tables dropped by it disappear. Hidden tables and columns stay hidden.
-VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const std::map<std::string, catalog::Table>& live);
+// raw SQL appear, tables dropped by it disappear. Hidden tables and columns stay hidden, and
+// physical columns the old version already had (e.g. the old representation of an altered
+// column) are not shown unless the planned version maps them.
+VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const VirtualSchema& old_version,
+                                     const std::map<std::string, catalog::Table>& live);
 
 // CREATE VIEW (and ALTER VIEW ... SET DEFAULT for carried defaults) for one table.
 std::vector<std::string> view_statements(const std::string& schema, const std::string& version_schema,

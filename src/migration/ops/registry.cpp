@@ -11,11 +11,19 @@ using Factory = std::unique_ptr<Operation> (*)(Fields&);
 
 // Each defined in ops/<kind>.cpp.
 std::unique_ptr<Operation> make_create_table(Fields&);
+std::unique_ptr<Operation> make_drop_table(Fields&);
+std::unique_ptr<Operation> make_rename_table(Fields&);
+std::unique_ptr<Operation> make_rename_column(Fields&);
+std::unique_ptr<Operation> make_sql(Fields&);
+std::unique_ptr<Operation> make_create_index(Fields&);
+std::unique_ptr<Operation> make_drop_index(Fields&);
+std::unique_ptr<Operation> make_rename_constraint(Fields&);
+std::unique_ptr<Operation> make_set_replica_identity(Fields&);
 
 // Column-changing operations (ops/add_column.cpp, ...): declarations below this line.
 std::unique_ptr<Operation> make_add_column(Fields&);
-std::unique_ptr<Operation> make_alter_column(Fields&);
 std::unique_ptr<Operation> make_drop_column(Fields&);
+std::unique_ptr<Operation> make_alter_column(Fields&);
 std::unique_ptr<Operation> make_create_constraint(Fields&);
 std::unique_ptr<Operation> make_drop_constraint(Fields&);
 std::unique_ptr<Operation> make_drop_multicolumn_constraint(Fields&);
@@ -27,11 +35,19 @@ struct Entry {
 };
 const Entry kOperations[] = {
     {"create_table", make_create_table},
+    {"drop_table", make_drop_table},
+    {"rename_table", make_rename_table},
+    {"rename_column", make_rename_column},
+    {"sql", make_sql},
+    {"create_index", make_create_index},
+    {"drop_index", make_drop_index},
+    {"rename_constraint", make_rename_constraint},
+    {"set_replica_identity", make_set_replica_identity},
 
     // Column-changing operations: entries below this line.
     {"add_column", make_add_column},
-    {"alter_column", make_alter_column},
     {"drop_column", make_drop_column},
+    {"alter_column", make_alter_column},
     {"create_constraint", make_create_constraint},
     {"drop_constraint", make_drop_constraint},
     {"drop_multicolumn_constraint", make_drop_multicolumn_constraint},
