@@ -377,9 +377,9 @@ void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
       // A serial's sequence belongs to the old column: hand it over before the drop.
       st.push_back(fmt::format(
           "DECLARE s text; BEGIN FOR s IN SELECT d.objid::regclass::text FROM pg_depend d JOIN pg_attribute a ON "
-          "a.attrelid = d.refobjid AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.refobjid "
-          "= to_regclass({0}) AND a.attname = {1} AND d.deptype = 'a' LOOP EXECUTE format('ALTER SEQUENCE %s OWNED BY "
-          "%s.%I', s, {2}, {3}); END LOOP; END",
+          "a.attrelid = d.refobjid AND a.attnum = d.refobjsubid JOIN pg_class q ON q.oid = d.objid AND q.relkind = 'S' "
+          "WHERE d.classid = 'pg_class'::regclass AND d.refobjid = to_regclass({0}) AND a.attname = {1} AND d.deptype "
+          "= 'a' LOOP EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', s, {2}, {3}); END LOOP; END",
           regclass_literal(ctx.schema, p.table), pg::quote_literal(*c.old_column), pg::quote_literal(table),
           pg::quote_literal(c.temp)));
       st.push_back(fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", table, pg::quote_ident(*c.old_column)));
