@@ -85,6 +85,25 @@ TEST_F(CreateConstraintTest, UniqueAndForeignKeyAndRollback) {
       table: tickets
       name: unique_zip_name
       columns: [sellers_name, sellers_zip]
+)"));
+  {
+    auto old_app = OpsTest::old_app();
+    auto new_app = OpsTest::new_app("03_unique");
+    auto existing = *text(new_app, "SELECT sellers_name || ',' || sellers_zip FROM tickets LIMIT 1");
+    auto comma = existing.find(',');
+    EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('" + existing.substr(0, comma) +
+                              "', " + existing.substr(comma + 1) + ")"),
+                 pg::UniqueViolation);
+    new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('zed', 9)");
+    EXPECT_EQ(number(old_app, "SELECT count(*) FROM tickets WHERE sellers_name = 'zed' AND sellers_zip = 9"), 1);
+  }
+  complete();
+  EXPECT_EQ(constraint_kind("tickets", "unique_zip_name"), "u");
+  sql("DELETE FROM tickets WHERE sellers_name = 'zed'");
+  sql("INSERT INTO sellers VALUES ('dave', 4)");
+
+  // The same columns again, in the next migration (one change per column and migration).
+  start(migration_file("04_fk", R"(operations:
   - create_constraint:
       type: foreign_key
       table: tickets
@@ -95,16 +114,14 @@ TEST_F(CreateConstraintTest, UniqueAndForeignKeyAndRollback) {
         columns: [name, zip]
 )"));
   auto old_app = OpsTest::old_app();
-  auto new_app = OpsTest::new_app("03_unique");
-  auto existing = *text(new_app, "SELECT sellers_name || ',' || sellers_zip FROM tickets LIMIT 1");
-  auto comma = existing.find(',');
-  EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('" + existing.substr(0, comma) +
-                            "', " + existing.substr(comma + 1) + ")"),
-               pg::UniqueViolation);
+  auto new_app = OpsTest::new_app("04_fk");
   EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('zed', 9)"),
                pg::ForeignKeyViolation);
-  new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('carol', 3)");
-  EXPECT_EQ(number(old_app, "SELECT count(*) FROM tickets WHERE sellers_name = 'carol' AND sellers_zip = 3"), 1);
+  // Keeps the unique constraint of the previous migration on the duplicates.
+  new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('dave', 4)");
+  EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('dave', 4)"),
+               pg::UniqueViolation);
+  EXPECT_EQ(number(old_app, "SELECT count(*) FROM tickets WHERE sellers_name = 'dave' AND sellers_zip = 4"), 1);
 
   complete();
   EXPECT_EQ(constraint_kind("tickets", "unique_zip_name"), "u");
