@@ -6,7 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "migration/engine/backfill_loop.hpp"
+#include "backfill/engine.hpp"
+#include "util/error.hpp"
 #include "pg/quote.hpp"
 #include "util/log.hpp"
 
@@ -105,12 +106,26 @@ void Applier::run_action(const Action& a) {
 
 void Applier::run_backfill(const Action& a) {
   if (!a.backfill) return;
-  BackfillLoopOptions o;
-  o.conninfo = options_.conninfo;
-  o.schema = options_.schema;
-  o.job_id = options_.migration + ":" + a.id;
-  o.state_schema = options_.state_schema;
-  run_backfill_loop(ddl_, *a.backfill, o);
+  std::string set;
+  for (const auto& s : a.backfill->set) set += (set.empty() ? "" : ", ") + s;
+  backfill::JobSpec spec;
+  spec.job_id = backfill_job_id(options_.migration, a.id);
+  spec.schema = options_.schema;
+  spec.table = a.backfill->table;
+  spec.key_columns = a.backfill->key;
+  spec.action = backfill::update_action(set);
+  spec.action_description = set;
+  spec.label = a.description;
+  backfill::EngineOptions eo;
+  eo.state_schema = options_.state_schema;
+  eo.lock_timeout = std::max(ddl_.policy().lock_timeout, std::chrono::milliseconds(1000));
+  // The engine checkpoints every batch: a resumed start continues where the backfill stopped.
+  auto result = backfill::Engine(options_.conninfo, spec, eo).run();
+  log::info("    {} rows in {:.1f}s{}", result.rows_this_run, result.seconds, result.resumed ? " (resumed)" : "");
+}
+
+std::string backfill_job_id(const std::string& migration, const std::string& action_id) {
+  return "migration:" + migration + ":" + action_id;
 }
 
 void Applier::pause_for_tests(const Action& a) {

@@ -23,6 +23,9 @@ struct ApplierOptions {
   std::string phase;         // start | complete | rollback
 };
 
+// The backfill engine's job id for a migration's backfill action.
+std::string backfill_job_id(const std::string& migration, const std::string& action_id);
+
 class Applier {
  public:
   // Regenerates a deferred action's statements just before it runs.

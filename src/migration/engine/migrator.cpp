@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "backfill/engine.hpp"
 #include "catalog/inspector.hpp"
 #include "migration/engine/applier.hpp"
 #include "migration/engine/history.hpp"
@@ -153,6 +154,10 @@ std::string Migrator::rollback() {
   auto plans = MigrationPlans::from_json(history.plans(a->name));
   log::info("rolling back migration {}", a->name);
   run_phase(a->name, plans, "rollback");
+  // A later start of the same migration must backfill again, not find a finished checkpoint.
+  for (const auto& action : plans.start.actions)
+    if (action.kind == Action::Kind::backfill)
+      backfill::forget_job(options_.conninfo, options_.state_schema, backfill_job_id(a->name, action.id));
   history.finish(a->name, "rolled_back");
   log::info("migration {} rolled back", a->name);
   return a->name;
