@@ -122,6 +122,7 @@ class AlterColumn : public Operation {
     } catch (const InputError& e) {
       ctx.fail("column", e.what(), e.hint());
     }
+    require_droppable_columns(ctx, "column", t->physical, {column_});
     require_batch_key(ctx, *t->catalog);
   }
 

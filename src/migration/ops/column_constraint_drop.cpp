@@ -47,6 +47,7 @@ void ConstraintDrop::validate(ValidationContext& ctx) const {
   } catch (const InputError& e) {
     ctx.fail("name", e.what(), e.hint());
   }
+  require_droppable_columns(ctx, "name", t->physical, con->columns);
   require_batch_key(ctx, *t->catalog);
 }
 

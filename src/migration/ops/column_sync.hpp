@@ -114,6 +114,12 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 void plan_sync_rollback(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 
+// Fails naming `field` if dropping `columns` of the physical table at complete would fail or
+// take other objects with it: foreign keys of other tables referencing them, views of the
+// application schema reading them. (Checked at start so complete never stops half way.)
+void require_droppable_columns(const ValidationContext& ctx, const std::string& field,
+                               const std::string& physical_table, const std::vector<std::string>& columns);
+
 // Validation shared by the operations: the table's batch key when a backfill is needed (fails
 // naming `field` otherwise).
 std::vector<std::string> require_batch_key(const ValidationContext& ctx, const catalog::Table& table);

@@ -92,6 +92,7 @@ class CreateConstraint : public Operation {
     } catch (const InputError& e) {
       ctx.fail("columns", e.what(), e.hint());
     }
+    require_droppable_columns(ctx, "columns", t->physical, columns_);
     require_batch_key(ctx, *t->catalog);
   }
 
