@@ -96,7 +96,7 @@ TEST_F(BadInput, TableWithoutUsableKeyForBackfill) {
         type: text
         nullable: true
 )");
-  expect_rejected(f, "table \"events\" has no primary key or unique NOT NULL key to backfill by");
+  expect_rejected(f, "events has no primary key or unique NOT NULL key");
 }
 
 TEST_F(BadInput, VersionSchemaNameTooLong) {

@@ -65,7 +65,7 @@ TEST_F(Commands, LatestSchemaMigrationAndUrl) {
   EXPECT_NE(url.find("options='-csearch_path=public_01_a'"), std::string::npos) << url;
   // The URL works and lands in the version schema.
   pg::Connection c(url);
-  EXPECT_EQ(c.query_value<std::string>("SELECT current_schemas(false)[1]"), "public_01_a");
+  EXPECT_EQ(c.query_value<std::string>("SELECT (current_schemas(false))[1]"), "public_01_a");
 }
 
 TEST_F(Commands, PullWritesTheHistoryBackInItsFormat) {

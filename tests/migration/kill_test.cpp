@@ -47,7 +47,8 @@ class KillDuringStart : public OpsTest {
     auto r = slipway({"plan", "--json", file_});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> ids;
-    for (const auto& a : nlohmann::json::parse(r.out)["start"]) ids.push_back(a["id"]);
+    auto plan = nlohmann::json::parse(r.out);
+    for (const auto& a : plan["start"]) ids.push_back(a["id"]);
     return ids;
   }
 

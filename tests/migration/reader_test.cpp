@@ -80,13 +80,25 @@ TEST_F(Reader, UnknownFieldNamesFileLineColumnAndPath) {
   auto msg = error_of("10_unknown.yaml", R"(operations:
   - create_table:
       name: t
-      colums:
+      commment: hello
+      columns:
         - name: id
           type: int
 )");
   EXPECT_NE(msg.find("10_unknown.yaml:4:7"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("operations[0].create_table.colums"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("operations[0].create_table.commment"), std::string::npos) << msg;
   EXPECT_NE(msg.find("unknown field"), std::string::npos) << msg;
+}
+
+TEST_F(Reader, MisspelledRequiredFieldIsPointedOut) {
+  auto path = write("10_typo.yaml", "operations:\n  - create_table:\n      name: t\n      colums: []\n");
+  try {
+    read_migration_file(path);
+    FAIL() << "expected an error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("operations[0].create_table.columns: required field is missing"), std::string::npos) << e.what();
+    EXPECT_NE(e.hint().find("`colums` (" + path + ":4:7)"), std::string::npos) << e.hint();
+  }
 }
 
 TEST_F(Reader, UnknownNestedFieldIsReportedWithItsPath) {
@@ -123,7 +135,7 @@ TEST_F(Reader, WrongTypeIsAnError) {
 
 TEST_F(Reader, OperationsMustBeAList) {
   auto msg = error_of("14_notlist.yaml", "operations:\n  create_table:\n    name: t\n");
-  EXPECT_NE(msg.find("14_notlist.yaml:2:3"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("14_notlist.yaml:1:1"), std::string::npos) << msg;
   EXPECT_NE(msg.find("operations: must be a list"), std::string::npos) << msg;
 }
 
