@@ -46,7 +46,16 @@ const nlohmann::json& Fields::get(const char* key) const {
 
 void Fields::fail(const std::string& key, const std::string& problem, const std::string& hint) const {
   std::string path = key.empty() ? path_ : child_path(key);
-  throw InputError(fmt::format("{}: {}: {}", source_.where(path), path, problem), hint);
+  std::string h = hint;
+  if (h.empty() && problem == "required field is missing") {
+    // A missing field next to one we do not know is usually a misspelling: say so.
+    std::string unknown;
+    for (const auto& [k, v] : object_.items()) {
+      if (!read_.count(k)) unknown += fmt::format("{}`{}` ({})", unknown.empty() ? "" : ", ", k, source_.where(child_path(k)));
+    }
+    if (!unknown.empty()) h = "this object has a field slipway does not know here: " + unknown + " - misspelled?";
+  }
+  throw InputError(fmt::format("{}: {}: {}", source_.where(path), path, problem), h);
 }
 
 std::string Fields::required_string(const char* key) {
