@@ -46,7 +46,7 @@ TEST_F(AlterColumnTest, TypeChangeSyncsBothWays) {
 
   complete();
   EXPECT_EQ(column_type("reviews", "rating"), "integer");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   // The plain index on the column was carried over under its own name.
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_indexes WHERE indexname = 'reviews_rating_idx' AND indexdef LIKE '%(rating)%'"), 1);
   EXPECT_EQ(scalar<long long>("SELECT sum(rating) FROM reviews"), 600 + 4 + 3 + 0);
@@ -75,7 +75,7 @@ TEST_F(AlterColumnTest, SetNotNullFillsWithUpAndEnforcesForTheNewVersion) {
 
   complete();
   EXPECT_TRUE(column_not_null("reviews", "review"));
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM reviews WHERE review IS NULL"), 0);
 }
 
@@ -125,7 +125,7 @@ TEST_F(AlterColumnTest, SeveralChangesAtOnceThenRollbackRestores) {
                                 "AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid = 'reviews'::regclass "
                                 "AND attname = 'review')"),
             "'unknown'::character varying");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 TEST_F(AlterColumnTest, RenameDefaultAndCommentNeedNoDuplicate) {
@@ -175,6 +175,79 @@ TEST_F(AlterColumnTest, BadUpIsAnErrorAndDownOnlyAWarning) {
 )"));
   EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
   rollback();
+  EXPECT_EQ(app_schema_dump(), before);
+}
+
+TEST_F(AlterColumnTest, SerialPrimaryKeyToBigintKeepsKeyAndSequence) {
+  start(migration_file("02_id_bigint", R"(operations:
+  - alter_column:
+      table: reviews
+      column: id
+      type: bigint
+      up: id
+      down: id
+)"));
+  auto old_app = OpsTest::old_app();
+  auto new_app = OpsTest::new_app("02_id_bigint");
+  old_app.exec("INSERT INTO reviews (product) VALUES ('old')");
+  new_app.exec("INSERT INTO reviews (product) VALUES ('new')");
+  EXPECT_EQ(text(new_app, "SELECT id::text FROM reviews WHERE product = 'old'"),
+            text(old_app, "SELECT id::text FROM reviews WHERE product = 'old'"));
+  EXPECT_EQ(text(old_app, "SELECT id::text FROM reviews WHERE product = 'new'"),
+            text(new_app, "SELECT id::text FROM reviews WHERE product = 'new'"));
+  EXPECT_THROW(new_app.exec("INSERT INTO reviews (id, product) VALUES (1, 'dup')"), pg::UniqueViolation);
+  complete();
+  EXPECT_EQ(column_type("reviews", "id"), "bigint");
+  EXPECT_EQ(constraint_kind("reviews", "reviews_pkey"), "p");
+  EXPECT_EQ(slipway_leftovers(), "");
+  // The sequence moved with the column: it still exists and still feeds new rows.
+  EXPECT_EQ(scalar<std::string>("SELECT pg_get_serial_sequence('reviews', 'id')"), "public.reviews_id_seq");
+  sql("INSERT INTO reviews (product) VALUES ('after')");
+  EXPECT_EQ(scalar<long long>("SELECT count(DISTINCT id) FROM reviews"), 303);
+}
+
+TEST_F(AlterColumnTest, TypeAndNameTogether) {
+  start(migration_file("02_rating_stars", R"(operations:
+  - alter_column:
+      table: reviews
+      column: rating
+      name: stars
+      type: smallint
+      up: CAST(rating AS smallint)
+      down: CAST(stars AS text)
+)"));
+  auto old_app = OpsTest::old_app();
+  auto new_app = OpsTest::new_app("02_rating_stars");
+  new_app.exec("INSERT INTO reviews (product, stars) VALUES ('new', 4)");
+  EXPECT_EQ(text(old_app, "SELECT rating FROM reviews WHERE product = 'new'"), "4");
+  old_app.exec("INSERT INTO reviews (product, rating) VALUES ('old', '2')");
+  EXPECT_EQ(number(new_app, "SELECT stars FROM reviews WHERE product = 'old'"), 2);
+  complete();
+  EXPECT_EQ(column_type("reviews", "stars"), "smallint");
+  EXPECT_FALSE(has_column("reviews", "rating"));
+  EXPECT_EQ(slipway_leftovers(), "");
+}
+
+TEST_F(AlterColumnTest, ReferencedColumnOrViewBlocksTheChangeUpFront) {
+  sql("CREATE TABLE replies (id serial PRIMARY KEY, review_id integer REFERENCES reviews (id))");
+  sql("CREATE VIEW review_products AS SELECT product FROM reviews");
+  auto before = app_schema_dump();
+  auto r = slipway({"start", migration_file("02_id", R"(operations:
+  - alter_column:
+      table: reviews
+      column: id
+      type: bigint
+)")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("replies_review_id_fkey"), std::string::npos) << r.err;
+  r = slipway({"start", migration_file("03_product", R"(operations:
+  - alter_column:
+      table: reviews
+      column: product
+      type: varchar(100)
+)")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("review_products"), std::string::npos) << r.err;
   EXPECT_EQ(app_schema_dump(), before);
 }
 

@@ -49,7 +49,7 @@ TEST_F(CreateConstraintTest, CheckOverTwoColumnsWithUpAndDown) {
   complete();
   EXPECT_EQ(constraint_kind("tickets", "check_zip_name"), "c");
   EXPECT_TRUE(column_not_null("tickets", "sellers_zip"));
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM tickets"), 302);
 }
 
@@ -85,6 +85,25 @@ TEST_F(CreateConstraintTest, UniqueAndForeignKeyAndRollback) {
       table: tickets
       name: unique_zip_name
       columns: [sellers_name, sellers_zip]
+)"));
+  {
+    auto old_app = OpsTest::old_app();
+    auto new_app = OpsTest::new_app("03_unique");
+    auto existing = *text(new_app, "SELECT sellers_name || ',' || sellers_zip FROM tickets LIMIT 1");
+    auto comma = existing.find(',');
+    EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('" + existing.substr(0, comma) +
+                              "', " + existing.substr(comma + 1) + ")"),
+                 pg::UniqueViolation);
+    new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('zed', 9)");
+    EXPECT_EQ(number(old_app, "SELECT count(*) FROM tickets WHERE sellers_name = 'zed' AND sellers_zip = 9"), 1);
+  }
+  complete();
+  EXPECT_EQ(constraint_kind("tickets", "unique_zip_name"), "u");
+  sql("DELETE FROM tickets WHERE sellers_name = 'zed'");
+  sql("INSERT INTO sellers VALUES ('dave', 4)");
+
+  // The same columns again, in the next migration (one change per column and migration).
+  start(migration_file("04_fk", R"(operations:
   - create_constraint:
       type: foreign_key
       table: tickets
@@ -95,21 +114,19 @@ TEST_F(CreateConstraintTest, UniqueAndForeignKeyAndRollback) {
         columns: [name, zip]
 )"));
   auto old_app = OpsTest::old_app();
-  auto new_app = OpsTest::new_app("03_unique");
-  auto existing = *text(new_app, "SELECT sellers_name || ',' || sellers_zip FROM tickets LIMIT 1");
-  auto comma = existing.find(',');
-  EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('" + existing.substr(0, comma) +
-                            "', " + existing.substr(comma + 1) + ")"),
-               pg::UniqueViolation);
+  auto new_app = OpsTest::new_app("04_fk");
   EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('zed', 9)"),
                pg::ForeignKeyViolation);
-  new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('carol', 3)");
-  EXPECT_EQ(number(old_app, "SELECT count(*) FROM tickets WHERE sellers_name = 'carol' AND sellers_zip = 3"), 1);
+  // Keeps the unique constraint of the previous migration on the duplicates.
+  new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('dave', 4)");
+  EXPECT_THROW(new_app.exec("INSERT INTO tickets (sellers_name, sellers_zip) VALUES ('dave', 4)"),
+               pg::UniqueViolation);
+  EXPECT_EQ(number(old_app, "SELECT count(*) FROM tickets WHERE sellers_name = 'dave' AND sellers_zip = 4"), 1);
 
   complete();
   EXPECT_EQ(constraint_kind("tickets", "unique_zip_name"), "u");
   EXPECT_EQ(constraint_kind("tickets", "fk_sellers"), "f");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 TEST_F(CreateConstraintTest, PrimaryKeyOnATableWithOnlyAUniqueKey) {
@@ -134,7 +151,7 @@ TEST_F(CreateConstraintTest, PrimaryKeyOnATableWithOnlyAUniqueKey) {
   EXPECT_EQ(constraint_kind("tasks", "tasks_pkey"), "p");
   EXPECT_TRUE(column_not_null("tasks", "id"));
   EXPECT_EQ(constraint_kind("tasks", "tasks_code_key"), "u");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 TEST_F(CreateConstraintTest, OnATableTheMigrationCreates) {

@@ -47,7 +47,7 @@ TEST_F(DropConstraintTest, CheckDroppedDownKeepsTheOldVersionValid) {
   EXPECT_EQ(constraint_kind("posts", "fk_users_id"), "f");  // on another column: untouched
   EXPECT_TRUE(column_not_null("posts", "title"));
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_indexes WHERE indexname = 'posts_title_idx'"), 1);
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM posts WHERE title = 'cd'"), 1);
 }
 
@@ -67,7 +67,7 @@ TEST_F(DropConstraintTest, ForeignKeyDropped) {
   complete();
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_constraint WHERE conrelid = 'posts'::regclass AND contype = 'f'"), 0);
   EXPECT_EQ(constraint_kind("posts", "title_length"), "c");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 TEST_F(DropConstraintTest, MulticolumnCheckDropped) {
@@ -94,7 +94,7 @@ TEST_F(DropConstraintTest, MulticolumnCheckDropped) {
   complete();
   EXPECT_EQ(constraint_kind("posts", "score_title"), "");
   EXPECT_EQ(constraint_kind("posts", "title_length"), "c");
-  EXPECT_EQ(slipway_objects(), 0);
+  EXPECT_EQ(slipway_leftovers(), "");
   EXPECT_EQ(scalar<long long>("SELECT score FROM posts WHERE title = 'negative'"), -3);
 }
 

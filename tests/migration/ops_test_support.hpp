@@ -95,17 +95,22 @@ class OpsTest : public PgTest {
   long long relfilenode(const std::string& table) {
     return scalar<long long>("SELECT relfilenode FROM pg_class WHERE oid = 'public." + table + "'::regclass");
   }
-  long long slipway_objects() {
-    return scalar<long long>(
-        "SELECT (SELECT count(*) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
-        "        WHERE n.nspname = 'public' AND c.conname LIKE '\\_slipway%') + "
-        "(SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "        WHERE n.nspname = 'public' AND c.relname LIKE '\\_slipway%') + "
-        "(SELECT count(*) FROM pg_trigger WHERE tgname LIKE '\\_slipway%') + "
-        "(SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
-        "        n.oid = c.relnamespace WHERE n.nspname = 'public' AND a.attname LIKE '\\_slipway%' AND NOT a.attisdropped)");
+  // slipway's helper objects left in the application schema, by name (empty: none).
+  std::string slipway_leftovers() {
+    auto r = sql(
+        "SELECT string_agg(x, ', ') FROM ("
+        " SELECT 'constraint ' || conname AS x FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
+        "  WHERE n.nspname = 'public' AND c.conname LIKE '\\_slipway%'"
+        " UNION ALL SELECT 'relation ' || relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        "  WHERE n.nspname = 'public' AND c.relname LIKE '\\_slipway%'"
+        " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgname LIKE '\\_slipway%'"
+        " UNION ALL SELECT 'function ' || proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        "  WHERE n.nspname = 'public' AND proname LIKE '\\_slipway%'"
+        " UNION ALL SELECT 'column ' || c.relname || '.' || a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+        "  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attname LIKE '\\_slipway%'"
+        "  AND NOT a.attisdropped) leftovers");
+    return r[0][0].is_null() ? std::string() : std::string(r[0][0].c_str());
   }
-
   // pg_dump --schema-only of the application's schema (slipway's own state schema aside: it
   // records history by design).
   std::string app_schema_dump() { return schema_dump({"--exclude-schema=slipway"}); }

@@ -1,6 +1,7 @@
 // Order in a start plan: every operation's sql/concurrent actions in operation order, then the
 // triggers, then every backfill action (the engine moves Kind::backfill actions after the
-// triggers so rows written during the backfill are already kept in sync), then the version schema.
+// triggers so rows written during the backfill are already kept in sync), then the actions
+// flagged after_backfill (in plan order), then the version schema.
 // Complete and rollback statements must be idempotent (IF EXISTS / IF NOT EXISTS): a rollback
 // may follow a start that stopped half way.
 //

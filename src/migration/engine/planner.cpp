@@ -117,7 +117,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   out.old_version = to_json(old_version);
 
   TriggerSet triggers;
-  Plan ops_start, backfills;
+  Plan ops_start, backfills, after_backfills;
   std::vector<Plan> completes(doc.operations.size()), rollbacks(doc.operations.size());
   for (size_t i = 0; i < doc.operations.size(); ++i) {
     PlanContext ctx;
@@ -141,6 +141,8 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
           }
         }
         backfills.add(std::move(a));
+      } else if (a.after_backfill) {
+        after_backfills.add(std::move(a));
       } else {
         ops_start.add(std::move(a));
       }
@@ -170,6 +172,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     out.start.add(std::move(a));
   }
   for (auto& a : backfills.actions) out.start.add(std::move(a));
+  for (auto& a : after_backfills.actions) out.start.add(std::move(a));
   {
     Action a;
     a.id = "version_schema";

@@ -122,6 +122,7 @@ class AlterColumn : public Operation {
     } catch (const InputError& e) {
       ctx.fail("column", e.what(), e.hint());
     }
+    require_droppable_columns(ctx, "column", t->physical, {column_});
     require_batch_key(ctx, *t->catalog);
   }
 
@@ -132,7 +133,7 @@ class AlterColumn : public Operation {
     if (!c) return;
     const catalog::Column* col = t->catalog ? t->catalog->column(c->physical) : nullptr;
     if (col && duplicates(*col)) {
-      c->physical = temp_column_name(column_);
+      c = replace_physical(*t, column_, temp_column_name(column_));
       if (!default_ && type_changes(*col)) c->default_expr = converted_default(*col);
       if (type_) c->type = *type_;
       if (nullable_) c->not_null = !*nullable_;

@@ -47,6 +47,7 @@ void ConstraintDrop::validate(ValidationContext& ctx) const {
   } catch (const InputError& e) {
     ctx.fail("name", e.what(), e.hint());
   }
+  require_droppable_columns(ctx, "name", t->physical, con->columns);
   require_batch_key(ctx, *t->catalog);
 }
 
@@ -55,8 +56,8 @@ void ConstraintDrop::apply(VirtualSchema& schema) const {
   if (!t || !t->catalog) return;
   const catalog::Constraint* con = t->catalog->constraint(name_);
   if (!con) return;
-  for (const auto& c : con->columns)
-    if (VirtualColumn* vc = t->column(c)) vc->physical = temp_column_name(c);
+  const auto columns = con->columns;  // `con` lives in t->catalog, untouched below
+  for (const auto& c : columns) replace_physical(*t, c, temp_column_name(c));
 }
 
 SyncPlan ConstraintDrop::sync_plan(const PlanContext& ctx) const {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "catalog/inspector.hpp"
 #include "migration/ops/column_sql.hpp"
+#include "pg/connection.hpp"
 #include "pg/quote.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -377,9 +379,9 @@ void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
       // A serial's sequence belongs to the old column: hand it over before the drop.
       st.push_back(fmt::format(
           "DECLARE s text; BEGIN FOR s IN SELECT d.objid::regclass::text FROM pg_depend d JOIN pg_attribute a ON "
-          "a.attrelid = d.refobjid AND a.attnum = d.refobjsubid WHERE d.classid = 'pg_class'::regclass AND d.refobjid "
-          "= to_regclass({0}) AND a.attname = {1} AND d.deptype = 'a' LOOP EXECUTE format('ALTER SEQUENCE %s OWNED BY "
-          "%s.%I', s, {2}, {3}); END LOOP; END",
+          "a.attrelid = d.refobjid AND a.attnum = d.refobjsubid JOIN pg_class q ON q.oid = d.objid AND q.relkind = 'S' "
+          "WHERE d.classid = 'pg_class'::regclass AND d.refobjid = to_regclass({0}) AND a.attname = {1} AND d.deptype "
+          "= 'a' LOOP EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', s, {2}, {3}); END LOOP; END",
           regclass_literal(ctx.schema, p.table), pg::quote_literal(*c.old_column), pg::quote_literal(table),
           pg::quote_literal(c.temp)));
       st.push_back(fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", table, pg::quote_ident(*c.old_column)));
@@ -445,6 +447,34 @@ void plan_sync_rollback(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
   plan.add(std::move(drop));
 }
 
+void require_droppable_columns(const ValidationContext& ctx, const std::string& field,
+                               const std::string& physical_table, const std::vector<std::string>& columns) {
+  if (!ctx.conn || columns.empty()) return;
+  const std::string table = pg::qualified(ctx.schema, physical_table);
+  const std::string names = catalog::text_array_literal(columns);
+  auto fks = ctx.conn->exec_params(
+      "SELECT c.conname, c.conrelid::regclass::text FROM pg_constraint c WHERE c.contype = 'f' "
+      "AND c.confrelid = to_regclass($1) AND c.conrelid <> c.confrelid AND EXISTS (SELECT 1 FROM pg_attribute a "
+      "WHERE a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey) AND a.attname = ANY ($2::text[])) ORDER BY 1",
+      table, names);
+  if (!fks.empty())
+    ctx.fail(field,
+             fmt::format("foreign key {} of table {} references {}; replacing the column at complete would break it",
+                         fks[0][0].c_str(), fks[0][1].c_str(), physical_table),
+             "drop that foreign key first (drop_constraint) and create it again after this migration");
+  auto views = ctx.conn->exec_params(
+      "SELECT DISTINCT v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
+      "JOIN pg_class v ON v.oid = r.ev_class JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+      "WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = to_regclass($1) AND v.oid <> d.refobjid "
+      "AND v.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass($1)) "
+      "AND a.attname = ANY ($2::text[]) ORDER BY 1",
+      table, names);
+  if (!views.empty())
+    ctx.fail(field, fmt::format("view {} reads a column of {} that this migration replaces or drops", views[0][0].c_str(),
+                                physical_table),
+             "drop the view first and create it again after this migration (e.g. with a sql operation)");
+}
+
 std::vector<std::string> require_batch_key(const ValidationContext& ctx, const catalog::Table& table) {
   auto key = table.batch_key();
   if (!key || key->empty()) {
@@ -489,6 +519,16 @@ SyncPlan duplicate_columns(const std::string& id, const VirtualTable& table, con
   }
   carry_over_constraints(*table.catalog, p, dropped);
   return p;
+}
+
+VirtualColumn* replace_physical(VirtualTable& t, const std::string& name, const std::string& temp) {
+  VirtualColumn* c = t.column(name);
+  if (!c) return nullptr;
+  VirtualColumn old = *c;
+  c->physical = temp;
+  old.hidden = true;
+  t.columns.push_back(std::move(old));
+  return t.column(name);
 }
 
 std::vector<std::pair<std::string, std::string>> typed_columns(const VirtualTable& t) {

@@ -102,12 +102,23 @@ void warn_if_not_compiling(const ValidationContext& ctx, const std::string& fiel
                            const std::vector<std::pair<std::string, std::string>>& columns,
                            const std::string& expression, const std::string& cast_to);
 
+// Points the visible column `name` of `t` at `temp` and keeps the old physical column in the
+// table as hidden (the new version does not show it, but it is still known, not an unmapped
+// extra column). Returns the column (re-fetched: the vector may have grown).
+VirtualColumn* replace_physical(VirtualTable& t, const std::string& name, const std::string& temp);
+
 // The visible columns of `t` as (name, type) for compile checks.
 std::vector<std::pair<std::string, std::string>> typed_columns(const VirtualTable& t);
 
 void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 void plan_sync_rollback(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
+
+// Fails naming `field` if dropping `columns` of the physical table at complete would fail or
+// take other objects with it: foreign keys of other tables referencing them, views of the
+// application schema reading them. (Checked at start so complete never stops half way.)
+void require_droppable_columns(const ValidationContext& ctx, const std::string& field,
+                               const std::string& physical_table, const std::vector<std::string>& columns);
 
 // Validation shared by the operations: the table's batch key when a backfill is needed (fails
 // naming `field` otherwise).

@@ -92,6 +92,7 @@ class CreateConstraint : public Operation {
     } catch (const InputError& e) {
       ctx.fail("columns", e.what(), e.hint());
     }
+    require_droppable_columns(ctx, "columns", t->physical, columns_);
     require_batch_key(ctx, *t->catalog);
   }
 
@@ -99,10 +100,8 @@ class CreateConstraint : public Operation {
     VirtualTable* t = schema.table(table_);
     if (!t || !t->catalog) return;
     for (const auto& name : columns_)
-      if (VirtualColumn* c = t->column(name)) {
-        c->physical = temp_column_name(name);
+      if (VirtualColumn* c = replace_physical(*t, name, temp_column_name(name)))
         if (type_ == "primary_key") c->not_null = true;
-      }
   }
 
   void start(const PlanContext& ctx, Plan& plan) const override {

@@ -32,6 +32,7 @@ class DropColumn : public Operation {
       ctx.fail("column", fmt::format("column {} of table {} is changed by an earlier operation of this migration",
                                      column_, table_),
                "drop it in a separate migration");
+    require_droppable_columns(ctx, "column", t->physical, {column_});
     if (down_) {
       // Over the new version's row: every visible column but this one.
       auto row = typed_columns(*t);
