@@ -266,7 +266,7 @@ struct Engine::Impl {
   // --- workers ---------------------------------------------------------------------------------
 
   std::unique_ptr<pg::Connection> connect_worker() {
-    auto c = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill"));
+    auto c = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-worker"));
     // Session settings: slipway's triggers skip our writes; never queue long behind a lock.
     c->exec(fmt::format("SET slipway.backfill = 'on'; SET lock_timeout = '{}ms'; SET idle_in_transaction_session_timeout = '60s'",
                         opt.lock_timeout.count()));
@@ -529,6 +529,9 @@ BackfillResult Engine::run() {
                                 "wait for it, or stop it; `slipway backfill --status` shows its progress");
   }
 
+  // Started before the job is recorded: a throttle query that cannot run is bad input.
+  m.throttler = std::make_unique<Throttler>(m.conninfo, m.opt.throttle);
+  m.throttler->start();
   if (!m.load_or_create(conn, res)) {
     res.rows_done = m.rows_before;
     res.seconds = std::chrono::duration<double>(Clock::now() - m.started).count();
@@ -541,8 +544,6 @@ BackfillResult Engine::run() {
   }
 
   m.batch_size = m.opt.fixed_batch_size.value_or(m.opt.initial_batch_size);
-  m.throttler = std::make_unique<Throttler>(m.conninfo, m.opt.throttle);
-  m.throttler->start();
   m.metrics.set_job(m.spec.job_id, m.spec.schema + "." + m.spec.table);
   std::unique_ptr<MetricsServer> server;
   if (!m.opt.metrics_addr.empty()) server = std::make_unique<MetricsServer>(m.opt.metrics_addr, m.metrics);

@@ -8,6 +8,7 @@
 
 #include "pg/connection.hpp"
 #include "pg/conninfo.hpp"
+#include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace slipway::backfill {
@@ -144,6 +145,17 @@ Throttler::~Throttler() { stop(); }
 void Throttler::start() {
   if (st_->started) return;
   st_->started = true;
+  if (st_->opt.max_lag || !st_->opt.throttle_query.empty()) {
+    // The first check runs before the first batch may start; a query that cannot run at all is
+    // the user's mistake, reported before any row changes.
+    try {
+      pg::Connection conn(pg::with_application_name(st_->conninfo, "slipway-backfill-throttler"));
+      st_->check_db_signals(conn);
+    } catch (const pg::PgError& e) {
+      throw InputError(std::string("the throttle check fails: ") + e.what(),
+                       "check --throttle-query / --lag-query: one row, one column (boolean / seconds)");
+    }
+  }
   if (st_->needs_db()) st_->poller = std::thread([this] { st_->poll_loop(); });
 }
 

@@ -43,17 +43,18 @@ class KillDuringStart : public OpsTest {
     ASSERT_EQ(slipway({"baseline"}).exit_code, 0);
   }
 
-  std::vector<std::string> start_step_ids() {
+  std::vector<std::string> step_ids(const std::string& phase = "start") {
     auto r = slipway({"plan", "--json", file_});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> ids;
     auto plan = nlohmann::json::parse(r.out);
-    for (const auto& a : plan["start"]) ids.push_back(a["id"]);
+    for (const auto& a : plan[phase]) ids.push_back(a["id"]);
     return ids;
   }
+  std::vector<std::string> start_step_ids() { return step_ids("start"); }
 
-  // Starts `slipway start` paused at `step`, waits for its marker, kills it with SIGKILL.
-  void kill_at(const std::string& step) {
+  // Runs `slipway <command>` paused at `step`, waits for its marker, kills it with SIGKILL.
+  void kill_at(const std::string& step, const std::string& command = "start") {
     std::string marker = (std::filesystem::temp_directory_path() / ("slipway-pause-" + dbname())).string();
     std::filesystem::remove(marker);
     pid_t pid = fork();
@@ -64,7 +65,8 @@ class KillDuringStart : public OpsTest {
       setenv("SLIPWAY_TEST_PAUSE_AT", step.c_str(), 1);
       setenv("SLIPWAY_TEST_PAUSE_FILE", marker.c_str(), 1);
       std::string bin = slipway_bin();
-      execl(bin.c_str(), bin.c_str(), "start", file_.c_str(), static_cast<char*>(nullptr));
+      if (command == "start") execl(bin.c_str(), bin.c_str(), "start", file_.c_str(), static_cast<char*>(nullptr));
+      else execl(bin.c_str(), bin.c_str(), command.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -145,6 +147,24 @@ TEST_F(KillDuringStart, InvalidIndexLeftoverIsDroppedAndRebuilt) {
   // Rebuilt as planned: valid and not unique.
   EXPECT_TRUE(scalar<bool>("SELECT indisvalid AND NOT indisunique FROM pg_index WHERE indexrelid = 'users_name_idx'::regclass"));
   expect_expanded_and_complete();
+}
+
+TEST_F(KillDuringStart, CompleteResumesFromEveryStep) {
+  auto ids = step_ids("complete");
+  ASSERT_GE(ids.size(), 2u);
+  start(file_);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    SCOPED_TRACE("complete killed before step " + ids[i]);
+    kill_at(ids[i], "complete");
+    auto status = slipway({"status"});
+    EXPECT_NE(status.out.find("phase:         complete, " + std::to_string(i) + " of"), std::string::npos) << status.out;
+    // Once a complete step has run, the migration can only be completed.
+    if (i > 0) EXPECT_EQ(slipway({"rollback"}).exit_code, 2);
+  }
+  complete();
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM users WHERE loud = upper(name)"), 500);
+  EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.migrations WHERE name = '01_expand'"), "complete");
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname LIKE '\\_slipway%' AND NOT attisdropped"), 0);
 }
 
 }  // namespace

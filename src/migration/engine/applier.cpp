@@ -31,6 +31,9 @@ bool contains(const nlohmann::json& list, const std::string& id) {
 int Applier::run(const Plan& plan) {
   progress_["phase"] = options_.phase;
   progress_["total"] = plan.actions.size();
+  // The phase is recorded before its first step, so `status` and the other commands know what
+  // an interrupted run was doing.
+  history_.set_progress(options_.migration, progress_);
   int ran = 0;
   size_t index = 0;
   for (const auto& a : plan.actions) {

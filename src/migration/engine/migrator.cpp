@@ -62,8 +62,9 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
                        "restore the file as it was, or `slipway rollback` and start again");
     }
     auto progress = history.progress(doc.name);
-    if (progress.value("phase", "start") != "start") {
-      throw InputError(fmt::format("migration {} is being completed", doc.name), "run `slipway complete` again");
+    if (std::string phase = progress.value("phase", "start"); phase != "start") {
+      throw InputError(fmt::format("migration {} is in its {} phase", doc.name, phase),
+                       fmt::format("run `slipway {}` again to finish it", phase));
     }
     log::info("resuming the start of migration {}", doc.name);
     run_phase(doc.name, MigrationPlans::from_json(history.plans(doc.name)), "start");
@@ -132,7 +133,8 @@ std::string Migrator::complete() {
     throw InputError(fmt::format("the start of migration {} did not finish", a->name),
                      "re-run `slipway start` with its file to resume it, or `slipway rollback`");
   }
-  if (progress.value("phase", "start") == "rollback") {
+  const auto& done_rollback = progress["done"]["rollback"];
+  if (progress.value("phase", "start") == "rollback" && done_rollback.is_array() && !done_rollback.empty()) {
     throw InputError(fmt::format("migration {} is being rolled back", a->name), "run `slipway rollback` again");
   }
   log::info("completing migration {}", a->name);
@@ -147,7 +149,8 @@ std::string Migrator::rollback() {
   if (!a) throw InputError("there is no active migration to roll back");
   History history(ddl_.connection(), options_.state_schema, options_.schema);
   auto progress = history.progress(a->name);
-  if (progress.value("phase", "start") == "complete") {
+  const auto& done_complete = progress["done"]["complete"];
+  if (progress.value("phase", "start") == "complete" && done_complete.is_array() && !done_complete.empty()) {
     throw InputError(fmt::format("migration {} is being completed; it can no longer be rolled back", a->name),
                      "run `slipway complete` again to finish it");
   }
