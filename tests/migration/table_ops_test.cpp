@@ -132,6 +132,17 @@ TEST_F(TableOps, RenameColumnAliasesTheNewNameAndRenamesAtComplete) {
   EXPECT_EQ(text(after, "SELECT job_title FROM users WHERE name = 'dora'"), "qa");
 }
 
+TEST_F(TableOps, RenameTableAndOneOfItsColumnsInOneMigration) {
+  auto f = migration_file("05b_both", "operations:\n  - rename_table:\n      from: users\n      to: people\n  - rename_column:\n      table: people\n      from: role\n      to: job\n");
+  start(f);
+  auto neu = new_app("05b_both");
+  neu.exec("INSERT INTO people (name, job) VALUES ('dora', 'qa')");
+  auto old = old_app();
+  EXPECT_EQ(text(old, "SELECT role FROM users WHERE name = 'dora'"), "qa");
+  complete();
+  EXPECT_EQ(scalar<std::string>("SELECT job FROM people WHERE name = 'dora'"), "qa");
+}
+
 TEST_F(TableOps, SqlUpAtStartDownAtRollbackAndNewTablesAppearInTheVersion) {
   auto f = migration_file("06_sql", "operations:\n  - sql:\n      up: CREATE TABLE notes (id int PRIMARY KEY, body text)\n      down: DROP TABLE notes\n");
   auto before = schema_dump({"--exclude-schema=slipway"});
