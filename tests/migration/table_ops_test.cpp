@@ -109,6 +109,9 @@ TEST_F(TableOps, RenameTableServesBothNamesUntilComplete) {
   EXPECT_EQ(number(old, "SELECT count(*) FROM users"), 4);
   EXPECT_EQ(number(neu, "SELECT count(*) FROM people"), 4);
   EXPECT_THROW(neu.exec("SELECT * FROM users"), pg::UndefinedObject);
+  // The view checks the caller's privileges, not slipway's.
+  EXPECT_EQ(scalar<std::string>("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'public_04_rename.people'::regclass"),
+            "security_invoker=true");
   complete();
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.people') IS NOT NULL"));
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.users') IS NULL"));
