@@ -80,6 +80,8 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
   log::info("starting migration {} ({} operations)", doc.name, doc.operations.size());
   run_phase(doc.name, plans, "start");
   log::info("migration {} started: the new version is schema {}", doc.name, plans.version_schema);
+  log::info("  new application instances: search_path={} (see `slipway latest url`) or SET slipway.version = '{}'",
+            plans.version_schema, plans.version_schema);
 }
 
 void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase) {
