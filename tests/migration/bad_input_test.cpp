@@ -86,6 +86,19 @@ TEST_F(BadInput, MigrationAlreadyActive) {
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.migrations WHERE name = '08_second'"), 0);
 }
 
+TEST_F(BadInput, ResumingWithAChangedFileIsRefused) {
+  auto f = migration_file("07b_first", "operations:\n  - rename_table:\n      from: users\n      to: people\n");
+  ASSERT_EQ(slipway({"start", f}).exit_code, 0);
+  migration_file("07b_first", "operations:\n  - rename_table:\n      from: users\n      to: persons\n");
+  expect_rejected(f, "migration 07b_first is active but the file differs from what was started");
+}
+
+TEST_F(BadInput, ApplyingAMigrationTwiceIsRefused) {
+  auto f = migration_file("07c_once", "operations:\n  - rename_table:\n      from: users\n      to: people\n");
+  ASSERT_EQ(slipway({"start", "--complete", f}).exit_code, 0);
+  expect_rejected(f, "migration 07c_once was already applied (complete)");
+}
+
 TEST_F(BadInput, TableWithoutUsableKeyForBackfill) {
   auto f = migration_file("09_nokey", R"(operations:
   - add_column:

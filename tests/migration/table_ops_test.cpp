@@ -109,6 +109,9 @@ TEST_F(TableOps, RenameTableServesBothNamesUntilComplete) {
   EXPECT_EQ(number(old, "SELECT count(*) FROM users"), 4);
   EXPECT_EQ(number(neu, "SELECT count(*) FROM people"), 4);
   EXPECT_THROW(neu.exec("SELECT * FROM users"), pg::UndefinedObject);
+  // The view checks the caller's privileges, not slipway's.
+  EXPECT_EQ(scalar<std::string>("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'public_04_rename.people'::regclass"),
+            "security_invoker=true");
   complete();
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.people') IS NOT NULL"));
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.users') IS NULL"));
@@ -130,6 +133,17 @@ TEST_F(TableOps, RenameColumnAliasesTheNewNameAndRenamesAtComplete) {
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'job_title'"), 1);
   auto after = new_app("05_rencol");
   EXPECT_EQ(text(after, "SELECT job_title FROM users WHERE name = 'dora'"), "qa");
+}
+
+TEST_F(TableOps, RenameTableAndOneOfItsColumnsInOneMigration) {
+  auto f = migration_file("05b_both", "operations:\n  - rename_table:\n      from: users\n      to: people\n  - rename_column:\n      table: people\n      from: role\n      to: job\n");
+  start(f);
+  auto neu = new_app("05b_both");
+  neu.exec("INSERT INTO people (name, job) VALUES ('dora', 'qa')");
+  auto old = old_app();
+  EXPECT_EQ(text(old, "SELECT role FROM users WHERE name = 'dora'"), "qa");
+  complete();
+  EXPECT_EQ(scalar<std::string>("SELECT job FROM people WHERE name = 'dora'"), "qa");
 }
 
 TEST_F(TableOps, SqlUpAtStartDownAtRollbackAndNewTablesAppearInTheVersion) {

@@ -80,17 +80,22 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
   log::info("starting migration {} ({} operations)", doc.name, doc.operations.size());
   run_phase(doc.name, plans, "start");
   log::info("migration {} started: the new version is schema {}", doc.name, plans.version_schema);
+  log::info("  new application instances: search_path={} (see `slipway latest url`) or SET slipway.version = '{}'",
+            plans.version_schema, plans.version_schema);
 }
 
 void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase) {
   History history(ddl_.connection(), options_.state_schema, options_.schema);
   ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase};
+  // security_invoker views exist from PostgreSQL 15 on.
+  const bool security_invoker = ddl_.connection().server_version() >= 150000;
   auto generator = [&](const Action& a) -> std::vector<std::string> {
     catalog::Inspector inspector(ddl_.connection());
     auto live = inspector.tables(options_.schema);
     if (a.id == "version_schema") {
       auto planned = virtual_schema_from_json(plans.new_version);
-      return version_schema_statements(options_.schema, plans.version_schema, reconcile_with_catalog(planned, virtual_schema_from_json(plans.old_version), live));
+      return version_schema_statements(options_.schema, plans.version_schema, reconcile_with_catalog(planned, virtual_schema_from_json(plans.old_version), live),
+                                       security_invoker);
     }
     // version_schema:refresh: the completed tables, every view whose columns changed.
     std::vector<std::string> out{fmt::format("CREATE SCHEMA IF NOT EXISTS {}", pg::quote_ident(plans.version_schema))};
@@ -109,7 +114,7 @@ void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, c
       for (const auto& c : t->columns) cols += (cols.empty() ? "" : ",") + c.name;
       if (auto it = have.find(t->name); it != have.end() && it->second == cols) continue;
       out.push_back(fmt::format("DROP VIEW IF EXISTS {}", pg::qualified(plans.version_schema, t->name)));
-      auto v = view_statements(options_.schema, plans.version_schema, *t);
+      auto v = view_statements(options_.schema, plans.version_schema, *t, security_invoker);
       out.insert(out.end(), v.begin(), v.end());
     }
     for (const auto& [view, cols] : have)

@@ -177,7 +177,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     Action a;
     a.id = "version_schema";
     a.description = fmt::format("create the version schema {} (one view per table)", out.version_schema);
-    a.statements = version_schema_statements(schema, out.version_schema, new_version);
+    a.statements = version_schema_statements(schema, out.version_schema, new_version, conn.server_version() >= 150000);
     a.deferred = true;
     a.lock = LockMode::access_share;
     a.lock_target = "every table of " + schema;

@@ -46,7 +46,7 @@ VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const Virtual
 }
 
 std::vector<std::string> view_statements(const std::string& schema, const std::string& version_schema,
-                                         const VirtualTable& table) {
+                                         const VirtualTable& table, bool security_invoker) {
   std::string select;
   for (const auto& c : table.columns) {
     if (c.hidden) continue;
@@ -55,7 +55,8 @@ std::vector<std::string> view_statements(const std::string& schema, const std::s
     if (c.physical != c.name) select += " AS " + pg::quote_ident(c.name);
   }
   std::string view = pg::qualified(version_schema, table.name);
-  std::vector<std::string> out{fmt::format("CREATE VIEW {} WITH (security_invoker = true) AS SELECT {} FROM {}", view,
+  std::vector<std::string> out{fmt::format("CREATE VIEW {}{} AS SELECT {} FROM {}", view,
+                                           security_invoker ? " WITH (security_invoker = true)" : "",
                                            select.empty() ? "" : select, pg::qualified(schema, table.physical))};
   for (const auto& c : table.columns) {
     if (c.hidden || !c.default_expr) continue;
@@ -66,13 +67,13 @@ std::vector<std::string> view_statements(const std::string& schema, const std::s
 }
 
 std::vector<std::string> version_schema_statements(const std::string& schema, const std::string& version_schema,
-                                                   const VirtualSchema& version) {
+                                                   const VirtualSchema& version, bool security_invoker) {
   std::vector<std::string> out{
       fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", pg::quote_ident(version_schema)),
       fmt::format("CREATE SCHEMA {}", pg::quote_ident(version_schema)),
   };
   for (const auto* t : version.visible_tables()) {
-    auto v = view_statements(schema, version_schema, *t);
+    auto v = view_statements(schema, version_schema, *t, security_invoker);
     out.insert(out.end(), v.begin(), v.end());
   }
   return out;

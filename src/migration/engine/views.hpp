@@ -19,11 +19,12 @@ VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const Virtual
                                      const std::map<std::string, catalog::Table>& live);
 
 // CREATE VIEW (and ALTER VIEW ... SET DEFAULT for carried defaults) for one table.
+// `security_invoker` (PostgreSQL 15+): the view checks the caller's privileges, not its owner's.
 std::vector<std::string> view_statements(const std::string& schema, const std::string& version_schema,
-                                         const VirtualTable& table);
+                                         const VirtualTable& table, bool security_invoker = true);
 
 // The whole version schema, from scratch (drops a leftover of the same name first).
 std::vector<std::string> version_schema_statements(const std::string& schema, const std::string& version_schema,
-                                                   const VirtualSchema& version);
+                                                   const VirtualSchema& version, bool security_invoker = true);
 
 }  // namespace slipway::migration

@@ -42,11 +42,15 @@ class RenameColumn : public Operation {
     Action a;
     a.id = "rename_column:" + table_ + "." + from_;
     a.description = fmt::format("rename column {}.{} to {}", physical, column, to_);
-    // Guarded so a re-run after this step committed is harmless.
+    // Guarded so a re-run after this step committed is harmless. An existing table is named by
+    // its OID, so a rename_table of the same migration completing first does not matter.
+    std::string rel = t && t->catalog && t->catalog->oid ? fmt::format("{}::oid", t->catalog->oid)
+                                                         : fmt::format("to_regclass({})", pg::quote_literal(table));
     a.statements = {fmt::format(
-        "DO $_slipway_$ BEGIN IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = {} "
-        "AND NOT attisdropped) THEN ALTER TABLE {} RENAME COLUMN {} TO {}; END IF; END $_slipway_$",
-        pg::quote_literal(table), pg::quote_literal(column), table, pg::quote_ident(column), pg::quote_ident(to_))};
+        "DO $_slipway_$ BEGIN IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {0} AND attname = {1} "
+        "AND NOT attisdropped) THEN EXECUTE format('ALTER TABLE %s RENAME COLUMN %I TO %I', {0}::regclass, {1}, {2}); "
+        "END IF; END $_slipway_$",
+        rel, pg::quote_literal(column), pg::quote_literal(to_))};
     a.lock = LockMode::access_exclusive;
     a.lock_target = physical;
     a.rollback = fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", table, pg::quote_ident(to_), pg::quote_ident(column));

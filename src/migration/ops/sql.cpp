@@ -46,13 +46,17 @@ class Sql : public Operation {
   Action action(const std::string& id, const std::string& sql) const {
     Action a;
     a.id = id;
-    std::string first = sql.substr(0, sql.find('\n'));
-    if (first.size() > 60) first = first.substr(0, 57) + "...";
-    a.description = fmt::format("run SQL: {}", first);
+    std::string_view first(sql);
+    first = first.substr(0, first.find('\n'));
+    a.description = first.size() > 60 ? fmt::format("run SQL: {}...", first.substr(0, 57)) : fmt::format("run SQL: {}", first);
     a.statements = {sql};
     a.lock = LockMode::access_exclusive;
     a.lock_target = "(raw SQL: whatever it touches)";
-    a.rollback = id == "sql:up" ? (down_ ? *down_ : derived_down_.value_or("(no down given)")) : "";
+    if (id == "sql:up") {
+      if (down_) a.rollback = *down_;
+      else if (derived_down_) a.rollback = *derived_down_;
+      else a.rollback = fmt::format("(no down given)");
+    }
     return a;
   }
 
