@@ -122,6 +122,7 @@ TEST_F(AddColumnTest, DefaultsNeverRewriteTheTable) {
 }
 
 TEST_F(AddColumnTest, BadInputChangesNothing) {
+  sql("CREATE TABLE measurements (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)");
   auto before = app_schema_dump();
   struct Case {
     const char* name;
@@ -138,6 +139,8 @@ TEST_F(AddColumnTest, BadInputChangesNothing) {
        "up"},
       {"14_bad_type", "operations:\n  - add_column:\n      table: products\n      column: {name: a, type: no_such_type, nullable: true}\n",
        "type"},
+      {"16_partitioned", "operations:\n  - add_column:\n      table: measurements\n      up: '1'\n      column: {name: a, type: int}\n",
+       "partitioned"},
       {"15_unknown_field", "operations:\n  - add_column:\n      table: products\n      column: {name: a, type: int, nullable: true, colour: red}\n",
        "colour"},
   };

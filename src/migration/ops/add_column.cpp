@@ -91,6 +91,9 @@ class AddColumn : public Operation {
       if (taken.value_or(false))
         ctx.fail("column.unique", fmt::format("a relation named {} already exists for the unique index", unique_name()));
     }
+    if (existing && t->catalog->kind == 'p')
+      ctx.fail("table", fmt::format("table {} is partitioned; slipway cannot add temporary columns to it online", table_),
+               "add the column with a sql migration");
     if (existing && needs_backfill()) require_batch_key(ctx, *t->catalog);
   }
 

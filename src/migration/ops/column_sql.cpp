@@ -63,6 +63,13 @@ size_t identifier_length(const std::string& s, size_t pos) {
   return i - pos;
 }
 
+// PostgreSQL's message without the LINE/caret context lines.
+std::string first_line(std::string msg) {
+  if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+  while (!msg.empty() && std::isspace(static_cast<unsigned char>(msg.back()))) msg.pop_back();
+  return msg;
+}
+
 uint32_t fnv1a(const std::string& s) {
   uint32_t h = 2166136261u;
   for (unsigned char c : s) h = (h ^ c) * 16777619u;
@@ -115,7 +122,11 @@ std::string helper_name(const std::string& prefix, const std::string& name) {
 }
 
 std::string not_null_check_name(const std::string& physical_column) {
-  return helper_name("_slipway_nn_", physical_column);
+  // _slipway_nn_<col> rather than _slipway_nn__slipway_new_<col>.
+  const std::string temp_prefix = "_slipway_new_";
+  std::string column = physical_column.rfind(temp_prefix, 0) == 0 ? physical_column.substr(temp_prefix.size())
+                                                                   : physical_column;
+  return helper_name("_slipway_nn_", column);
 }
 
 std::string duplicate_name(const std::string& name) { return helper_name("_slipway_dup_", name); }
@@ -138,9 +149,7 @@ std::optional<std::string> expression_error(pg::Connection& conn, const std::str
     conn.exec_params(sql);
     return std::nullopt;
   } catch (const pg::PgError& e) {
-    std::string msg = e.what();
-    while (!msg.empty() && std::isspace(static_cast<unsigned char>(msg.back()))) msg.pop_back();
-    return msg;
+    return first_line(e.what());
   }
 }
 
@@ -149,9 +158,7 @@ std::optional<std::string> type_error(pg::Connection& conn, const std::string& t
     conn.exec_params(fmt::format("SELECT NULL::{} LIMIT 0", type));
     return std::nullopt;
   } catch (const pg::PgError& e) {
-    std::string msg = e.what();
-    while (!msg.empty() && std::isspace(static_cast<unsigned char>(msg.back()))) msg.pop_back();
-    return msg;
+    return first_line(e.what());
   }
 }
 

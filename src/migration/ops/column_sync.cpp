@@ -476,6 +476,10 @@ void require_droppable_columns(const ValidationContext& ctx, const std::string& 
 }
 
 std::vector<std::string> require_batch_key(const ValidationContext& ctx, const catalog::Table& table) {
+  // Partitioned tables take neither CREATE INDEX CONCURRENTLY nor NOT VALID foreign keys.
+  if (table.kind == 'p')
+    ctx.fail("table", fmt::format("table {} is partitioned; slipway cannot add temporary columns to it online", table.name),
+             "change each partition's data with a sql migration, or the parent outside slipway");
   auto key = table.batch_key();
   if (!key || key->empty()) {
     ctx.fail("table",
