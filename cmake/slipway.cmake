@@ -26,8 +26,5 @@ function(slipway_test_suite name)
   target_precompile_headers(${name}_tests REUSE_FROM slipway_test_support)
   gtest_discover_tests(${name}_tests
     DISCOVERY_TIMEOUT 60
-    PROPERTIES FIXTURES_REQUIRED pg_cluster LABELS "${ARG_LABELS}"
-               ENVIRONMENT "SLIPWAY_TEST_CLUSTER_FILE=${CMAKE_BINARY_DIR}/test-cluster/url"
-                           "SLIPWAY_BIN=$<TARGET_FILE:slipway>"
-                           "SLIPWAY_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    PROPERTIES FIXTURES_REQUIRED pg_cluster LABELS "${ARG_LABELS}")
 endfunction()

@@ -113,6 +113,14 @@ void TempCluster::start() {
                             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
                            log);
   if (rc != 0) throw Error("initdb failed:\n" + tail_of(log));
+  if (!options_.hba_lines.empty()) {
+    std::string hba_path = data_dir() + "/pg_hba.conf";
+    std::stringstream old;
+    old << std::ifstream(hba_path).rdbuf();
+    std::ofstream out(hba_path, std::ios::trunc);
+    for (const auto& line : options_.hba_lines) out << line << "\n";
+    out << old.str();
+  }
 
   std::map<std::string, std::string> conf = {
       {"listen_addresses", "'127.0.0.1'"},

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace slipway::embedded {
 
@@ -16,6 +17,8 @@ struct ClusterOptions {
   std::string parent_dir;          // where to create the temp dir; default $TMPDIR or /tmp
   bool durable = false;            // false: fsync, full_page_writes, synchronous_commit off
   std::map<std::string, std::string> settings;  // extra postgresql.conf settings
+  // pg_hba.conf lines placed before initdb's own (which trust every local connection).
+  std::vector<std::string> hba_lines;
   pid_t watch_pid = 0;             // watchdog stops the cluster when this pid exits; 0 = us
   bool watchdog = true;
 };

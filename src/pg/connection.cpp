@@ -19,15 +19,17 @@ std::string first_line(std::string m) {
 }  // namespace
 
 Connection::Connection(const std::string& conninfo) : conninfo_(conninfo) {
-  parse_conninfo(conninfo);  // a malformed string is an InputError, not a connection failure
+  try {
+    parse_conninfo(conninfo);
+  } catch (const InputError& e) {
+    throw ConnectFailed(e.what());  // one line, exit 1, like every other way of not connecting
+  }
   try {
     conn_ = std::make_unique<pqxx::connection>(with_application_name(conninfo));
   } catch (const std::exception& e) {
     std::string target = conninfo.empty() ? "the server named by PG* environment variables"
                                           : mask_password(conninfo);
-    throw ConnectFailed(fmt::format("cannot connect to {}: {}", target, mask_password(first_line(e.what()))),
-                        "check the URL (--postgres-url or SLIPWAY_POSTGRES_URL), that the server is "
-                        "running, and the credentials");
+    throw ConnectFailed(fmt::format("cannot connect to {}: {}", target, mask_password(first_line(e.what()))));
   }
 }
 

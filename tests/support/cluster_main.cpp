@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
       fs::create_directories(dir);
       slipway::embedded::ClusterOptions opts;
       opts.watch_pid = getppid();
+      // Members of this role must give a password over TCP: lets tests see a real
+      // authentication failure while everything else trusts local connections.
+      opts.hba_lines = {"host all +slipway_password_auth 127.0.0.1/32 scram-sha-256"};
       TempCluster cluster(opts);
       cluster.start();
       cluster.detach();

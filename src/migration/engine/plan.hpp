@@ -1,0 +1,68 @@
+// A plan is the ordered list of actions one phase (start, complete, rollback) performs. Operations
+// only plan; the applier (engine/applier) runs actions through the lock-timeout/retry executor,
+// records progress after each, and skips what an interrupted run already did.
+// `slipway plan FILE` prints the same actions as a runbook.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slipway::migration {
+
+// PostgreSQL's table-level lock modes, weakest first.
+enum class LockMode {
+  none,
+  access_share,
+  row_share,
+  row_exclusive,
+  share_update_exclusive,
+  share,
+  share_row_exclusive,
+  exclusive,
+  access_exclusive,
+};
+const char* lock_mode_name(LockMode m);
+// What the application cannot do while the lock is held: "nothing", "writes", "reads and writes".
+const char* lock_blocks(LockMode m);
+
+// A backfill the applier hands to the backfill engine.
+struct BackfillSpec {
+  std::string table;                  // physical table
+  std::vector<std::string> key;       // batch key (primary key or unique NOT NULL key)
+  std::vector<std::string> set;       // "\"col\" = (expr)" assignments, one per column filled
+};
+
+struct Action {
+  enum class Kind {
+    sql,          // `statements` in one transaction under lock_timeout (retried as a whole)
+    concurrent,   // `statements` one by one outside a transaction (CONCURRENTLY, VACUUM)
+    backfill,     // `backfill` through the backfill engine
+  };
+  Kind kind = Kind::sql;
+  std::string id;           // stable within the phase, e.g. "add_column:users.email:add"
+  std::string description;  // human: "add column _slipway_new_email to users (nullable)"
+  std::vector<std::string> statements;
+  std::optional<BackfillSpec> backfill;
+
+  // For the runbook and the lock-safety story.
+  LockMode lock = LockMode::access_exclusive;
+  std::string lock_target;  // relation name
+  bool scans = false;       // reads the whole table while holding the lock
+  bool rewrites = false;    // rewrites the whole table while holding the lock
+  std::string rollback;     // SQL (or description) that undoes this step
+  std::string verify;       // query returning one boolean row: true when the step took effect
+
+  // Concurrent index builds: the index this action creates, so the applier can detect an
+  // invalid leftover from an interrupted run, drop it and build again.
+  std::optional<std::string> creates_index;
+};
+
+struct Plan {
+  std::vector<Action> actions;
+  Action& add(Action a) {
+    actions.push_back(std::move(a));
+    return actions.back();
+  }
+};
+
+}  // namespace slipway::migration

@@ -1,0 +1,54 @@
+// Strict reading of one JSON object of a migration document: typed getters that name the field
+// path (and file:line:col) on any error, and finish() that rejects unknown fields. Every
+// operation parses its own section with this, so the file format is defined next to the code
+// that implements it.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "migration/file/source_map.hpp"
+
+namespace slipway::migration {
+
+class Fields {
+ public:
+  Fields(const nlohmann::json& object, std::string path, const SourceMap& source);
+
+  const std::string& path() const { return path_; }
+  std::string child_path(const std::string& key) const;
+  bool has(const char* key) const;
+
+  std::string required_string(const char* key);
+  std::optional<std::string> optional_string(const char* key);
+  // Three states: absent (nullopt), explicit null (optional holding nullopt), a string.
+  std::optional<std::optional<std::string>> nullable_string(const char* key);
+  std::optional<bool> optional_bool(const char* key);
+  std::optional<long long> optional_int(const char* key);
+  std::vector<std::string> string_list(const char* key, bool required = false);
+  std::map<std::string, std::string> string_map(const char* key);
+
+  Fields required_object(const char* key);
+  std::optional<Fields> optional_object(const char* key);
+  std::vector<Fields> object_list(const char* key, bool required = false);
+
+  // Throws InputError if the object has a field no getter asked for.
+  void finish() const;
+
+  // Throws InputError about `key` of this object (or the object itself if key is empty).
+  [[noreturn]] void fail(const std::string& key, const std::string& problem,
+                         const std::string& hint = {}) const;
+
+ private:
+  const nlohmann::json& get(const char* key) const;
+  const nlohmann::json& object_;
+  std::string path_;
+  const SourceMap& source_;
+  mutable std::set<std::string> read_;
+};
+
+}  // namespace slipway::migration

@@ -1,0 +1,33 @@
+// A migration in pgroll's file format (YAML or JSON): the file's base name is the migration
+// name; `operations` is a list of single-key objects; `version_schema` is optional.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "migration/file/source_map.hpp"
+#include "migration/ops/operation.hpp"
+
+namespace slipway::migration {
+
+struct MigrationDocument {
+  std::string name;
+  std::optional<std::string> version_schema;
+  nlohmann::json document;  // as read, stored in the history and written back by `pull`
+  SourceMap source;
+  std::vector<std::unique_ptr<Operation>> operations;
+};
+
+// Reads and strictly parses a .yaml/.yml/.json file. Throws InputError with file:line:col and
+// the field path on any problem.
+MigrationDocument read_migration_file(const std::string& path);
+// Parses a document already in memory (from the state schema, or a test).
+MigrationDocument parse_migration(const std::string& name, const nlohmann::json& document,
+                                  SourceMap source = {});
+// The files of a directory that are migrations, in apply order (sorted by name).
+std::vector<std::string> migration_files_in(const std::string& dir);
+
+}  // namespace slipway::migration

@@ -1,0 +1,75 @@
+// The interface every migration operation implements (one operation per file under ops/):
+//
+//   parse     - read its section of the file strictly (Fields), in the constructor
+//   validate  - check it against the live catalog as the schema will be at that point of the
+//               migration (earlier operations applied); throw InputError, change nothing
+//   apply     - change the virtual schema: what the new version's views show
+//   start     - plan the expand actions (and contribute up/down trigger assignments)
+//   complete  - plan the contract actions
+//   rollback  - plan the actions that undo start
+//
+// Operations never execute SQL themselves: they plan actions that the applier runs.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "migration/engine/plan.hpp"
+#include "migration/engine/triggers.hpp"
+#include "migration/engine/virtual_schema.hpp"
+#include "migration/file/fields.hpp"
+
+namespace slipway::pg {
+class Connection;
+}
+
+namespace slipway::migration {
+
+struct MigrationContext {
+  std::string schema;          // application schema (physical tables)
+  std::string migration;       // migration name
+  std::string version_schema;  // the new version's schema of views
+  pg::Connection* conn = nullptr;  // for validation queries (read-only)
+};
+
+struct ValidationContext : MigrationContext {
+  VirtualSchema* schema_now = nullptr;  // the schema as earlier operations left it
+  std::string path;                      // "operations[3].alter_column", for messages
+  const SourceMap* source = nullptr;
+
+  [[noreturn]] void fail(const std::string& field, const std::string& problem,
+                         const std::string& hint = {}) const;
+  // Checks that `expression` compiles as a scalar over the physical table (columns by name);
+  // throws InputError naming `field` with PostgreSQL's message if not.
+  void check_expression(const std::string& field, const std::string& physical_table,
+                        const std::string& expression, const std::string& cast_to = {}) const;
+};
+
+struct PlanContext : MigrationContext {
+  const VirtualSchema* before = nullptr;  // schema as the old version sees it
+  const VirtualSchema* after = nullptr;   // schema as the new version sees it
+  TriggerSet* triggers = nullptr;         // start only: up/down assignments
+};
+
+class Operation {
+ public:
+  virtual ~Operation() = default;
+  virtual std::string kind() const = 0;
+  // The tables it touches (application names), for locking order, messages and `plan`.
+  virtual std::vector<std::string> tables() const = 0;
+
+  virtual void validate(ValidationContext& ctx) const = 0;
+  virtual void apply(VirtualSchema& schema) const = 0;
+  virtual void start(const PlanContext& ctx, Plan& plan) const = 0;
+  virtual void complete(const PlanContext& ctx, Plan& plan) const = 0;
+  virtual void rollback(const PlanContext& ctx, Plan& plan) const = 0;
+  // True if start must backfill (the applier then needs a batch key on the table).
+  virtual bool needs_backfill() const { return false; }
+};
+
+// Creates the operation named `kind` from its section; throws InputError for unknown kinds.
+std::unique_ptr<Operation> make_operation(const std::string& kind, Fields& fields);
+// Every operation kind, for messages and docs.
+std::vector<std::string> operation_kinds();
+
+}  // namespace slipway::migration

@@ -1,0 +1,89 @@
+// slipway init / status and the per-database advisory lock.
+#include <gtest/gtest.h>
+
+#include "state/session_lock.hpp"
+#include "state/store.hpp"
+#include "support/pg_test.hpp"
+
+namespace {
+
+class State : public slipway::test::PgTest {};
+
+TEST_F(State, InitIsIdempotent) {
+  auto first = slipway({"init"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("created"), std::string::npos);
+  auto dump = schema_dump();
+  auto second = slipway({"init"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("up to date"), std::string::npos);
+  EXPECT_EQ(dump, schema_dump());
+}
+
+TEST_F(State, CustomStateSchemaFromFlagAndEnvironment) {
+  ASSERT_EQ(slipway({"init", "--state-schema", "ops_state"}).exit_code, 0);
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('ops_state.migrations') IS NOT NULL"));
+  ASSERT_EQ(slipway({"init"}, {{"SLIPWAY_STATE_SCHEMA", "env_state"}}).exit_code, 0);
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('env_state.migrations') IS NOT NULL"));
+  EXPECT_FALSE(scalar<bool>("SELECT to_regclass('slipway.migrations') IS NOT NULL"));
+}
+
+TEST_F(State, StatusReportsNotInitializedThenNoMigrations) {
+  auto before = slipway({"status", "--json"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(nlohmann::json::parse(before.out)["status"], "not initialized");
+  ASSERT_EQ(slipway({"init"}).exit_code, 0);
+  auto after = slipway({"status", "--json"});
+  auto j = nlohmann::json::parse(after.out);
+  EXPECT_EQ(j["status"], "no migrations");
+  EXPECT_EQ(j["initialized"], true);
+  EXPECT_EQ(j["schema"], "public");
+}
+
+TEST_F(State, SecondSlipwayGetsExitFourAndChangesNothing) {
+  auto holder = connect();
+  slipway::state::SessionLock lock(holder, "slipway");
+  auto r = slipway({"init"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("another slipway is running"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pid " + std::to_string(holder.backend_pid())), std::string::npos) << r.err;
+  EXPECT_FALSE(scalar<bool>("SELECT to_regclass('slipway.migrations') IS NOT NULL"));
+  // A different state schema is a different lock.
+  EXPECT_EQ(slipway({"init", "--state-schema", "other"}).exit_code, 0);
+}
+
+TEST_F(State, LockIsReleasedWhenTheHolderGoesAway) {
+  {
+    auto holder = connect();
+    slipway::state::SessionLock lock(holder, "slipway");
+  }
+  EXPECT_EQ(slipway({"init"}).exit_code, 0);
+}
+
+TEST_F(State, WorksAsTheTableOwnerWithoutSuperuser) {
+  std::string role = "owner_" + dbname().substr(dbname().size() - 6);
+  sql("CREATE ROLE " + role + " LOGIN NOSUPERUSER");
+  sql("GRANT CREATE ON DATABASE \"" + dbname() + "\" TO " + role);
+  sql("ALTER SCHEMA public OWNER TO " + role);
+  std::string as_owner = url() + " user=" + role;
+  auto r = slipway({"init"}, {{"SLIPWAY_POSTGRES_URL", as_owner}});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto s = slipway({"status", "--json"}, {{"SLIPWAY_POSTGRES_URL", as_owner}});
+  EXPECT_EQ(s.exit_code, 0) << s.err;
+  sql("REASSIGN OWNED BY " + role + " TO CURRENT_USER");
+  sql("DROP OWNED BY " + role);
+  sql("DROP ROLE " + role);
+}
+
+TEST_F(State, BadFlagsAreUsageErrors) {
+  EXPECT_EQ(slipway({"status", "--lock-timeout", "soon"}).exit_code, 2);
+  EXPECT_EQ(slipway({"no-such-command"}).exit_code, 2);
+  auto help = slipway({"init", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("state schema"), std::string::npos) << help.out;
+  auto version = slipway({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("slipway "), std::string::npos);
+}
+
+}  // namespace
