@@ -47,7 +47,6 @@ nlohmann::json Plan::to_json() const {
   for (const auto& i : indexes) {
     ix.push_back({{"original", i.original},
                   {"shadow", i.shadow},
-                  {"aside", i.aside},
                   {"create_tail", i.create_tail},
                   {"unique", i.unique},
                   {"constraint_type", std::string(i.constraint_type ? 1 : 0, i.constraint_type)},
@@ -57,7 +56,6 @@ nlohmann::json Plan::to_json() const {
           {"schema", schema},
           {"table", table},
           {"shadow", shadow},
-          {"old_name", old_name},
           {"state_schema", state_schema},
           {"forward", pair_json(forward)},
           {"reverse", pair_json(reverse)},
@@ -72,7 +70,6 @@ Plan Plan::from_json(const nlohmann::json& j) {
   p.schema = j.at("schema");
   p.table = j.at("table");
   p.shadow = j.at("shadow");
-  p.old_name = j.at("old_name");
   p.state_schema = j.at("state_schema");
   p.forward = pair_from(j.at("forward"));
   p.reverse = pair_from(j.at("reverse"));
@@ -82,7 +79,6 @@ Plan Plan::from_json(const nlohmann::json& j) {
     IndexPlan ip;
     ip.original = i.at("original");
     ip.shadow = i.at("shadow");
-    ip.aside = i.at("aside");
     ip.create_tail = i.at("create_tail");
     ip.unique = i.at("unique");
     std::string ct = i.at("constraint_type");

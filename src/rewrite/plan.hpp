@@ -34,8 +34,7 @@ struct SyncPair {
 // One index of the original table and its counterpart on the shadow.
 struct IndexPlan {
   std::string original;  // name on the original table (and on the new one after the swap)
-  std::string shadow;    // name on the shadow until the swap
-  std::string aside;     // name on the old table after the swap
+  std::string shadow;    // name on the shadow until the swap, then on the old table
   std::string create_tail;     // "USING btree (id)" (plain indexes)
   bool unique = false;
   char constraint_type = 0;    // 'p', 'u', 'x' when it backs a constraint
@@ -52,8 +51,9 @@ struct Plan {
   int64_t id = 0;
   std::string schema;
   std::string table;
-  std::string shadow;    // the new table until the swap
-  std::string old_name;  // the original table after the swap
+  // The shadow until the swap; the swap exchanges the names, so afterwards the original
+  // (old) table carries it through the rollback window.
+  std::string shadow;
   std::string state_schema;
   SyncPair forward;  // original -> shadow, before the swap
   SyncPair reverse;  // new -> old, during the rollback window

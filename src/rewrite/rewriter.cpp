@@ -1,0 +1,690 @@
+#include "rewrite/rewriter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <pqxx/pqxx>
+
+#include "pg/quote.hpp"
+#include "rewrite/capture.hpp"
+#include "rewrite/data_sync.hpp"
+#include "rewrite/plan.hpp"
+#include "rewrite/preflight.hpp"
+#include "rewrite/swap.hpp"
+#include "rewrite/test_hook.hpp"
+#include "rewrite/throttle.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace slipway::rewrite {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* kind_name(Kind k) { return k == Kind::repack ? "repack" : "rewrite"; }
+
+// The row of slipway.rewrites for an open rewrite of a table.
+struct Record {
+  int64_t id = 0;
+  std::string kind;
+  std::string alter;
+  std::string status;
+  std::string phase;
+  Plan plan;
+  nlohmann::json progress;
+  std::optional<double> lock_held_ms;
+};
+
+// Names must fit PostgreSQL's 63-byte identifiers (longer ones would be silently truncated).
+std::string ident63(std::string s) {
+  if (s.size() <= 63) return s;
+  s.resize(63);
+  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();  // UTF-8 tail
+  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
+  return s;
+}
+
+struct ColumnInfo {
+  std::string name;
+  std::string type;
+  bool generated = false;
+  char identity = 0;
+};
+
+std::vector<ColumnInfo> columns_of(pqxx::transaction_base& tx, const std::string& qualified) {
+  std::vector<ColumnInfo> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT attname, format_type(atttypid, atttypmod), attgenerated <> '', attidentity FROM pg_attribute "
+           "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+           qualified)) {
+    out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<bool>(), r[3].c_str()[0]});
+  }
+  return out;
+}
+
+// target <- source: the target's columns that the source has; a cast where the type changed.
+SyncPair make_pair(const std::string& schema, const std::string& source, const std::vector<ColumnInfo>& src,
+                   const std::string& target, const std::vector<ColumnInfo>& dst, const std::vector<std::string>& key,
+                   const std::string& log_schema, const std::string& log) {
+  SyncPair p;
+  p.schema = schema;
+  p.source = source;
+  p.target = target;
+  p.log_schema = log_schema;
+  p.log = log;
+  p.key = key;
+  auto find = [](const std::vector<ColumnInfo>& cols, const std::string& n) -> const ColumnInfo* {
+    for (const auto& c : cols)
+      if (c.name == n) return &c;
+    return nullptr;
+  };
+  for (const auto& k : key) {
+    const ColumnInfo* s = find(src, k);
+    const ColumnInfo* d = find(dst, k);
+    if (!s || !d) {
+      throw InputError(fmt::format("the key column \"{}\" of {}.{} would not survive the rewrite", k, schema, source),
+                       "a rewrite cannot drop or rename the columns of the key it copies by");
+    }
+    p.source_key_types.push_back(s->type);
+    p.target_key_types.push_back(d->type);
+  }
+  for (const auto& d : dst) {
+    const ColumnInfo* s = find(src, d.name);
+    if (d.generated || !s) continue;
+    p.target_columns.push_back(d.name);
+    std::string e = "s." + pg::quote_ident(d.name);
+    p.source_exprs.push_back(s->type == d.type ? e : fmt::format("{}::{}", e, d.type));
+    if (d.identity == 'a') p.overriding = true;
+  }
+  return p;
+}
+
+class Run {
+ public:
+  Run(pg::DdlExecutor& ddl, const Options& o)
+      : ddl_(ddl), conn_(ddl.connection()), o_(o), label_(o.schema + "." + o.table) {}
+
+  std::string rewrites() const { return pg::qualified(o_.state_schema, "rewrites"); }
+  std::string qualified_table() const { return pg::qualified(o_.schema, o_.table); }
+
+  void prepare_session() {
+    // Temp-table notices would clutter stderr; row_security = off makes a FORCE ROW LEVEL
+    // SECURITY table fail loudly instead of copying only the rows a policy shows.
+    conn_.exec("SET client_min_messages = warning; SET row_security = off");
+    auto initialized = conn_.query_value<bool>("SELECT to_regclass($1) IS NOT NULL",
+                                               pg::qualified(o_.state_schema, "migrations"));
+    if (!initialized.value_or(false)) {
+      throw InputError(fmt::format("slipway's state schema \"{}\" does not exist in this database", o_.state_schema),
+                       "run `slipway init` first (or pass --state-schema if you used another name)");
+    }
+  }
+
+  std::optional<Record> open_record() {
+    auto r = conn_.exec_params(fmt::format("SELECT id, kind, alter_sql, status, phase, plan::text, progress::text, "
+                                           "lock_held_ms FROM {} WHERE schema = $1 AND table_name = $2 "
+                                           "AND status IN ('in_progress','swapped')",
+                                           rewrites()),
+                               o_.schema, o_.table);
+    if (r.empty()) return std::nullopt;
+    Record rec;
+    rec.id = r[0][0].as<int64_t>();
+    rec.kind = r[0][1].c_str();
+    rec.alter = r[0][2].c_str();
+    rec.status = r[0][3].c_str();
+    rec.phase = r[0][4].c_str();
+    rec.plan = Plan::from_json(nlohmann::json::parse(r[0][5].c_str()));
+    rec.progress = nlohmann::json::parse(r[0][6].c_str());
+    if (!r[0][7].is_null()) rec.lock_held_ms = r[0][7].as<double>();
+    return rec;
+  }
+
+  void save(pqxx::transaction_base& tx, const Record& rec) {
+    tx.exec_params(fmt::format("UPDATE {} SET phase = $2, progress = $3::jsonb WHERE id = $1", rewrites()), rec.id,
+                   rec.phase, rec.progress.dump());
+  }
+  void save(const Record& rec) {
+    pqxx::work tx(conn_.raw());
+    save(tx, rec);
+    tx.commit();
+  }
+
+  int64_t table_size(const std::string& name) {
+    return conn_.query_value<int64_t>("SELECT pg_total_relation_size($1::regclass)", pg::qualified(o_.schema, name))
+        .value_or(0);
+  }
+
+  // --- start -------------------------------------------------------------------------------
+
+  Record start() {
+    auto table = preflight(conn_, o_.schema, o_.table, o_.alter);
+    auto key = *table.batch_key();
+    log::info("{} {}: starting (key {})", kind_name(o_.kind), label_, fmt::join(key, ", "));
+    auto storage = conn_.exec_params(
+        "SELECT c.relpersistence, am.amname, array_to_string(c.reloptions, ', '), ts.spcname "
+        "FROM pg_class c LEFT JOIN pg_am am ON am.oid = c.relam LEFT JOIN pg_tablespace ts ON ts.oid = c.reltablespace "
+        "WHERE c.oid = $1::oid",
+        std::to_string(table.oid));
+    Record rec;
+    rec.status = "in_progress";
+    rec.phase = "copy";
+    rec.kind = kind_name(o_.kind);
+    rec.alter = o_.alter;
+    rec.progress = {{"copied_to", nullptr}, {"rows_copied", 0}, {"chunks", 0}};
+    ddl_.run_transaction([&](pqxx::work& tx) {
+      rec.id = tx.exec_params(fmt::format("INSERT INTO {} (schema, table_name, kind, alter_sql, status, phase, progress) "
+                                          "VALUES ($1, $2, $3, $4, 'in_progress', 'copy', $5::jsonb) RETURNING id",
+                                          rewrites()),
+                              o_.schema, o_.table, rec.kind, o_.alter, rec.progress.dump())[0][0]
+                   .as<int64_t>();
+      Plan& p = rec.plan;
+      p.id = rec.id;
+      p.schema = o_.schema;
+      p.table = o_.table;
+      p.state_schema = o_.state_schema;
+      std::string tag = fmt::format("_slipway_rw{}_", rec.id);
+      p.shadow = ident63(tag + o_.table);
+      std::string shadow_q = pg::qualified(o_.schema, p.shadow);
+      const auto& s = storage[0];
+      std::string create = fmt::format(
+          "CREATE {}TABLE {} (LIKE {} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS "
+          "INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING COMMENTS)",
+          std::string(s[0].c_str()) == "u" ? "UNLOGGED " : "", shadow_q, qualified_table());
+      if (!s[1].is_null() && std::string(s[1].c_str()) != "heap") create += " USING " + pg::quote_ident(s[1].c_str());
+      if (!s[2].is_null() && *s[2].c_str()) create += fmt::format(" WITH ({})", s[2].c_str());
+      if (!s[3].is_null()) create += " TABLESPACE " + pg::quote_ident(s[3].c_str());
+      tx.exec(create);
+      if (!o_.alter.empty()) {
+        try {
+          pqxx::subtransaction sub(tx, "alter");
+          sub.exec(fmt::format("ALTER TABLE {} {}", shadow_q, o_.alter));
+          sub.commit();
+        } catch (const pqxx::sql_error& e) {
+          throw InputError(fmt::format("--alter \"{}\" is not valid for {}: {}", o_.alter, label_, e.what()),
+                           "give the actions of an ALTER TABLE statement, e.g. \"ALTER COLUMN id TYPE bigint\"");
+        }
+      }
+      auto src_cols = columns_of(tx, qualified_table());
+      auto dst_cols = columns_of(tx, shadow_q);
+      p.forward = make_pair(o_.schema, o_.table, src_cols, p.shadow, dst_cols, key, o_.state_schema,
+                            fmt::format("rw{}_log", rec.id));
+      p.reverse = make_pair(o_.schema, o_.table, dst_cols, p.shadow, src_cols, key, o_.state_schema,
+                            fmt::format("rw{}_rlog", rec.id));
+      p.forward_capture = {fmt::format("rw{}_capture", rec.id), tag + "c_"};
+      p.reverse_capture = {fmt::format("rw{}_rcapture", rec.id), tag + "r_"};
+      int n = 0;
+      for (const auto& ix : table.indexes) {
+        if (!ix.valid || !ix.ready) continue;  // a failed CREATE INDEX CONCURRENTLY's leftover
+        IndexPlan ip;
+        ip.original = ix.name;
+        ip.shadow = fmt::format("{}i{}", tag, n++);
+        ip.unique = ix.unique;
+        if (ix.constraint) {
+          const auto* c = table.constraint(*ix.constraint);
+          if (c) {
+            ip.constraint_type = c->type;
+            ip.constraint_def = c->definition;
+          }
+        }
+        auto using_at = ix.definition.find(" USING ");
+        ip.create_tail = using_at == std::string::npos ? "" : ix.definition.substr(using_at + 1);
+        p.indexes.push_back(std::move(ip));
+      }
+      for (const auto& sql : capture_create_sql(p.forward, p.forward_capture)) tx.exec(sql);
+      tx.exec_params(fmt::format("UPDATE {} SET plan = $2::jsonb WHERE id = $1", rewrites()), rec.id, p.to_json().dump());
+    });
+    log::info("  shadow table {} and change capture created", rec.plan.shadow);
+    return rec;
+  }
+
+  // --- copy --------------------------------------------------------------------------------
+
+  void copy(Record& rec, Report& rep, Throttle& throttle) {
+    const SyncPair& fwd = rec.plan.forward;
+    auto lo = key_from_json(rec.progress["copied_to"]);
+    int64_t rows_total = rec.progress.value("rows_copied", int64_t(0));
+    int64_t chunks = rec.progress.value("chunks", int64_t(0));
+    if (chunks > 0) log::info("  copy: resuming after {} rows in {} chunks", rows_total, chunks);
+    int64_t estimate =
+        conn_.query_value<int64_t>("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = $1::regclass",
+                                   qualified_table())
+            .value_or(0);
+    int64_t n = o_.initial_chunk_rows;
+    auto last_line = Clock::now();
+    for (bool done = false; !done;) {
+      throttle.wait();
+      auto t0 = Clock::now();
+      int64_t rows = 0;
+      std::optional<KeyValue> hi;
+      ddl_.run_transaction([&](pqxx::work& tx) {
+        tx.exec("SET LOCAL slipway.backfill = 'on'");
+        hi = next_chunk_end(tx, fwd, lo, n);
+        rows = copy_range(tx, fwd, {lo, hi}, false);
+        nlohmann::json progress = rec.progress;
+        progress["copied_to"] = key_json(hi);
+        progress["rows_copied"] = rows_total + rows;
+        progress["chunks"] = chunks + 1;
+        if (!hi) progress["copy_done"] = true;
+        Record next = rec;
+        next.progress = progress;
+        next.phase = hi ? "copy" : "index";
+        save(tx, next);
+      });
+      rows_total += rows;
+      ++chunks;
+      rep.rows_copied += rows;
+      ++rep.chunks;
+      rec.progress["copied_to"] = key_json(hi);
+      rec.progress["rows_copied"] = rows_total;
+      rec.progress["chunks"] = chunks;
+      lo = hi;
+      done = !hi;
+      if (done) rec.phase = "index";
+      throttle.account(rows);
+      pause_point("copy");
+      // Adapt the chunk to take about chunk_time: smoothly, at most x2 either way per chunk.
+      double took = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      double factor = std::clamp(double(o_.chunk_time.count()) / std::max(took, 1.0), 0.5, 2.0);
+      n = std::clamp<int64_t>(int64_t(double(n) * factor), 100, o_.max_chunk_rows);
+      if (Clock::now() - last_line > std::chrono::seconds(5) || done) {
+        last_line = Clock::now();
+        log::info("  copy: {} rows{} in {} chunks (chunk size now {})", rows_total,
+                  estimate > 0 ? fmt::format(" of ~{}", estimate) : "", chunks, n);
+      }
+    }
+  }
+
+  // --- indexes, constraints, statistics ----------------------------------------------------
+
+  void build_indexes(Record& rec) {
+    const Plan& p = rec.plan;
+    std::string shadow_q = pg::qualified(p.schema, p.shadow);
+    for (const auto& ix : p.indexes) {
+      if (conn_.query_value<bool>("SELECT to_regclass($1) IS NOT NULL", pg::qualified(p.schema, ix.shadow))
+              .value_or(false))
+        continue;  // built before an interruption
+      auto t0 = Clock::now();
+      if (ix.constraint_type == 'p' || ix.constraint_type == 'u' || ix.constraint_type == 'x') {
+        ddl_.run(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", shadow_q, pg::quote_ident(ix.shadow),
+                             ix.constraint_def));
+      } else {
+        ddl_.run(fmt::format("CREATE {}INDEX {} ON {} {}", ix.unique ? "UNIQUE " : "", pg::quote_ident(ix.shadow),
+                             shadow_q, ix.create_tail));
+      }
+      log::info("  index {} built on the shadow ({:.1f}s)", ix.original,
+                std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    ddl_.run_outside_transaction("ANALYZE " + shadow_q);
+    rec.phase = "replay";
+    save(rec);
+  }
+
+  // --- replay ------------------------------------------------------------------------------
+
+  int64_t replay(const SyncPair& pair, Report& rep, Throttle& throttle, int64_t until_below) {
+    int64_t total = 0;
+    for (;;) {
+      throttle.wait();
+      int64_t n = 0, backlog = 0;
+      ddl_.run_transaction([&](pqxx::work& tx) {
+        n = replay_batch(tx, pair, o_.replay_batch_rows);
+        backlog = log_backlog(tx, pair);
+      });
+      total += n;
+      rep.replayed += n;
+      throttle.account(n);
+      pause_point("replay");
+      if (backlog < until_below) break;
+      log::verbose("  replay: {} entries replayed, {} pending", total, backlog);
+    }
+    if (total) log::info("  replay: {} log entries replayed", total);
+    return total;
+  }
+
+  // --- verification ------------------------------------------------------------------------
+
+  void verify(Record& rec, Report& rep, Throttle& throttle) {
+    const SyncPair& fwd = rec.plan.forward;
+    std::optional<KeyValue> lo;
+    int64_t src_rows = 0;
+    for (bool done = false; !done;) {
+      throttle.wait();
+      std::optional<KeyValue> hi;
+      RangeComparison cmp;
+      for (int attempt = 0;; ++attempt) {
+        ddl_.run_transaction([&](pqxx::work& tx) {
+          // One snapshot for both sides (nothing has been read in this transaction yet).
+          tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+          if (attempt == 0) hi = next_chunk_end(tx, fwd, lo, o_.verify_chunk_rows);
+          cmp = compare_range(tx, fwd, {lo, hi});
+        });
+        if (cmp.matches()) break;
+        if (attempt >= o_.verify_attempts) {
+          throw Error(fmt::format("verification failed for {}: key range after {} up to {} differs "
+                                  "({} rows / checksum {} in the table, {} rows / checksum {} in the shadow) "
+                                  "after {} re-copies; nothing was swapped",
+                                  label_, lo ? fmt::format("({})", fmt::join(*lo, ", ")) : "the start",
+                                  hi ? fmt::format("({})", fmt::join(*hi, ", ")) : "the end", cmp.source.rows,
+                                  cmp.source.sum, cmp.target.rows, cmp.target.sum, attempt),
+                      "re-run the same command to try again, or --abort");
+        }
+        log::info("  verify: range after {} differs ({} vs {} rows): re-copying it", lo ? fmt::format("({})", fmt::join(*lo, ", ")) : "the start",
+                  cmp.source.rows, cmp.target.rows);
+        ++rep.ranges_recopied;
+        ddl_.run_transaction([&](pqxx::work& tx) {
+          tx.exec("SET LOCAL slipway.backfill = 'on'");
+          copy_range(tx, fwd, {lo, hi}, true);
+        });
+      }
+      ++rep.ranges_verified;
+      rep.rows_verified += cmp.source.rows;
+      src_rows += cmp.source.rows;
+      throttle.account(cmp.source.rows);
+      pause_point("verify");
+      lo = hi;
+      done = !hi;
+    }
+    log::info("  verify: {} rows in {} key ranges identical in table and shadow ({} re-copied)", src_rows,
+              rep.ranges_verified, rep.ranges_recopied);
+    rec.phase = "swap";
+    save(rec);
+  }
+
+  // --- swap --------------------------------------------------------------------------------
+
+  void swap(Record& rec, Report& rep) {
+    const Plan& p = rec.plan;
+    SwapSpec spec;
+    spec.schema = p.schema;
+    spec.live = p.table;
+    spec.standby = p.shadow;
+    spec.incoming = p.forward;
+    spec.incoming_capture = p.forward_capture;
+    spec.outgoing = p.reverse;
+    spec.outgoing_capture = p.reverse_capture;
+    for (const auto& ix : p.indexes) spec.index_names.emplace_back(ix.original, ix.shadow);
+    spec.record = [&](pqxx::work& tx, const SwapResult& r) {
+      nlohmann::json fks = nlohmann::json::array();
+      for (const auto& fk : r.to_validate) fks.push_back({{"table", fk.table}, {"constraint", fk.constraint}});
+      nlohmann::json progress = rec.progress;
+      progress["to_validate"] = fks;
+      tx.exec_params(fmt::format("UPDATE {} SET status = 'swapped', phase = 'validate', swapped_at = now(), "
+                                 "progress = $2::jsonb WHERE id = $1",
+                                 rewrites()),
+                     rec.id, progress.dump());
+    };
+    spec.before_commit = [] { pause_point("swap"); };
+    auto r = swap_tables(ddl_, spec);
+    rep.lock_held_ms = r.lock_held_ms;
+    rep.swap_attempts = r.attempts;
+    rep.views_recreated = r.views_recreated;
+    rep.replayed += r.final_replayed;
+    conn_.exec_params(fmt::format("UPDATE {} SET lock_held_ms = $2 WHERE id = $1", rewrites()), rec.id, r.lock_held_ms);
+    log::info("  swapped: exclusive lock held {:.1f} ms ({} attempt{}, {} final log entries)", r.lock_held_ms,
+              r.attempts, r.attempts == 1 ? "" : "s", r.final_replayed);
+    rec.status = "swapped";
+    rec.phase = "validate";
+    rec.lock_held_ms = r.lock_held_ms;
+    nlohmann::json fks = nlohmann::json::array();
+    for (const auto& fk : r.to_validate) fks.push_back({{"table", fk.table}, {"constraint", fk.constraint}});
+    rec.progress["to_validate"] = fks;
+  }
+
+  void validate(Record& rec, Report& rep) {
+    std::vector<ForeignKeyRef> fks;
+    for (const auto& j : rec.progress.value("to_validate", nlohmann::json::array())) {
+      fks.push_back({j.at("table"), j.at("constraint")});
+    }
+    for (const auto& fk : fks) {
+      validate_foreign_keys(ddl_, {fk});
+      rep.foreign_keys_validated.push_back(fk.table + "." + fk.constraint);
+      log::info("  foreign key {} on {} validated", fk.constraint, fk.table);
+    }
+    rec.progress["to_validate"] = nlohmann::json::array();
+    rec.phase = "swapped";
+    save(rec);
+  }
+
+  Report report_for(const Record& rec) {
+    Report r;
+    r.id = rec.id;
+    r.table = label_;
+    r.kind = rec.kind;
+    r.status = rec.status;
+    r.old_table = rec.status == "swapped" ? o_.schema + "." + rec.plan.shadow : "";
+    r.lock_held_ms = rec.lock_held_ms;
+    return r;
+  }
+
+  Report run() {
+    auto started = Clock::now();
+    prepare_session();
+    Throttle throttle(conn_, o_);
+    auto existing = open_record();
+    Record rec;
+    std::string action;
+    if (existing) {
+      rec = *existing;
+      if (rec.kind != kind_name(o_.kind) || rec.alter != o_.alter) {
+        throw InputError(
+            fmt::format("another {} of {} is open (id {}, {}{}); it is not the one asked for now", rec.kind, label_,
+                        rec.id, rec.status, rec.alter.empty() ? "" : ", --alter \"" + rec.alter + "\""),
+            rec.status == "swapped" ? "end it with --cleanup (keep the new table) or --undo first"
+                                    : "re-run it with its own options to finish it, or --abort it");
+      }
+      action = rec.status == "swapped" ? "already swapped" : fmt::format("resumed at phase {}", rec.phase);
+      log::info("{} {}: {} (id {})", rec.kind, label_, action, rec.id);
+    }
+    int64_t size_before = table_size(o_.table);
+    if (!existing) rec = start();
+    Report rep = report_for(rec);
+    rep.size_before = size_before;
+    if (rec.status == "in_progress") {
+      if (rec.phase == "copy") copy(rec, rep, throttle);
+      if (rec.phase == "index") build_indexes(rec);
+      if (rec.phase == "replay") {
+        replay(rec.plan.forward, rep, throttle, o_.swap_backlog);
+        rec.phase = "verify";
+        save(rec);
+      }
+      if (rec.phase == "verify") verify(rec, rep, throttle);
+      if (rec.phase == "swap") {
+        replay(rec.plan.forward, rep, throttle, o_.swap_backlog);
+        swap(rec, rep);
+      }
+      action = existing ? action + ", swapped" : "swapped";
+    }
+    if (rec.status == "swapped" && rec.phase == "validate") validate(rec, rep);
+    rep.status = rec.status;
+    rep.old_table = o_.schema + "." + rec.plan.shadow;
+    rep.action = action;
+    rep.size_after = table_size(o_.table);
+    rep.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    rep.throttled_seconds = throttle.throttled_seconds();
+    return rep;
+  }
+
+  Record require_open(const char* verb) {
+    auto rec = open_record();
+    if (!rec) {
+      throw InputError(fmt::format("no rewrite or repack of {} is open: nothing to {}", label_, verb),
+                       "`slipway rewrite --table T --alter ...` or `slipway repack --table T` starts one");
+    }
+    return *rec;
+  }
+
+  Report undo() {
+    auto started = Clock::now();
+    prepare_session();
+    Throttle throttle(conn_, o_);
+    Record rec = require_open("undo");
+    if (rec.status != "swapped") {
+      throw InputError(fmt::format("the {} of {} has not swapped yet: there is nothing to undo", rec.kind, label_),
+                       "use --abort to stop it and remove its helper objects");
+    }
+    const Plan& p = rec.plan;
+    Report rep = report_for(rec);
+    rep.size_before = table_size(p.table);
+    if (rec.phase == "validate") validate(rec, rep);
+    log::info("{} {}: undo (id {}): bringing the old table up to date", rec.kind, label_, rec.id);
+    try {
+      replay(p.reverse, rep, throttle, o_.swap_backlog);
+    } catch (const pg::PgError& e) {
+      throw Error(fmt::format("cannot undo: a row written since the swap does not fit the old table: {}", e.what()),
+                  "the rewritten table stays in place; --cleanup ends the rollback window");
+    }
+    SwapSpec spec;
+    spec.schema = p.schema;
+    spec.live = p.table;
+    spec.standby = p.shadow;
+    spec.incoming = p.reverse;
+    spec.incoming_capture = p.reverse_capture;
+    spec.outgoing = p.forward;
+    spec.outgoing_capture = p.forward_capture;
+    spec.install_outgoing = false;
+    spec.widen_sequences = false;
+    for (const auto& ix : p.indexes) spec.index_names.emplace_back(ix.original, ix.shadow);
+    std::string rewritten = pg::qualified(p.schema, p.shadow);  // its name after the exchange
+    spec.record = [&](pqxx::work& tx, const SwapResult&) {
+      tx.exec("DROP TABLE " + rewritten);
+      tx.exec_params(fmt::format("UPDATE {} SET status = 'undone', phase = 'undone', finished_at = now() WHERE id = $1",
+                                 rewrites()),
+                     rec.id);
+    };
+    spec.before_commit = [] { pause_point("undo"); };
+    auto r = swap_tables(ddl_, spec);
+    validate_foreign_keys(ddl_, r.to_validate);
+    for (const auto& fk : r.to_validate) rep.foreign_keys_validated.push_back(fk.table + "." + fk.constraint);
+    rep.lock_held_ms = r.lock_held_ms;
+    rep.swap_attempts = r.attempts;
+    rep.views_recreated = r.views_recreated;
+    rep.status = "undone";
+    rep.action = "undone";
+    rep.old_table.clear();
+    rep.size_after = table_size(p.table);
+    rep.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    log::info("  swapped back: exclusive lock held {:.1f} ms; the rewritten table was dropped", r.lock_held_ms);
+    return rep;
+  }
+
+  Report cleanup() {
+    auto started = Clock::now();
+    prepare_session();
+    Record rec = require_open("clean up");
+    if (rec.status != "swapped") {
+      throw InputError(fmt::format("the {} of {} has not swapped yet: nothing to clean up", rec.kind, label_),
+                       "finish it by re-running the same command, or --abort it");
+    }
+    Report rep = report_for(rec);
+    if (rec.phase == "validate") validate(rec, rep);
+    const Plan& p = rec.plan;
+    std::vector<std::string> stmts = capture_drop_sql(p.reverse, p.reverse_capture);
+    stmts.push_back("DROP TABLE IF EXISTS " + pg::qualified(p.schema, p.shadow));
+    stmts.push_back(fmt::format("UPDATE {} SET status = 'cleaned_up', phase = 'cleaned_up', finished_at = now() "
+                                "WHERE id = {}",
+                                rewrites(), rec.id));
+    ddl_.run_transaction(stmts);
+    log::info("{} {}: old table {} dropped, change capture removed", rec.kind, label_, p.shadow);
+    rep.status = "cleaned_up";
+    rep.action = "cleaned up";
+    rep.size_after = table_size(p.table);
+    rep.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return rep;
+  }
+
+  Report abort() {
+    auto started = Clock::now();
+    prepare_session();
+    Record rec = require_open("abort");
+    if (rec.status != "in_progress") {
+      throw InputError(fmt::format("the {} of {} has already swapped: it cannot be aborted", rec.kind, label_),
+                       "--undo swaps the old table back; --cleanup keeps the new one");
+    }
+    const Plan& p = rec.plan;
+    std::vector<std::string> stmts;
+    if (!p.forward.log.empty()) {
+      stmts = capture_drop_sql(p.forward, p.forward_capture);
+      stmts.push_back("DROP TABLE IF EXISTS " + pg::qualified(p.schema, p.shadow));
+    }
+    stmts.push_back(fmt::format(
+        "UPDATE {} SET status = 'aborted', phase = 'aborted', finished_at = now() WHERE id = {}", rewrites(), rec.id));
+    ddl_.run_transaction(stmts);
+    log::info("{} {}: aborted; shadow table and change capture removed, {} untouched", rec.kind, label_, label_);
+    Report rep = report_for(rec);
+    rep.status = "aborted";
+    rep.action = "aborted";
+    rep.old_table.clear();
+    rep.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return rep;
+  }
+
+ private:
+  pg::DdlExecutor& ddl_;
+  pg::Connection& conn_;
+  const Options& o_;
+  std::string label_;
+};
+
+}  // namespace
+
+Rewriter::Rewriter(pg::DdlExecutor& ddl) : ddl_(ddl) {}
+
+Report Rewriter::run(const Options& o) { return Run(ddl_, o).run(); }
+Report Rewriter::undo(const Options& o) { return Run(ddl_, o).undo(); }
+Report Rewriter::cleanup(const Options& o) { return Run(ddl_, o).cleanup(); }
+Report Rewriter::abort(const Options& o) { return Run(ddl_, o).abort(); }
+Report Rewriter::perform(Action a, const Options& o) {
+  switch (a) {
+    case Action::undo: return undo(o);
+    case Action::cleanup: return cleanup(o);
+    case Action::abort: return abort(o);
+    case Action::run: break;
+  }
+  return run(o);
+}
+
+nlohmann::json Report::to_json() const {
+  return {{"id", id},
+          {"table", table},
+          {"kind", kind},
+          {"status", status},
+          {"action", action},
+          {"old_table", old_table.empty() ? nlohmann::json() : nlohmann::json(old_table)},
+          {"rows_copied", rows_copied},
+          {"chunks", chunks},
+          {"log_entries_replayed", replayed},
+          {"ranges_verified", ranges_verified},
+          {"ranges_recopied", ranges_recopied},
+          {"rows_verified", rows_verified},
+          {"lock_held_ms", lock_held_ms ? nlohmann::json(*lock_held_ms) : nlohmann::json()},
+          {"swap_attempts", swap_attempts},
+          {"views_recreated", views_recreated},
+          {"foreign_keys_validated", foreign_keys_validated},
+          {"size_before_bytes", size_before},
+          {"size_after_bytes", size_after},
+          {"seconds", seconds},
+          {"throttled_seconds", throttled_seconds}};
+}
+
+std::string Report::to_text() const {
+  std::string out = fmt::format("{} {}: {} (id {})\n", kind, table, action, id);
+  out += fmt::format("  status:              {}\n", status);
+  if (rows_copied || chunks) out += fmt::format("  copied:              {} rows in {} chunks\n", rows_copied, chunks);
+  if (replayed) out += fmt::format("  replayed:            {} log entries\n", replayed);
+  if (ranges_verified)
+    out += fmt::format("  verified:            {} rows in {} key ranges ({} re-copied)\n", rows_verified,
+                       ranges_verified, ranges_recopied);
+  if (lock_held_ms) out += fmt::format("  exclusive lock held: {:.1f} ms\n", *lock_held_ms);
+  if (!views_recreated.empty()) out += fmt::format("  views recreated:     {}\n", fmt::join(views_recreated, ", "));
+  if (!foreign_keys_validated.empty())
+    out += fmt::format("  foreign keys:        {} validated\n", fmt::join(foreign_keys_validated, ", "));
+  if (size_before && size_after)
+    out += fmt::format("  size:                {:.1f} MB -> {:.1f} MB\n", double(size_before) / 1048576.0,
+                       double(size_after) / 1048576.0);
+  if (!old_table.empty())
+    out += fmt::format("  old table:           {} (kept in sync; --undo swaps back, --cleanup drops it)\n", old_table);
+  out += fmt::format("  took:                {:.1f} s\n", seconds);
+  return out;
+}
+
+}  // namespace slipway::rewrite
