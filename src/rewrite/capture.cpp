@@ -20,7 +20,7 @@ std::vector<std::string> capture_create_sql(const SyncPair& p, const CaptureName
     key_defs += fmt::format(", {} {}", pg::quote_ident(p.key[i]), p.source_key_types.at(i));
   }
   std::vector<std::string> out;
-  out.push_back(fmt::format("CREATE TABLE {} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY{})", log, key_defs));
+  out.push_back(fmt::format("CREATE TABLE {} (_slipway_log_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY{})", log, key_defs));
   // Verification skips keys with pending log entries: it looks them up by key.
   out.push_back(fmt::format("CREATE INDEX ON {} ({})", log, keys));
   // SECURITY DEFINER: the application's roles write the table but need no privilege on

@@ -83,7 +83,7 @@ int64_t replay_batch(pqxx::transaction_base& tx, const SyncPair& p, int64_t limi
   // Claim the entries first (their statement's snapshot), then read the source in later
   // statements: every change whose entry was claimed is visible to those reads, and any change
   // committed later has an entry of its own that a later batch replays.
-  std::string pick = limit > 0 ? fmt::format("WHERE id IN (SELECT id FROM {} ORDER BY id LIMIT {})",
+  std::string pick = limit > 0 ? fmt::format("WHERE _slipway_log_id IN (SELECT _slipway_log_id FROM {} ORDER BY _slipway_log_id LIMIT {})",
                                              p.qualified_log(), limit)
                                : "";
   auto claimed = tx.exec(fmt::format(

@@ -150,7 +150,7 @@ class Run {
   }
 
   int64_t table_size(const std::string& name) {
-    return conn_.query_value<int64_t>("SELECT pg_total_relation_size($1::regclass)", pg::qualified(o_.schema, name))
+    return conn_.query_value<int64_t>("SELECT pg_total_relation_size(to_regclass($1))", pg::qualified(o_.schema, name))
         .value_or(0);
   }
 
