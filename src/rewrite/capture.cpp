@@ -11,7 +11,7 @@ namespace {
 const char* kEvents[][2] = {{"ins", "INSERT"}, {"upd", "UPDATE"}, {"del", "DELETE"}, {"trunc", "TRUNCATE"}};
 }
 
-std::vector<std::string> capture_create_sql(const SyncPair& p, const CaptureNames& n) {
+std::vector<std::string> capture_objects_sql(const SyncPair& p, const CaptureNames& n) {
   std::string log = p.qualified_log();
   std::string fn = pg::qualified(p.log_schema, n.function);
   std::string keys = column_list(p.key);
@@ -42,6 +42,12 @@ END $slipway$)",
                             fmt::arg("fn", fn), fmt::arg("log", log), fmt::arg("keys", keys),
                             fmt::arg("target", p.qualified_target())));
   out.push_back(fmt::format("REVOKE ALL ON FUNCTION {}() FROM PUBLIC", fn));
+  return out;
+}
+
+std::vector<std::string> capture_triggers_sql(const SyncPair& p, const CaptureNames& n) {
+  std::vector<std::string> out;
+  std::string fn = pg::qualified(p.log_schema, n.function);
   std::string table = p.qualified_source();
   auto trig = [&](const char* suffix) { return pg::quote_ident(n.trigger_prefix + suffix); };
   out.push_back(fmt::format("CREATE TRIGGER {} AFTER INSERT ON {} REFERENCING NEW TABLE AS new_rows "
@@ -72,8 +78,20 @@ std::vector<std::string> capture_drop_triggers_sql(const SyncPair& p, const Capt
   return out;
 }
 
+std::vector<std::string> capture_create_sql(const SyncPair& p, const CaptureNames& n) {
+  auto out = capture_objects_sql(p, n);
+  for (auto& s : capture_triggers_sql(p, n)) out.push_back(std::move(s));
+  return out;
+}
+
 std::vector<std::string> capture_drop_sql(const SyncPair& p, const CaptureNames& n) {
   auto out = capture_drop_triggers_sql(p, n);
+  for (auto& s : capture_drop_objects_sql(p, n)) out.push_back(std::move(s));
+  return out;
+}
+
+std::vector<std::string> capture_drop_objects_sql(const SyncPair& p, const CaptureNames& n) {
+  std::vector<std::string> out;
   out.push_back(fmt::format("DROP FUNCTION IF EXISTS {}()", pg::qualified(p.log_schema, n.function)));
   out.push_back(fmt::format("DROP TABLE IF EXISTS {}", p.qualified_log()));
   return out;

@@ -231,6 +231,8 @@ class Run {
         p.indexes.push_back(std::move(ip));
       }
       for (const auto& sql : capture_create_sql(p.forward, p.forward_capture)) tx.exec(sql);
+      // The rollback window's log and function too (the swap only adds their triggers).
+      for (const auto& sql : capture_objects_sql(p.reverse, p.reverse_capture)) tx.exec(sql);
       tx.exec_params(fmt::format("UPDATE {} SET plan = $2::jsonb WHERE id = $1", rewrites()), rec.id, p.to_json().dump());
     });
     log::info("  shadow table {} and change capture created", rec.plan.shadow);
@@ -579,6 +581,8 @@ class Run {
     if (rec.phase == "validate") validate(rec, rep);
     const Plan& p = rec.plan;
     std::vector<std::string> stmts = capture_drop_sql(p.reverse, p.reverse_capture);
+    // Left behind if slipway died right after the swap's commit.
+    for (auto& s : capture_drop_objects_sql(p.forward, p.forward_capture)) stmts.push_back(std::move(s));
     stmts.push_back("DROP TABLE IF EXISTS " + pg::qualified(p.schema, p.shadow));
     stmts.push_back(fmt::format("UPDATE {} SET status = 'cleaned_up', phase = 'cleaned_up', finished_at = now() "
                                 "WHERE id = {}",
@@ -604,6 +608,7 @@ class Run {
     std::vector<std::string> stmts;
     if (!p.forward.log.empty()) {
       stmts = capture_drop_sql(p.forward, p.forward_capture);
+      for (auto& s : capture_drop_objects_sql(p.reverse, p.reverse_capture)) stmts.push_back(std::move(s));
       stmts.push_back("DROP TABLE IF EXISTS " + pg::qualified(p.schema, p.shadow));
     }
     stmts.push_back(fmt::format(

@@ -8,6 +8,7 @@
 #include "pg/quote.hpp"
 #include "rewrite/capture.hpp"
 #include "rewrite/data_sync.hpp"
+#include "util/log.hpp"
 
 namespace slipway::rewrite {
 
@@ -180,87 +181,98 @@ SwapResult swap_tables(pg::DdlExecutor& ddl, const SwapSpec& spec) {
   Clock::time_point locked_at;
   ddl.run_transaction([&](pqxx::work& tx) {
     ++result.attempts;
-    tx.exec(fmt::format("LOCK TABLE {}, {} IN ACCESS EXCLUSIVE MODE", live_q, standby_q));
-    locked_at = Clock::now();
-    result.final_replayed = replay_batch(tx, spec.incoming, 0);
-
+    // First the catalog, under SHARE UPDATE EXCLUSIVE on the live table: no DDL can change what
+    // we read, while the application's reads and writes go on. Only then the exclusive lock.
+    tx.exec(fmt::format("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", standby_q));
+    tx.exec(fmt::format("LOCK TABLE {} IN SHARE UPDATE EXCLUSIVE MODE", live_q));
     std::string live_oid = tx.exec_params("SELECT $1::regclass::oid::text", live_q)[0][0].c_str();
     std::string standby_oid = tx.exec_params("SELECT $1::regclass::oid::text", standby_q)[0][0].c_str();
     tx.exec("SET LOCAL search_path = pg_catalog, pg_temp");
     Moves moves = read_moves(tx, live_oid, standby_oid, live_q, spec.incoming_capture.trigger_prefix,
                              spec.outgoing_capture.trigger_prefix);
-    // Identity sequences: each table keeps its own; the new one continues from the old value
-    // and the two exchange names.
-    std::vector<std::pair<std::string, std::string>> identity;  // (live seq, standby seq), qualified
-    for (const auto& r : tx.exec_params(
-             "SELECT pg_get_serial_sequence($1, a.attname), pg_get_serial_sequence($2, a.attname) "
-             "FROM pg_attribute a JOIN pg_attribute sa ON sa.attrelid = $4::oid AND sa.attname = a.attname "
-             "WHERE a.attrelid = $3::oid AND a.attidentity <> '' AND sa.attidentity <> '' "
-             "  AND NOT a.attisdropped AND NOT sa.attisdropped",
-             live_q, standby_q, live_oid, standby_oid)) {
-      identity.emplace_back(r[0].c_str(), r[1].c_str());
-    }
-    std::vector<std::string> widen;
-    if (spec.widen_sequences) {
-      widen = column0(tx,
-                      "SELECT format('ALTER SEQUENCE %s AS bigint', s.oid::regclass) "
-                      "FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
-                      "JOIN pg_sequence q ON q.seqrelid = s.oid "
-                      "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
-                      "JOIN pg_attribute sa ON sa.attrelid = $2::oid AND sa.attname = a.attname "
-                      "WHERE d.classid = 'pg_class'::regclass AND d.refobjid = $1::oid AND d.deptype IN ('a','i') "
-                      "  AND q.seqtypid IN ('int2'::regtype, 'int4'::regtype) AND sa.atttypid = 'int8'::regtype",
-                      {live_oid, standby_oid});
-    }
-    tx.exec("SET LOCAL search_path TO DEFAULT");
-
+    std::vector<std::string> ddl_sql;
     auto resolve = [&](std::string s) {
       for (auto [ph, v] : {std::pair{std::string("$live$"), live_q}, std::pair{std::string("$standby$"), standby_q}}) {
         if (auto p = s.find(ph); p != std::string::npos) s.replace(p, ph.size(), v);
       }
       return s;
     };
-    for (const auto& s : moves.drop_before) tx.exec(resolve(s));
-    for (const auto& s : capture_drop_sql(spec.incoming, spec.incoming_capture)) tx.exec(s);
+    for (const auto& s : moves.drop_before) ddl_sql.push_back(resolve(s));
+    for (auto& s : capture_drop_triggers_sql(spec.incoming, spec.incoming_capture)) ddl_sql.push_back(std::move(s));
 
     // Exchange names: tables, indexes (and so their constraints), identity sequences.
-    auto exchange = [&](const std::string& kind, const std::string& a_q, const std::string& a,
-                        const std::string& b_q, const std::string& b) {
-      std::string tmp = "_slipway_swap_tmp";
-      tx.exec(fmt::format("ALTER {} {} RENAME TO {}", kind, a_q, pg::quote_ident(tmp)));
-      tx.exec(fmt::format("ALTER {} {} RENAME TO {}", kind, b_q, pg::quote_ident(a)));
-      tx.exec(fmt::format("ALTER {} {} RENAME TO {}", kind, pg::qualified(spec.schema, tmp), pg::quote_ident(b)));
+    const std::string tmp = pg::quote_ident("_slipway_swap_tmp");
+    auto exchange = [&](const std::string& kind, const std::string& schema, const std::string& a,
+                        const std::string& b) {
+      ddl_sql.push_back(fmt::format("ALTER {} {} RENAME TO {}", kind, pg::qualified(schema, a), tmp));
+      ddl_sql.push_back(fmt::format("ALTER {} {} RENAME TO {}", kind, pg::qualified(schema, b), pg::quote_ident(a)));
+      ddl_sql.push_back(
+          fmt::format("ALTER {} {}.{} RENAME TO {}", kind, pg::quote_ident(schema), tmp, pg::quote_ident(b)));
     };
-    exchange("TABLE", live_q, spec.live, standby_q, spec.standby);
-    for (const auto& [on_live, on_standby] : spec.index_names) {
-      exchange("INDEX", pg::qualified(spec.schema, on_live), on_live, pg::qualified(spec.schema, on_standby),
-               on_standby);
+    exchange("TABLE", spec.schema, spec.live, spec.standby);
+    for (const auto& [on_live, on_standby] : spec.index_names) exchange("INDEX", spec.schema, on_live, on_standby);
+    // Identity sequences: each table keeps its own; the new one continues from the old one's
+    // value (read under the exclusive lock, below) and the two exchange names.
+    std::vector<std::pair<std::string, std::string>> identity;  // (live seq, standby seq), qualified
+    for (const auto& r : tx.exec_params(
+             "SELECT format('%I.%I', ln.nspname, ls.relname), format('%I.%I', sn.nspname, ss.relname), "
+             "  ln.nspname, ls.relname, ss.relname "
+             "FROM pg_attribute a JOIN pg_attribute sa ON sa.attrelid = $2::oid AND sa.attname = a.attname "
+             "JOIN pg_class ls ON ls.oid = pg_get_serial_sequence($3, a.attname)::regclass "
+             "JOIN pg_namespace ln ON ln.oid = ls.relnamespace "
+             "JOIN pg_class ss ON ss.oid = pg_get_serial_sequence($4, a.attname)::regclass "
+             "JOIN pg_namespace sn ON sn.oid = ss.relnamespace "
+             "WHERE a.attrelid = $1::oid AND a.attidentity <> '' AND sa.attidentity <> '' "
+             "  AND NOT a.attisdropped AND NOT sa.attisdropped",
+             live_oid, standby_oid, live_q, standby_q)) {
+      identity.emplace_back(r[0].c_str(), r[1].c_str());
+      exchange("SEQUENCE", r[2].c_str(), r[3].c_str(), r[4].c_str());
     }
+    if (spec.widen_sequences) {
+      for (auto& s : column0(tx,
+                             "SELECT format('ALTER SEQUENCE %s AS bigint', s.oid::regclass) "
+                             "FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+                             "JOIN pg_sequence q ON q.seqrelid = s.oid "
+                             "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+                             "JOIN pg_attribute sa ON sa.attrelid = $2::oid AND sa.attname = a.attname "
+                             "WHERE d.classid = 'pg_class'::regclass AND d.refobjid = $1::oid "
+                             "  AND d.deptype IN ('a','i') AND q.seqtypid IN ('int2'::regtype, 'int4'::regtype) "
+                             "  AND sa.atttypid = 'int8'::regtype",
+                             {live_oid, standby_oid})) {
+        ddl_sql.push_back(std::move(s));
+      }
+    }
+    for (auto& s : moves.create_after) ddl_sql.push_back(std::move(s));
+    if (spec.install_outgoing) {
+      for (auto& s : capture_triggers_sql(spec.outgoing, spec.outgoing_capture)) ddl_sql.push_back(std::move(s));
+    }
+    tx.exec("SET LOCAL search_path TO DEFAULT");
+
+    tx.exec(fmt::format("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", live_q));
+    locked_at = Clock::now();
+    auto step = [&](const char* what) {
+      log::verbose("swap: {} at +{:.1f} ms", what,
+                   std::chrono::duration<double, std::milli>(Clock::now() - locked_at).count());
+    };
+    result.final_replayed = replay_batch(tx, spec.incoming, 0);
+    step("final replay done");
     for (const auto& [live_seq, standby_seq] : identity) {
       tx.exec(fmt::format("SELECT setval({}::regclass, last_value, is_called) FROM {}", pg::quote_literal(standby_seq),
                           live_seq));
-      auto name_of = [&](const std::string& q) {
-        return std::string(tx.exec_params("SELECT relname FROM pg_class WHERE oid = $1::regclass", q)[0][0].c_str());
-      };
-      std::string ln = name_of(live_seq), sn = name_of(standby_seq);
-      std::string seq_schema = tx.exec_params("SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = "
-                                              "$1::regclass", live_seq)[0][0].c_str();
-      tx.exec(fmt::format("ALTER SEQUENCE {} RENAME TO {}", live_seq, pg::quote_ident("_slipway_swap_tmp")));
-      tx.exec(fmt::format("ALTER SEQUENCE {} RENAME TO {}", standby_seq, pg::quote_ident(ln)));
-      tx.exec(fmt::format("ALTER SEQUENCE {}.{} RENAME TO {}", seq_schema, pg::quote_ident("_slipway_swap_tmp"),
-                          pg::quote_ident(sn)));
     }
-    for (const auto& s : widen) tx.exec(s);
-    for (const auto& s : moves.create_after) tx.exec(s);
-    if (spec.install_outgoing) {
-      for (const auto& s : capture_create_sql(spec.outgoing, spec.outgoing_capture)) tx.exec(s);
-    }
+    // One round trip for every statement of the swap.
+    std::string batch;
+    for (const auto& s : ddl_sql) batch += s + ";\n";
+    tx.exec(batch);
+    step("objects moved, names exchanged");
     result.to_validate = moves.to_validate;
     result.views_recreated = moves.views;
     if (spec.record) spec.record(tx, result);
     if (spec.before_commit) spec.before_commit();
   });
   result.lock_held_ms = std::chrono::duration<double, std::milli>(Clock::now() - locked_at).count();
+  // Not needed any more, and harmless until dropped: outside the lock.
+  ddl.run_transaction(capture_drop_objects_sql(spec.incoming, spec.incoming_capture));
   return result;
 }
 
