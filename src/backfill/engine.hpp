@@ -97,9 +97,11 @@ struct BackfillResult {
   std::string job_id;
   int64_t rows_done = 0;           // over all runs of the job
   int64_t rows_this_run = 0;
+  int64_t rows_affected_this_run = 0;  // what the actions returned (e.g. rows a WHERE kept)
   int64_t batches_this_run = 0;
   bool resumed = false;            // a checkpoint existed
   bool already_complete = false;   // nothing left to do
+  bool complete = false;           // the job is done (false when stopped by request_stop)
   double seconds = 0;
   std::map<std::string, double> throttled_seconds;
   int64_t lock_wait_events = 0;

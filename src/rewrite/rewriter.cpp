@@ -591,6 +591,7 @@ class Run {
     log::info("{} {}: old table {} dropped, change capture removed", rec.kind, label_, p.shadow);
     rep.status = "cleaned_up";
     rep.action = "cleaned up";
+    rep.old_table.clear();
     rep.size_after = table_size(p.table);
     rep.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return rep;
