@@ -40,6 +40,10 @@ std::string temp_keys_table(const SyncPair& p) { return pg::quote_ident("_slipwa
 
 }  // namespace
 
+std::string copy_sql(const SyncPair& p) {
+  return fmt::format("{} FROM ONLY {} s", insert_head(p), p.qualified_source());
+}
+
 std::optional<KeyValue> next_chunk_end(pqxx::transaction_base& tx, const SyncPair& p,
                                        const std::optional<KeyValue>& lo, int64_t rows) {
   std::vector<std::string> params;

@@ -26,6 +26,9 @@ struct KeyRange {
 std::optional<KeyValue> next_chunk_end(pqxx::transaction_base& tx, const SyncPair& p,
                                        const std::optional<KeyValue>& lo, int64_t rows);
 
+// "INSERT INTO target (cols) SELECT exprs FROM ONLY source s": append " WHERE <predicate>".
+std::string copy_sql(const SyncPair& p);
+
 // INSERT INTO target SELECT ... FROM source for the range; returns the rows copied. With
 // `replace`, the target's rows in the range are deleted first (re-copy after a mismatch).
 int64_t copy_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, bool replace);

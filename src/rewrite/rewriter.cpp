@@ -3,8 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iostream>
 #include <pqxx/pqxx>
 
+#include "backfill/engine.hpp"
+#include "backfill/progress.hpp"
+#include "backfill/throttler.hpp"
 #include "pg/quote.hpp"
 #include "rewrite/capture.hpp"
 #include "rewrite/data_sync.hpp"
@@ -12,7 +16,6 @@
 #include "rewrite/preflight.hpp"
 #include "rewrite/swap.hpp"
 #include "rewrite/test_hook.hpp"
-#include "rewrite/throttle.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -240,60 +243,69 @@ class Run {
   }
 
   // --- copy --------------------------------------------------------------------------------
+  // The backfill engine walks the table in keyset batches, each its own short transaction with
+  // its checkpoint, adaptive in size and throttled; the batch action copies the range into the
+  // shadow. Its key space ends at the largest key when the copy starts: later rows are in the
+  // change log already.
 
-  void copy(Record& rec, Report& rep, Throttle& throttle) {
+  backfill::ThrottleOptions throttle_options() const {
+    backfill::ThrottleOptions t;
+    t.max_rate = o_.max_rate;
+    t.max_lag = o_.max_lag;
+    t.throttle_query = o_.throttle_query;
+    t.pause_file = o_.pause_file;
+    return t;
+  }
+
+  // Replay and verification wait between their transactions like the copy's batches do.
+  std::unique_ptr<backfill::Throttler> make_throttler() const {
+    auto t = throttle_options();
+    t.lock_wait_detection = false;  // they lock only the shadow's rows
+    auto throttler = std::make_unique<backfill::Throttler>(conn_.conninfo(), t);
+    throttler->start();
+    return throttler;
+  }
+
+  std::string copy_job_id(const Record& rec) const { return fmt::format("rewrite-{}-copy", rec.id); }
+
+  void copy(Record& rec, Report& rep) {
     const SyncPair& fwd = rec.plan.forward;
-    auto lo = key_from_json(rec.progress["copied_to"]);
-    int64_t rows_total = rec.progress.value("rows_copied", int64_t(0));
-    int64_t chunks = rec.progress.value("chunks", int64_t(0));
-    if (chunks > 0) log::info("  copy: resuming after {} rows in {} chunks", rows_total, chunks);
-    int64_t estimate =
-        conn_.query_value<int64_t>("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = $1::regclass",
-                                   qualified_table())
-            .value_or(0);
-    int64_t n = o_.initial_chunk_rows;
-    auto last_line = Clock::now();
-    for (bool done = false; !done;) {
-      throttle.wait();
-      auto t0 = Clock::now();
-      int64_t rows = 0;
-      std::optional<KeyValue> hi;
-      ddl_.run_transaction([&](pqxx::work& tx) {
-        tx.exec("SET LOCAL slipway.backfill = 'on'");
-        hi = next_chunk_end(tx, fwd, lo, n);
-        rows = copy_range(tx, fwd, {lo, hi}, false);
-        nlohmann::json progress = rec.progress;
-        progress["copied_to"] = key_json(hi);
-        progress["rows_copied"] = rows_total + rows;
-        progress["chunks"] = chunks + 1;
-        if (!hi) progress["copy_done"] = true;
-        Record next = rec;
-        next.progress = progress;
-        next.phase = hi ? "copy" : "index";
-        save(tx, next);
-      });
-      rows_total += rows;
-      ++chunks;
-      rep.rows_copied += rows;
-      ++rep.chunks;
-      rec.progress["copied_to"] = key_json(hi);
-      rec.progress["rows_copied"] = rows_total;
-      rec.progress["chunks"] = chunks;
-      lo = hi;
-      done = !hi;
-      if (done) rec.phase = "index";
-      throttle.account(rows);
-      pause_point("copy");
-      // Adapt the chunk to take about chunk_time: smoothly, at most x2 either way per chunk.
-      double took = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-      double factor = std::clamp(double(o_.chunk_time.count()) / std::max(took, 1.0), 0.5, 2.0);
-      n = std::clamp<int64_t>(int64_t(double(n) * factor), 100, o_.max_chunk_rows);
-      if (Clock::now() - last_line > std::chrono::seconds(5) || done) {
-        last_line = Clock::now();
-        log::info("  copy: {} rows{} in {} chunks (chunk size now {})", rows_total,
-                  estimate > 0 ? fmt::format(" of ~{}", estimate) : "", chunks, n);
-      }
-    }
+    backfill::JobSpec job;
+    job.job_id = copy_job_id(rec);
+    job.schema = o_.schema;
+    job.table = o_.table;
+    job.key_columns = fwd.key;
+    std::string head = copy_sql(fwd) + " WHERE ";
+    job.action = [head](backfill::BatchContext& c) {
+      // Test phase "copy": in the second batch's transaction, once the first one committed (the
+      // engine's up-front validation runs the action over an empty range: after == upto).
+      if (c.bounds.after && *c.bounds.after != c.bounds.upto) pause_point("copy");
+      std::vector<std::string> params;
+      std::string predicate = c.key.range_predicate(c.bounds, 1, params);
+      return c.exec(head + predicate, params);
+    };
+    job.action_description = fmt::format("copy into {} ({})", fwd.qualified_target(), fmt::join(fwd.target_columns, ", "));
+    job.label = fmt::format("{} {}: copy", rec.kind, label_);
+    auto progress = backfill::make_progress_sink(std::cerr);
+    backfill::EngineOptions eo;
+    eo.state_schema = o_.state_schema;
+    eo.batch_time = o_.chunk_time;
+    eo.initial_batch_size = o_.initial_chunk_rows;
+    eo.max_batch_size = o_.max_chunk_rows;
+    eo.throttle = throttle_options();
+    eo.vacuum_every_fraction = 0;  // the batches only read the table: nothing to vacuum
+    eo.lock_timeout = ddl_.policy().lock_timeout;
+    eo.progress = progress.get();
+    backfill::Engine engine(conn_.conninfo(), job, eo);
+    auto res = engine.run();
+    rep.rows_copied += res.rows_this_run;
+    rep.chunks += res.batches_this_run;
+    for (const auto& [reason, secs] : res.throttled_seconds) rep.throttled_seconds += secs;
+    rec.phase = "index";
+    rec.progress["rows_copied"] = res.rows_done;
+    save(rec);
+    // The checkpoint served its purpose (the phase is recorded): not a job to list any more.
+    backfill::forget_job(conn_.conninfo(), o_.state_schema, job.job_id);
   }
 
   // --- indexes, constraints, statistics ----------------------------------------------------
@@ -323,10 +335,10 @@ class Run {
 
   // --- replay ------------------------------------------------------------------------------
 
-  int64_t replay(const SyncPair& pair, Report& rep, Throttle& throttle, int64_t until_below) {
+  int64_t replay(const SyncPair& pair, Report& rep, backfill::Throttler& throttle, int64_t until_below) {
     int64_t total = 0;
     for (;;) {
-      throttle.wait();
+      throttle.wait_until_clear();
       int64_t n = 0, backlog = 0;
       ddl_.run_transaction([&](pqxx::work& tx) {
         n = replay_batch(tx, pair, o_.replay_batch_rows);
@@ -334,7 +346,7 @@ class Run {
       });
       total += n;
       rep.replayed += n;
-      throttle.account(n);
+      throttle.account_rows(n);
       pause_point("replay");
       if (backlog < until_below) break;
       log::verbose("  replay: {} entries replayed, {} pending", total, backlog);
@@ -345,12 +357,12 @@ class Run {
 
   // --- verification ------------------------------------------------------------------------
 
-  void verify(Record& rec, Report& rep, Throttle& throttle) {
+  void verify(Record& rec, Report& rep, backfill::Throttler& throttle) {
     const SyncPair& fwd = rec.plan.forward;
     std::optional<KeyValue> lo;
     int64_t src_rows = 0;
     for (bool done = false; !done;) {
-      throttle.wait();
+      throttle.wait_until_clear();
       std::optional<KeyValue> hi;
       RangeComparison cmp;
       for (int attempt = 0;; ++attempt) {
@@ -381,7 +393,7 @@ class Run {
       ++rep.ranges_verified;
       rep.rows_verified += cmp.source.rows;
       src_rows += cmp.source.rows;
-      throttle.account(cmp.source.rows);
+      throttle.account_rows(cmp.source.rows);
       pause_point("verify");
       lo = hi;
       done = !hi;
@@ -461,7 +473,7 @@ class Run {
   Report run() {
     auto started = Clock::now();
     prepare_session();
-    Throttle throttle(conn_, o_);
+    auto throttle = make_throttler();
     auto existing = open_record();
     Record rec;
     std::string action;
@@ -482,16 +494,16 @@ class Run {
     Report rep = report_for(rec);
     rep.size_before = size_before;
     if (rec.status == "in_progress") {
-      if (rec.phase == "copy") copy(rec, rep, throttle);
+      if (rec.phase == "copy") copy(rec, rep);
       if (rec.phase == "index") build_indexes(rec);
       if (rec.phase == "replay") {
-        replay(rec.plan.forward, rep, throttle, o_.swap_backlog);
+        replay(rec.plan.forward, rep, *throttle, o_.swap_backlog);
         rec.phase = "verify";
         save(rec);
       }
-      if (rec.phase == "verify") verify(rec, rep, throttle);
+      if (rec.phase == "verify") verify(rec, rep, *throttle);
       if (rec.phase == "swap") {
-        replay(rec.plan.forward, rep, throttle, o_.swap_backlog);
+        replay(rec.plan.forward, rep, *throttle, o_.swap_backlog);
         swap(rec, rep);
       }
       action = existing ? action + ", swapped" : "swapped";
@@ -502,7 +514,7 @@ class Run {
     rep.action = action;
     rep.size_after = table_size(o_.table);
     rep.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    rep.throttled_seconds = throttle.throttled_seconds();
+    for (const auto& [reason, secs] : throttle->throttled_seconds()) rep.throttled_seconds += secs;
     return rep;
   }
 
@@ -518,7 +530,7 @@ class Run {
   Report undo() {
     auto started = Clock::now();
     prepare_session();
-    Throttle throttle(conn_, o_);
+    auto throttle = make_throttler();
     Record rec = require_open("undo");
     if (rec.status != "swapped") {
       throw InputError(fmt::format("the {} of {} has not swapped yet: there is nothing to undo", rec.kind, label_),
@@ -530,7 +542,7 @@ class Run {
     if (rec.phase == "validate") validate(rec, rep);
     log::info("{} {}: undo (id {}): bringing the old table up to date", rec.kind, label_, rec.id);
     try {
-      replay(p.reverse, rep, throttle, o_.swap_backlog);
+      replay(p.reverse, rep, *throttle, o_.swap_backlog);
     } catch (const pg::PgError& e) {
       throw Error(fmt::format("cannot undo: a row written since the swap does not fit the old table: {}", e.what()),
                   "the rewritten table stays in place; --cleanup ends the rollback window");
@@ -615,6 +627,7 @@ class Run {
     stmts.push_back(fmt::format(
         "UPDATE {} SET status = 'aborted', phase = 'aborted', finished_at = now() WHERE id = {}", rewrites(), rec.id));
     ddl_.run_transaction(stmts);
+    backfill::forget_job(conn_.conninfo(), o_.state_schema, copy_job_id(rec));
     log::info("{} {}: aborted; shadow table and change capture removed, {} untouched", rec.kind, label_, label_);
     Report rep = report_for(rec);
     rep.status = "aborted";

@@ -18,7 +18,7 @@ TEST_F(RewriteOnline, IntToBigintWithConcurrentWriter) {
                     "--json"},
                    owner_env({{"SLIPWAY_TEST_PAUSE_AT", "copy,replay,verify"}}));
   for (const char* phase : {"copy", "replay", "verify"}) {
-    ASSERT_TRUE(run.wait_paused(phase)) << phase << ": " << run.wait().err;
+    ASSERT_TRUE(run.wait_paused(phase)) << phase << ": " << run.err_so_far();
     ASSERT_TRUE(writer.advance(100)) << phase << (writer.errors().empty() ? "" : writer.errors()[0]);
     run.resume();
   }

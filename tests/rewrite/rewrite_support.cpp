@@ -85,6 +85,8 @@ bool AsyncSlipway::wait_paused(const std::string& phase, std::chrono::seconds ti
   return false;
 }
 
+std::string AsyncSlipway::err_so_far() const { return slurp(err_file_); }
+
 void AsyncSlipway::resume() { fs::remove(pause_file_); }
 
 void AsyncSlipway::kill9() {

@@ -24,6 +24,7 @@ class AsyncSlipway {
   void resume();  // removes the pause file
   void kill9();
   CommandResult wait();  // exit code and output
+  std::string err_so_far() const;  // for failure messages (never waits)
   const std::string& pause_file() const { return pause_file_; }
 
  private:
