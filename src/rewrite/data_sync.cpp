@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "catalog/inspector.hpp"
 #include "pg/quote.hpp"
 #include "rewrite/sql_text.hpp"
 
@@ -106,7 +107,25 @@ int64_t log_backlog(pqxx::transaction_base& tx, const SyncPair& p) {
   return tx.exec(fmt::format("SELECT count(*) FROM {}", p.qualified_log()))[0][0].as<int64_t>();
 }
 
-RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range) {
+bool typed_hash_possible(pqxx::dbtransaction& tx, const SyncPair& p) {
+  // A row of NULLs of the target's column types: hash_record_extended looks up every column's
+  // hash function even for NULL fields, so it fails here exactly when it would fail later.
+  auto r = tx.exec_params(
+      "SELECT string_agg(format('NULL::%s', format_type(atttypid, atttypmod)), ', ' ORDER BY array_position($2::text[], "
+      "attname::text)) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = ANY($2::text[])",
+      p.qualified_target(), catalog::text_array_literal(p.target_columns));
+  if (r.empty() || r[0][0].is_null()) return false;
+  try {
+    pqxx::subtransaction probe(tx, "hash_probe");
+    probe.exec(fmt::format("SELECT hash_record_extended(ROW({}), 0)", r[0][0].c_str()));
+    probe.commit();
+    return true;
+  } catch (const pqxx::sql_error&) {
+    return false;
+  }
+}
+
+RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, bool typed_hash) {
   auto side = [&](const std::string& table, const std::string& row_expr, const std::vector<std::string>& types,
                   const char* alias) {
     std::vector<std::string> params;
@@ -114,7 +133,7 @@ RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, con
     auto r = exec(tx,
                   fmt::format("SELECT count(*), coalesce(sum({}), 0)::text FROM ONLY {} {} WHERE {} AND NOT EXISTS "
                               "(SELECT 1 FROM {} l WHERE {})",
-                              row_hash(row_expr), table, alias, where, p.qualified_log(), key_equal(p.key, "l", alias)),
+                              row_hash(row_expr, typed_hash), table, alias, where, p.qualified_log(), key_equal(p.key, "l", alias)),
                   params);
     return RangeChecksum{r[0][0].as<int64_t>(), r[0][1].c_str()};
   };

@@ -2,6 +2,7 @@
 // Every function runs inside the caller's transaction, so the caller decides what commits
 // together (a chunk and its checkpoint; a replay batch and the log entries it consumed).
 #pragma once
+#include <pqxx/dbtransaction>
 #include <pqxx/transaction_base>
 
 #include <cstdint>
@@ -52,7 +53,10 @@ struct RangeComparison {
 // Checksums of the range on both sides, computed server-side in the caller's transaction (run it
 // REPEATABLE READ so both sides see one snapshot). Keys with log entries not yet replayed are
 // left out on both sides: they are known to differ and replay will make them equal.
-RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range);
+RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range,
+                              bool typed_hash);
+// True when every copied column's type has an extended hash function (hash_record_extended).
+bool typed_hash_possible(pqxx::dbtransaction& tx, const SyncPair& p);
 
 nlohmann::json key_json(const std::optional<KeyValue>& k);
 std::optional<KeyValue> key_from_json(const nlohmann::json& j);

@@ -49,6 +49,7 @@ nlohmann::json Plan::to_json() const {
                   {"shadow", i.shadow},
                   {"create_tail", i.create_tail},
                   {"unique", i.unique},
+                  {"key_index", i.key_index},
                   {"constraint_type", std::string(i.constraint_type ? 1 : 0, i.constraint_type)},
                   {"constraint_def", i.constraint_def}});
   }
@@ -81,6 +82,7 @@ Plan Plan::from_json(const nlohmann::json& j) {
     ip.shadow = i.at("shadow");
     ip.create_tail = i.at("create_tail");
     ip.unique = i.at("unique");
+    ip.key_index = i.value("key_index", false);
     std::string ct = i.at("constraint_type");
     ip.constraint_type = ct.empty() ? 0 : ct[0];
     ip.constraint_def = i.at("constraint_def");

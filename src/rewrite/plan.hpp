@@ -37,6 +37,7 @@ struct IndexPlan {
   std::string shadow;    // name on the shadow until the swap, then on the old table
   std::string create_tail;     // "USING btree (id)" (plain indexes)
   bool unique = false;
+  bool key_index = false;      // the index of the key replay and verification look rows up by
   char constraint_type = 0;    // 'p', 'u', 'x' when it backs a constraint
   std::string constraint_def;  // pg_get_constraintdef, for constraint-backed indexes
 };

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <thread>
 #include <iostream>
 #include <pqxx/pqxx>
 
@@ -222,6 +224,8 @@ class Run {
         ip.original = ix.name;
         ip.shadow = fmt::format("{}i{}", tag, n++);
         ip.unique = ix.unique;
+        ip.key_index = ix.unique && ix.valid && !ix.partial && !ix.has_expressions && ix.columns == key &&
+                       std::none_of(p.indexes.begin(), p.indexes.end(), [](const IndexPlan& i) { return i.key_index; });
         if (ix.constraint) {
           const auto* c = table.constraint(*ix.constraint);
           if (c) {
@@ -310,27 +314,61 @@ class Run {
 
   // --- indexes, constraints, statistics ----------------------------------------------------
 
-  void build_indexes(Record& rec) {
-    const Plan& p = rec.plan;
+  // Builds the shadow's indexes that do not exist yet (plain CREATE INDEX: nobody else uses the
+  // shadow). `key_only`: just the key's index, which replay and verification need; the others
+  // are built on a connection of their own while the verification runs.
+  static int build_shadow_indexes(pg::DdlExecutor& ddl, const Plan& p, bool key_only) {
     std::string shadow_q = pg::qualified(p.schema, p.shadow);
+    int built = 0;
     for (const auto& ix : p.indexes) {
-      if (conn_.query_value<bool>("SELECT to_regclass($1) IS NOT NULL", pg::qualified(p.schema, ix.shadow))
+      if (key_only && !ix.key_index) continue;
+      if (ddl.connection()
+              .query_value<bool>("SELECT to_regclass($1) IS NOT NULL", pg::qualified(p.schema, ix.shadow))
               .value_or(false))
         continue;  // built before an interruption
       auto t0 = Clock::now();
       if (ix.constraint_type == 'p' || ix.constraint_type == 'u' || ix.constraint_type == 'x') {
-        ddl_.run(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", shadow_q, pg::quote_ident(ix.shadow),
-                             ix.constraint_def));
+        ddl.run(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", shadow_q, pg::quote_ident(ix.shadow),
+                            ix.constraint_def));
       } else {
-        ddl_.run(fmt::format("CREATE {}INDEX {} ON {} {}", ix.unique ? "UNIQUE " : "", pg::quote_ident(ix.shadow),
-                             shadow_q, ix.create_tail));
+        ddl.run(fmt::format("CREATE {}INDEX {} ON {} {}", ix.unique ? "UNIQUE " : "", pg::quote_ident(ix.shadow),
+                            shadow_q, ix.create_tail));
       }
+      ++built;
       log::info("  index {} built on the shadow ({:.1f}s)", ix.original,
                 std::chrono::duration<double>(Clock::now() - t0).count());
     }
-    ddl_.run_outside_transaction("ANALYZE " + shadow_q);
+    return built;
+  }
+
+  void build_key_index(Record& rec) {
+    build_shadow_indexes(ddl_, rec.plan, true);
     rec.phase = "replay";
     save(rec);
+  }
+
+  // The other indexes and the statistics, on a second connection, while `work` runs here.
+  void with_indexes_built_meanwhile(const Plan& plan, const std::function<void()>& work) {
+    std::exception_ptr failed;
+    std::thread builder([&] {
+      try {
+        pg::Connection c(conn_.conninfo());
+        c.exec("SET client_min_messages = warning");
+        pg::DdlExecutor ddl(c, ddl_.policy());
+        build_shadow_indexes(ddl, plan, false);
+        ddl.run_outside_transaction("ANALYZE " + pg::qualified(plan.schema, plan.shadow));
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    try {
+      work();
+    } catch (...) {
+      builder.join();
+      throw;
+    }
+    builder.join();
+    if (failed) std::rethrow_exception(failed);
   }
 
   // --- replay ------------------------------------------------------------------------------
@@ -361,6 +399,8 @@ class Run {
     const SyncPair& fwd = rec.plan.forward;
     std::optional<KeyValue> lo;
     int64_t src_rows = 0;
+    bool typed_hash = false;
+    ddl_.run_transaction([&](pqxx::work& tx) { typed_hash = typed_hash_possible(tx, fwd); });
     for (bool done = false; !done;) {
       throttle.wait_until_clear();
       std::optional<KeyValue> hi;
@@ -370,7 +410,7 @@ class Run {
           // One snapshot for both sides (nothing has been read in this transaction yet).
           tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
           if (attempt == 0) hi = next_chunk_end(tx, fwd, lo, o_.verify_chunk_rows);
-          cmp = compare_range(tx, fwd, {lo, hi});
+          cmp = compare_range(tx, fwd, {lo, hi}, typed_hash);
         });
         if (cmp.matches()) break;
         if (attempt >= o_.verify_attempts) {
@@ -493,22 +533,35 @@ class Run {
     if (!existing) rec = start();
     Report rep = report_for(rec);
     rep.size_before = size_before;
+    auto timed = [&](const char* phase, const std::function<void()>& f) {
+      auto t0 = Clock::now();
+      f();
+      rep.phase_seconds.emplace_back(phase, std::chrono::duration<double>(Clock::now() - t0).count());
+    };
     if (rec.status == "in_progress") {
-      if (rec.phase == "copy") copy(rec, rep);
-      if (rec.phase == "index") build_indexes(rec);
+      if (rec.phase == "copy") timed("copy", [&] { copy(rec, rep); });
+      if (rec.phase == "index") timed("key index", [&] { build_key_index(rec); });
       if (rec.phase == "replay") {
-        replay(rec.plan.forward, rep, *throttle, o_.swap_backlog);
+        timed("replay", [&] { replay(rec.plan.forward, rep, *throttle, o_.swap_backlog); });
         rec.phase = "verify";
         save(rec);
       }
-      if (rec.phase == "verify") verify(rec, rep, *throttle);
+      if (rec.phase == "verify") {
+        timed("verify + indexes", [&] { with_indexes_built_meanwhile(rec.plan, [&] { verify(rec, rep, *throttle); }); });
+      }
       if (rec.phase == "swap") {
-        replay(rec.plan.forward, rep, *throttle, o_.swap_backlog);
-        swap(rec, rep);
+        timed("swap", [&] {
+          // Resumed straight at the swap: every index must be there.
+          if (build_shadow_indexes(ddl_, rec.plan, false) > 0) {
+            ddl_.run_outside_transaction("ANALYZE " + pg::qualified(rec.plan.schema, rec.plan.shadow));
+          }
+          replay(rec.plan.forward, rep, *throttle, o_.swap_backlog);
+          swap(rec, rep);
+        });
       }
       action = existing ? action + ", swapped" : "swapped";
     }
-    if (rec.status == "swapped" && rec.phase == "validate") validate(rec, rep);
+    if (rec.status == "swapped" && rec.phase == "validate") timed("validate", [&] { validate(rec, rep); });
     rep.status = rec.status;
     rep.old_table = o_.schema + "." + rec.plan.shadow;
     rep.action = action;
@@ -682,7 +735,12 @@ nlohmann::json Report::to_json() const {
           {"size_before_bytes", size_before},
           {"size_after_bytes", size_after},
           {"seconds", seconds},
-          {"throttled_seconds", throttled_seconds}};
+          {"throttled_seconds", throttled_seconds},
+          {"phase_seconds", [&] {
+             nlohmann::json j = nlohmann::json::object();
+             for (const auto& [p, secs] : phase_seconds) j[p] = secs;
+             return j;
+           }()}};
 }
 
 std::string Report::to_text() const {
@@ -702,7 +760,9 @@ std::string Report::to_text() const {
                        double(size_after) / 1048576.0);
   if (!old_table.empty())
     out += fmt::format("  old table:           {} (kept in sync; --undo swaps back, --cleanup drops it)\n", old_table);
-  out += fmt::format("  took:                {:.1f} s\n", seconds);
+  std::string phases;
+  for (const auto& [p, secs] : phase_seconds) phases += fmt::format("{}{} {:.1f}s", phases.empty() ? "" : ", ", p, secs);
+  out += fmt::format("  took:                {:.1f} s{}\n", seconds, phases.empty() ? "" : " (" + phases + ")");
   return out;
 }
 

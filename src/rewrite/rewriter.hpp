@@ -71,6 +71,7 @@ struct Report {
   int64_t size_after = 0;
   double seconds = 0;
   double throttled_seconds = 0;
+  std::vector<std::pair<std::string, double>> phase_seconds;  // this run's phases, in order
 
   nlohmann::json to_json() const;
   std::string to_text() const;

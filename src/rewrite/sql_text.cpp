@@ -30,8 +30,10 @@ std::string key_equal(const std::vector<std::string>& key, std::string_view a, s
   return fmt::format("({}) = ({})", column_list(key, a), column_list(key, b));
 }
 
-std::string row_hash(const std::string& row_expr) {
-  return fmt::format("('x' || substr(md5(({})::text), 1, 16))::bit(64)::bigint::numeric", row_expr);
+std::string row_hash(const std::string& row_expr, bool typed) {
+  // 64-bit hashes, summed (sum(bigint) is numeric: no overflow) so the order does not matter.
+  if (typed) return fmt::format("hash_record_extended({}, 0)", row_expr);
+  return fmt::format("hashtextextended(({})::text, 0)", row_expr);
 }
 
 }  // namespace slipway::rewrite

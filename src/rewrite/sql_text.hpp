@@ -14,7 +14,9 @@ std::string key_compare(const std::vector<std::string>& key, std::string_view al
                         const std::vector<std::string>& types, int first_param);
 // `(a."k1", a."k2") = (b."k1", b."k2")`
 std::string key_equal(const std::vector<std::string>& key, std::string_view a, std::string_view b);
-// A row's 64-bit fingerprint: the first 16 hex digits of md5 of the row's text form.
-std::string row_hash(const std::string& row_expr);
+// A row's 64-bit fingerprint: a hash of the row's text form.
+// `typed`: hash_record_extended, the columns' own hash functions (no conversion to text, several
+// times faster); only when every column type has an extended hash function.
+std::string row_hash(const std::string& row_expr, bool typed);
 
 }  // namespace slipway::rewrite

@@ -50,9 +50,12 @@ TEST_P(RewriteCrash, RerunFinishes) {
                            "WHERE conrelid = 'orders'::regclass AND contype = 'f'"));
 }
 
-TEST_P(RewriteCrash, AbortAfterKillLeavesOriginalUntouched) {
+// Killed before the swap, then aborted (a kill inside the swap is covered above: its
+// transaction dies with the process).
+class RewriteCrashAbort : public RewriteCrash {};
+
+TEST_P(RewriteCrashAbort, AbortAfterKillLeavesOriginalUntouched) {
   std::string phase = GetParam();
-  if (phase == std::string("swap")) GTEST_SKIP() << "covered by RerunFinishes";
   seed(2000);
   std::string before = schema_dump({"--exclude-schema=slipway"});
   Writer writer(app_url_);
@@ -70,6 +73,7 @@ TEST_P(RewriteCrash, AbortAfterKillLeavesOriginalUntouched) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Phases, RewriteCrash, ::testing::Values("copy", "replay", "verify", "swap"));
+INSTANTIATE_TEST_SUITE_P(Phases, RewriteCrashAbort, ::testing::Values("copy", "replay", "verify"));
 
 }  // namespace
 }  // namespace slipway::test
