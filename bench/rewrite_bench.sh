@@ -85,6 +85,7 @@ SQL
 
 now() { date +%s.%N; }
 results=()
+details=()
 
 # scenario NAME TEMPLATE COMMAND...: a fresh copy of the template, the probe, the lock sampler,
 # then COMMAND; statistics over the probe transactions that completed while it ran.
@@ -129,6 +130,9 @@ scenario() {
   max=$(sort -n "$work/$name.lat" | tail -1 | awk '{ printf "%.1f", $1 }')
   own_lock=$(grep -ho '"lock_held_ms": [0-9.]*' "$work/$name.out" | head -1 | awk '{ printf "%.1f ms", $2 }' || true)
   [[ -n $own_lock ]] || own_lock="-"
+  local phases
+  phases=$(grep -h -A12 '"phase_seconds"' "$work/$name.out" 2>/dev/null | tr -d ' \n' | sed -E 's/.*"phase_seconds":\{([^}]*)\}.*/\1/' || true)
+  [[ -n $phases ]] && details+=("- $name phases (s): $phases")
   local rowcount
   rowcount=$(psql -At -c "SELECT count(*) FROM user_profiles")
   results+=("| $name | $wall | $(awk -v l="$lock" 'BEGIN { printf "%.0f", l }') | $own_lock | $p99 | $max | $count | $((failed + aborted)) | $rowcount |")
@@ -158,5 +162,7 @@ mkdir -p "$(dirname "$out")"
   echo "| run | wall s | writers blocked ms (sampled) | slipway swap lock | probe p99 ms | probe max ms | probes | failed | rows after |"
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${results[@]}"
+  echo
+  printf '%s\n' "${details[@]}"
 } | tee "$out"
 echo "written to $out"

@@ -296,6 +296,7 @@ class Run {
     eo.batch_time = o_.chunk_time;
     eo.initial_batch_size = o_.initial_chunk_rows;
     eo.max_batch_size = o_.max_chunk_rows;
+    eo.workers = std::max(1, o_.copy_workers);
     eo.throttle = throttle_options();
     eo.vacuum_every_fraction = 0;  // the batches only read the table: nothing to vacuum
     eo.lock_timeout = ddl_.policy().lock_timeout;

@@ -39,6 +39,7 @@ struct Options {
   int64_t initial_chunk_rows = 5000;
   int64_t max_chunk_rows = 200000;
   std::chrono::milliseconds chunk_time{500};
+  int copy_workers = 2;  // connections copying key ranges in parallel
   int64_t replay_batch_rows = 10000;
   int64_t swap_backlog = 1000;  // replay until fewer log entries remain, then swap
   int64_t verify_chunk_rows = 50000;

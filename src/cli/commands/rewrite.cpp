@@ -34,6 +34,8 @@ CommandRegistration reg(60, [](CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--chunk-time", flags->chunk_time, "target duration of one copy chunk")->capture_default_str();
   cmd->add_option("--chunk-rows", flags->options.initial_chunk_rows, "rows in the first copy chunk (then adapts)")
       ->capture_default_str();
+  cmd->add_option("--workers", flags->options.copy_workers, "connections copying in parallel")
+      ->capture_default_str();
   cmd->add_option("--max-rate", flags->max_rate, "at most this many rows per second (0: no limit)");
   cmd->add_option("--max-lag", flags->max_lag, "pause while a standby's replication lag exceeds this (e.g. 5s)");
   cmd->add_option("--throttle-query", flags->options.throttle_query, "pause while this query returns true");
