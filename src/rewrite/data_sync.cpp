@@ -125,22 +125,25 @@ bool typed_hash_possible(pqxx::dbtransaction& tx, const SyncPair& p) {
   }
 }
 
+RangeChecksum range_checksum(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, Side side,
+                             bool typed_hash) {
+  bool src = side == Side::source;
+  const char* alias = src ? "s" : "t";
+  std::string row_expr = src ? fmt::format("ROW({})", fmt::join(p.source_exprs, ", "))
+                             : fmt::format("ROW({})", column_list(p.target_columns, "t"));
+  std::vector<std::string> params;
+  std::string where = range_predicate(p, range, alias, src ? p.source_key_types : p.target_key_types, params);
+  auto r = exec(tx,
+                fmt::format("SELECT count(*), coalesce(sum({}), 0)::text FROM ONLY {} {} WHERE {} AND NOT EXISTS "
+                            "(SELECT 1 FROM {} l WHERE {})",
+                            row_hash(row_expr, typed_hash), src ? p.qualified_source() : p.qualified_target(), alias,
+                            where, p.qualified_log(), key_equal(p.key, "l", alias)),
+                params);
+  return RangeChecksum{r[0][0].as<int64_t>(), r[0][1].c_str()};
+}
+
 RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, bool typed_hash) {
-  auto side = [&](const std::string& table, const std::string& row_expr, const std::vector<std::string>& types,
-                  const char* alias) {
-    std::vector<std::string> params;
-    std::string where = range_predicate(p, range, alias, types, params);
-    auto r = exec(tx,
-                  fmt::format("SELECT count(*), coalesce(sum({}), 0)::text FROM ONLY {} {} WHERE {} AND NOT EXISTS "
-                              "(SELECT 1 FROM {} l WHERE {})",
-                              row_hash(row_expr, typed_hash), table, alias, where, p.qualified_log(), key_equal(p.key, "l", alias)),
-                  params);
-    return RangeChecksum{r[0][0].as<int64_t>(), r[0][1].c_str()};
-  };
-  RangeComparison c;
-  c.source = side(p.qualified_source(), fmt::format("ROW({})", fmt::join(p.source_exprs, ", ")), p.source_key_types, "s");
-  c.target = side(p.qualified_target(), fmt::format("ROW({})", column_list(p.target_columns, "t")), p.target_key_types, "t");
-  return c;
+  return {range_checksum(tx, p, range, Side::source, typed_hash), range_checksum(tx, p, range, Side::target, typed_hash)};
 }
 
 nlohmann::json key_json(const std::optional<KeyValue>& k) { return k ? nlohmann::json(*k) : nlohmann::json(); }

@@ -55,6 +55,12 @@ struct RangeComparison {
 // left out on both sides: they are known to differ and replay will make them equal.
 RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range,
                               bool typed_hash);
+// One side's checksum; with the other side's computed on another connection that imported
+// the same snapshot (pg_export_snapshot), the two run in parallel.
+enum class Side { source, target };
+RangeChecksum range_checksum(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, Side side,
+                             bool typed_hash);
+
 // True when every copied column's type has an extended hash function (hash_record_extended).
 bool typed_hash_possible(pqxx::dbtransaction& tx, const SyncPair& p);
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <atomic>
+#include <mutex>
 #include <thread>
 #include <iostream>
 #include <pqxx/pqxx>
@@ -348,28 +350,45 @@ class Run {
     save(rec);
   }
 
-  // The other indexes and the statistics, on a second connection, while `work` runs here.
+  // The other indexes, built by two connections of their own while `work` (the verification)
+  // runs here; then the statistics.
   void with_indexes_built_meanwhile(const Plan& plan, const std::function<void()>& work) {
+    std::vector<const IndexPlan*> todo;
+    for (const auto& ix : plan.indexes)
+      if (!ix.key_index) todo.push_back(&ix);
+    std::atomic<size_t> next{0};
+    std::mutex mu;
     std::exception_ptr failed;
-    std::thread builder([&] {
+    auto builder = [&] {
       try {
         pg::Connection c(conn_.conninfo());
         c.exec("SET client_min_messages = warning");
         pg::DdlExecutor ddl(c, ddl_.policy());
-        build_shadow_indexes(ddl, plan, false);
-        ddl.run_outside_transaction("ANALYZE " + pg::qualified(plan.schema, plan.shadow));
+        for (size_t i; (i = next++) < todo.size();) {
+          Plan one = plan;
+          one.indexes = {*todo[i]};
+          build_shadow_indexes(ddl, one, false);
+        }
       } catch (...) {
-        failed = std::current_exception();
+        std::lock_guard l(mu);
+        if (!failed) failed = std::current_exception();
+        next = todo.size();  // the other builder stops after its current index
       }
-    });
+    };
+    std::vector<std::thread> builders;
+    for (int i = 0; i < 2 && size_t(i) < todo.size(); ++i) builders.emplace_back(builder);
+    auto join = [&] {
+      for (auto& b : builders) b.join();
+    };
     try {
       work();
     } catch (...) {
-      builder.join();
+      join();
       throw;
     }
-    builder.join();
+    join();
     if (failed) std::rethrow_exception(failed);
+    ddl_.run_outside_transaction("ANALYZE " + pg::qualified(plan.schema, plan.shadow));
   }
 
   // --- replay ------------------------------------------------------------------------------
@@ -400,6 +419,8 @@ class Run {
     const SyncPair& fwd = rec.plan.forward;
     std::optional<KeyValue> lo;
     int64_t src_rows = 0;
+    pg::Connection second(conn_.conninfo());
+    second.exec("SET row_security = off");
     bool typed_hash = false;
     ddl_.run_transaction([&](pqxx::work& tx) { typed_hash = typed_hash_possible(tx, fwd); });
     for (bool done = false; !done;) {
@@ -408,10 +429,32 @@ class Run {
       RangeComparison cmp;
       for (int attempt = 0;; ++attempt) {
         ddl_.run_transaction([&](pqxx::work& tx) {
-          // One snapshot for both sides (nothing has been read in this transaction yet).
+          // One snapshot for both sides (nothing has been read in this transaction yet): the
+          // table's side here, the shadow's on a second connection that imports the snapshot.
           tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+          std::string snapshot = tx.exec("SELECT pg_export_snapshot()")[0][0].c_str();
           if (attempt == 0) hi = next_chunk_end(tx, fwd, lo, o_.verify_chunk_rows);
-          cmp = compare_range(tx, fwd, {lo, hi}, typed_hash);
+          std::exception_ptr failed;
+          std::thread other([&] {
+            try {
+              pg::typed_errors([&] {
+                pqxx::work tx2(second.raw());
+                tx2.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                tx2.exec("SET TRANSACTION SNAPSHOT " + tx2.quote(snapshot));
+                cmp.target = range_checksum(tx2, fwd, {lo, hi}, Side::target, typed_hash);
+              });
+            } catch (...) {
+              failed = std::current_exception();
+            }
+          });
+          try {
+            cmp.source = range_checksum(tx, fwd, {lo, hi}, Side::source, typed_hash);
+          } catch (...) {
+            other.join();
+            throw;
+          }
+          other.join();
+          if (failed) std::rethrow_exception(failed);
         });
         if (cmp.matches()) break;
         if (attempt >= o_.verify_attempts) {
@@ -553,7 +596,12 @@ class Run {
       if (rec.phase == "swap") {
         timed("swap", [&] {
           // Resumed straight at the swap: every index must be there.
-          if (build_shadow_indexes(ddl_, rec.plan, false) > 0) {
+          bool never_analyzed =
+              conn_.query_value<bool>("SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables "
+                                      "WHERE relid = to_regclass($1)",
+                                      pg::qualified(rec.plan.schema, rec.plan.shadow))
+                  .value_or(true);
+          if (build_shadow_indexes(ddl_, rec.plan, false) > 0 || never_analyzed) {
             ddl_.run_outside_transaction("ANALYZE " + pg::qualified(rec.plan.schema, rec.plan.shadow));
           }
           replay(rec.plan.forward, rep, *throttle, o_.swap_backlog);
