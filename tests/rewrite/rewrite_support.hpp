@@ -1,0 +1,81 @@
+// Support for the rewrite tests: a slipway subprocess that can be paused at a named phase and
+// killed with SIGKILL, an application writer that mirrors every change into a reference table,
+// and a non-superuser owner role.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/pg_test.hpp"
+
+namespace slipway::test {
+
+// `slipway ARGS` started in the background; output captured to files.
+class AsyncSlipway {
+ public:
+  AsyncSlipway(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+  ~AsyncSlipway();
+  // Waits until the process paused at `phase` (the pause file holds its name). False on timeout
+  // or when the process ended first.
+  bool wait_paused(const std::string& phase, std::chrono::seconds timeout = std::chrono::seconds(60));
+  void resume();  // removes the pause file
+  void kill9();
+  CommandResult wait();  // exit code and output
+  std::string err_so_far() const;  // for failure messages (never waits)
+  const std::string& pause_file() const { return pause_file_; }
+
+ private:
+  int pid_ = -1;
+  std::string out_file_, err_file_, pause_file_;
+  bool reaped_ = false;
+  int status_ = 0;
+};
+
+// Inserts, updates and deletes rows of `accounts` (and `orders`) as the application role, each
+// change mirrored in the same transaction into `accounts_ref`: the writer's view of the world.
+class Writer {
+ public:
+  explicit Writer(std::string url) : url_(std::move(url)) {}
+  ~Writer() { stop(); }
+  void start();
+  void stop();
+  int64_t ops() const { return ops_; }
+  // Waits until at least `n` more operations have committed.
+  bool advance(int64_t n, std::chrono::seconds timeout = std::chrono::seconds(30));
+  const std::vector<std::string>& errors() const { return errors_; }
+  std::chrono::milliseconds max_latency() const { return std::chrono::milliseconds(max_latency_ms_.load()); }
+
+ private:
+  void loop();
+  std::string url_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> ops_{0};
+  std::atomic<int64_t> max_latency_ms_{0};
+  std::vector<std::string> errors_;
+};
+
+// A database with an owner role and an application role (neither superuser), the `accounts`
+// table (serial int key, referenced by `orders`), a view, grants, a trigger, a policy, and the
+// reference copy. Every test in this suite starts from it.
+class RewriteTest : public PgTest {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // slipway run as the owner role.
+  CommandResult slipway_as_owner(std::vector<std::string> args, std::map<std::string, std::string> env = {});
+  std::map<std::string, std::string> owner_env(std::map<std::string, std::string> env = {}) const;
+  // Rows of accounts that differ from the reference copy (either direction).
+  int64_t differences(const std::string& table = "accounts");
+  // Names of leftover helper objects (shadow, logs, capture functions and triggers).
+  std::vector<std::string> helper_objects();
+  void seed(int accounts);
+
+  std::string owner_, app_;
+  std::string owner_url_, app_url_;
+};
+
+}  // namespace slipway::test
