@@ -1,0 +1,37 @@
+// How the demo drives slipway's migration engine. The demo only needs four verbs and a progress
+// callback; keeping them behind this interface keeps the demo independent of how the engine is
+// reached (the `slipway` command line, or the library).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace slipway::demo {
+
+struct DriverProgress {
+  std::string what;  // e.g. "backfill user_profiles"
+  int64_t done = 0;
+  int64_t total = 0;  // 0 when unknown
+};
+using ProgressFn = std::function<void(const DriverProgress&)>;
+
+class MigrationDriver {
+ public:
+  virtual ~MigrationDriver() = default;
+  // Prepares the database for migrations (slipway's state schema). Idempotent.
+  virtual void init() = 0;
+  // Expand: new columns, up/down triggers, the new version's schema of views. Returns the
+  // version schema's name. Does not backfill (see backfill()).
+  virtual std::string start(const std::string& file) = 0;
+  // Fills the new columns of the rows that existed at start, reporting progress.
+  virtual void backfill(const ProgressFn& progress) = 0;
+  // Contract: constraints validated, old columns and the previous version's schema dropped.
+  virtual void complete() = 0;
+  // Undoes start (and its backfill): the table as before the migration.
+  virtual void rollback() = 0;
+  // Asks whatever is running to stop (from another thread, on Ctrl-C). The interrupted step
+  // throws; the migration stays resumable or can be rolled back.
+  virtual void cancel() = 0;
+};
+
+}  // namespace slipway::demo
