@@ -140,7 +140,10 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
       active.reset();
       view.log(fmt::format("      complete: {} is done; the previous version's schema is gone", step.name));
     }
-    log.begin("all changes", "verify final state");
+    // The application stops first, so the rows counted are the rows checked.
+    log.end();
+    traffic.retire(AppId::old_app);
+    traffic.retire(AppId::new_app);
     apply_final_check(run, conn, settings.schema, false);
     run.finished = true;
     run.outcome = "complete";
@@ -200,7 +203,8 @@ RunSummary run_naive(const RunSettings& settings, LiveView& view, Interrupt& int
         view.log(fmt::format("      {} took {}", label, seconds(took)));
       }
     }
-    log.begin("all changes", "verify final state");
+    log.end();
+    traffic.retire(AppId::old_app);
     apply_final_check(run, conn, settings.schema, true);
     run.finished = true;
     run.outcome = "complete";
