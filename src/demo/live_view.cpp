@@ -85,13 +85,14 @@ std::string LiveView::status_lines() {
     auto st = stats_of(recent);
     auto phase = stats_between(window, phase_start_s_, 1e300);
     line2 = fmt::format("  app: {:5.0f} q/s   p50 {}  p99 {}  phase max {}   errors so far {}",
-                        double(st.queries) / 2.0, ms(st.p50_ms), ms(st.p99_ms), ms(phase.max_ms),
+                        double(st.queries) / std::clamp(now, 0.1, 2.0), ms(st.p50_ms), ms(st.p99_ms), ms(phase.max_ms),
                         traffic_->total_errors());
   }
   return line2.empty() ? line1 : line1 + "\n" + line2;
 }
 
 void LiveView::draw() {
+  if (run_.empty()) return;  // nothing to report before the first phase
   std::string text = status_lines();
   std::fputs(text.c_str(), out_);
   std::fputs("\n", out_);
