@@ -10,11 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "pg/connection.hpp"
+#include "pg/quote.hpp"
+#include "state/store.hpp"
 #include "util/error.hpp"
 
 namespace slipway::demo {
@@ -31,10 +34,16 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 std::string tail(const std::string& s, size_t n = 1500) { return s.size() > n ? s.substr(s.size() - n) : s; }
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 }  // namespace
 
-CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>& args, bool check) {
-  std::vector<std::string> argv{options_.slipway_bin, "--schema", options_.schema, "--lock-timeout",
+CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>& args,
+                                                 const std::function<void()>& while_running, bool check) {
+  std::vector<std::string> argv{options_.slipway_bin, "--schema", options_.schema, "--state-schema",
+                                options_.state_schema, "--lock-timeout",
                                 fmt::format("{}ms", options_.lock_timeout.count())};
   argv.insert(argv.end(), args.begin(), args.end());
   std::string shown = "slipway";
@@ -48,7 +57,7 @@ CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>&
   pid_t pid = fork();
   if (pid < 0) throw Error("cannot start " + options_.slipway_bin);
   if (pid == 0) {
-    // Its own process group: Ctrl-C reaches the demo, which forwards it (cancel()).
+    // Its own process group: Ctrl-C reaches the demo only, which decides (cancel()).
     setpgid(0, 0);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
@@ -64,7 +73,18 @@ CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>&
   }
   child_ = pid;
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  for (;;) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    if (w < 0 && errno != EINTR) break;
+    if (while_running) {
+      try {
+        while_running();
+      } catch (const std::exception&) {
+        // Progress is best effort; the command's own outcome is what counts.
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   child_ = 0;
   close(out_fd);
@@ -76,39 +96,73 @@ CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>&
   fs::remove(out_tmpl);
   fs::remove(err_tmpl);
   if (check && r.exit_code != 0) {
-    throw Error(fmt::format("`{}` failed (exit {}):\n{}", shown, r.exit_code, tail(r.err.empty() ? r.out : r.err)));
+    throw Error(fmt::format("`{}` {} (exit {}):\n{}", shown, cancelled_ ? "was interrupted" : "failed", r.exit_code,
+                            tail(r.err.empty() ? r.out : r.err)));
   }
   return r;
 }
 
 void CommandLineDriver::init() { run({"init"}); }
 
-std::string CommandLineDriver::start(const std::string& file) {
-  run({"start", file});
-  auto status = run({"status", "--json"});
-  auto j = nlohmann::json::parse(status.out);
-  const auto& active = j.at("active");
-  if (active.is_null()) throw Error("`slipway start " + file + "` succeeded but no migration is active");
-  return active.at("version_schema").get<std::string>();
-}
-
-void CommandLineDriver::backfill(const ProgressFn& progress) {
-  // `slipway start` fills the new columns before it returns (as pgroll's start does); all that
-  // is left is to report the state it recorded.
-  auto status = run({"status", "--json"});
-  auto j = nlohmann::json::parse(status.out);
-  if (progress && j.contains("active") && !j["active"].is_null()) {
-    const auto& p = j["active"]["progress"];
-    DriverProgress dp{"backfill", 0, 0};
-    if (p.is_object() && p.contains("rows_done")) dp.done = dp.total = p["rows_done"].get<int64_t>();
-    progress(dp);
+std::string CommandLineDriver::start(const std::string& file, const ProgressFn& progress) {
+  pg::Connection conn(options_.conninfo);
+  state::StateStore store(conn, options_.state_schema);
+  const std::string table = pg::qualified(options_.schema, options_.table);
+  auto updates = [&] {
+    return conn.query_value<int64_t>("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relid = to_regclass($1)", table)
+        .value_or(0);
+  };
+  // The backfill running now, and the table's update counter when it began.
+  std::string action_id;
+  int64_t updates_before = 0, total = 0;
+  auto monitor = [&] {
+    if (!progress) return;
+    auto active = store.active_migration(options_.schema);
+    if (!active || !active->progress.is_object() || !active->progress.contains("current")) return;
+    const auto& current = active->progress["current"];
+    std::string id = current.value("id", "");
+    if (!ends_with(id, ":backfill")) return;
+    if (id != action_id) {
+      action_id = id;
+      updates_before = updates();
+      total = conn.query_value<int64_t>(fmt::format("SELECT count(*) FROM {}", table)).value_or(0);
+    }
+    DriverProgress p;
+    p.stage = DriverProgress::Stage::backfill;
+    p.action = current.value("description", id);
+    p.total = total;
+    // Every row the batches update counts once; the application's own updates add a little
+    // noise, hence the clamp.
+    p.done = std::clamp<int64_t>(updates() - updates_before, 0, total);
+    progress(p);
+  };
+  run({"start", file}, monitor);
+  if (progress && !action_id.empty()) {
+    DriverProgress p{DriverProgress::Stage::backfill, action_id, total, total};
+    progress(p);
   }
+  auto active = store.active_migration(options_.schema);
+  if (!active) throw Error("`slipway start " + file + "` succeeded but no migration is active");
+  return active->version_schema;
 }
 
 void CommandLineDriver::complete() { run({"complete"}); }
-void CommandLineDriver::rollback() { run({"rollback"}); }
+void CommandLineDriver::rollback() {
+  cancelled_ = false;
+  // An interrupted `slipway start` holds the database's advisory lock until the server notices
+  // its connection is gone: retry while the answer is "another slipway holds the database".
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    auto r = run({"rollback"}, {}, false);
+    if (r.exit_code == 0) return;
+    if (r.exit_code != 4 || std::chrono::steady_clock::now() > deadline)
+      throw Error(fmt::format("`slipway rollback` failed (exit {}):\n{}", r.exit_code, tail(r.err.empty() ? r.out : r.err)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+}
 
 void CommandLineDriver::cancel() {
+  cancelled_ = true;
   pid_t pid = child_;
   if (pid > 0) kill(pid, SIGINT);
 }

@@ -1,7 +1,11 @@
-// A MigrationDriver that runs the `slipway` command line itself (`slipway start FILE`,
-// `slipway complete`, `slipway rollback`, `slipway status --json`): the demo then shows exactly
-// what a user would run. The connection string travels in the environment
-// (SLIPWAY_POSTGRES_URL), never on a command line other users can read.
+// A MigrationDriver that runs the `slipway` command line itself (`slipway init`, `slipway start
+// FILE`, `slipway complete`, `slipway rollback`): the demo shows exactly what a user would run.
+// The connection string travels in the environment (SLIPWAY_POSTGRES_URL), never on a command
+// line other users can read.
+//
+// While `slipway start` runs, a monitor reads the migration's recorded progress (the action
+// running now, from the state schema) and, during a backfill, how many rows of the table have
+// been updated (pg_stat_user_tables), for the live view's progress bar.
 #pragma once
 #include <sys/types.h>
 
@@ -18,6 +22,8 @@ struct CommandLineDriverOptions {
   std::string slipway_bin;  // path of the slipway executable
   std::string conninfo;
   std::string schema = "public";
+  std::string state_schema = "slipway";
+  std::string table = "user_profiles";  // whose backfill progress is reported
   std::chrono::milliseconds lock_timeout{100};
 };
 
@@ -25,13 +31,12 @@ class CommandLineDriver : public MigrationDriver {
  public:
   explicit CommandLineDriver(CommandLineDriverOptions options);
   void init() override;
-  std::string start(const std::string& file) override;
-  void backfill(const ProgressFn& progress) override;
+  std::string start(const std::string& file, const ProgressFn& progress) override;
   void complete() override;
   void rollback() override;
   void cancel() override;
 
-  // The commands run so far (for the report and tests), e.g. "slipway start 02_add_status.yaml".
+  // The commands run so far, e.g. "slipway start 02_add_status.yaml".
   const std::vector<std::string>& history() const { return history_; }
 
  private:
@@ -39,10 +44,14 @@ class CommandLineDriver : public MigrationDriver {
     int exit_code = -1;
     std::string out, err;
   };
-  Result run(const std::vector<std::string>& args, bool check = true);
+  // Runs `slipway ARGS`; `while_running` is called every ~200 ms until it exits.
+  // Throws Error with the command's output unless it exits 0.
+  Result run(const std::vector<std::string>& args, const std::function<void()>& while_running = {},
+             bool check = true);
 
   CommandLineDriverOptions options_;
   std::atomic<pid_t> child_{0};
+  std::atomic<bool> cancelled_{false};
   std::vector<std::string> history_;
 };
 

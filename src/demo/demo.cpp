@@ -36,6 +36,8 @@ void validate(const DemoOptions& o) {
     throw InputError(fmt::format("--rows {}: must be between 100 and 100,000,000", o.rows));
   if (o.rate_per_app <= 0 || o.rate_per_app > 20000)
     throw InputError(fmt::format("--rate {}: must be between 1 and 20000 queries/s", o.rate_per_app));
+  if (o.warmup_s < 0 || o.rollout_s < 0 || o.warmup_s > 3600 || o.rollout_s > 3600)
+    throw InputError("--warmup and --rollout: seconds between 0 and 3600");
   if (o.threads_per_app < 1 || o.threads_per_app > 32)
     throw InputError(fmt::format("--threads {}: must be between 1 and 32", o.threads_per_app));
   if (!o.report_file.empty()) {
@@ -130,6 +132,7 @@ int run_demo(const DemoOptions& o, const DriverFactory& make_driver) {
   settings.traffic.threads_per_app = o.threads_per_app;
   settings.traffic.id_range = o.rows;
   settings.warmup_s = o.warmup_s;
+  settings.rollout_s = o.rollout_s;
   settings.examples_dir = examples;
 
   if (!interrupt.requested()) {

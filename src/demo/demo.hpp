@@ -23,6 +23,7 @@ struct DemoOptions {
   double rate_per_app = 200;  // queries/s per application version
   int threads_per_app = 4;
   double warmup_s = 2.0;
+  double rollout_s = 1.5;
   std::string examples_dir;   // empty: found next to the working directory or the binary
   std::chrono::milliseconds lock_timeout{100};
   bool live = true;           // the periodic status lines (off: phase lines only)

@@ -32,7 +32,8 @@ const char* step_color(const std::string& step) {
   if (step == "backfill") return "#d9f5e3";
   if (step == "verify") return "#fff3bf";
   if (step == "complete") return "#eadcff";
-  if (step == "deploy new app") return "#e3fafc";
+  if (step == "both versions live") return "#e3fafc";
+  if (step == "old app retired") return "#f8f0fc";
   return "#ffe0e0";  // the naive way's statements
 }
 
@@ -146,7 +147,7 @@ std::string legend() {
   std::string out = R"(<div class="legend">)";
   for (auto app : {AppId::old_app, AppId::new_app})
     out += fmt::format(R"(<span><i style="background:{}"></i>{}</span>)", app_color(app), app_name(app));
-  for (const char* step : {"start", "backfill", "verify", "deploy new app", "complete"})
+  for (const char* step : {"start", "backfill", "both versions live", "verify", "complete"})
     out += fmt::format(R"(<span><i class="box" style="background:{}"></i>{}</span>)", step_color(step), step);
   out += fmt::format(R"(<span><i class="box" style="background:{}"></i>naive statement</span>)", step_color("naive"));
   out += R"(<span><b style="color:#e03131">&#x2715;</b> application error</span></div>)";

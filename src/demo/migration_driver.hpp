@@ -9,10 +9,13 @@
 namespace slipway::demo {
 
 struct DriverProgress {
-  std::string what;  // e.g. "backfill user_profiles"
-  int64_t done = 0;
-  int64_t total = 0;  // 0 when unknown
+  enum class Stage { expand, backfill };
+  Stage stage = Stage::expand;
+  std::string action;  // what runs now, e.g. "backfill full_name in batches by (id)"
+  int64_t done = 0;    // rows so far (backfill)
+  int64_t total = 0;   // rows to do; 0 when unknown
 };
+// Called from another thread while start() runs; never after it returned.
 using ProgressFn = std::function<void(const DriverProgress&)>;
 
 class MigrationDriver {
@@ -20,11 +23,9 @@ class MigrationDriver {
   virtual ~MigrationDriver() = default;
   // Prepares the database for migrations (slipway's state schema). Idempotent.
   virtual void init() = 0;
-  // Expand: new columns, up/down triggers, the new version's schema of views. Returns the
-  // version schema's name. Does not backfill (see backfill()).
-  virtual std::string start(const std::string& file) = 0;
-  // Fills the new columns of the rows that existed at start, reporting progress.
-  virtual void backfill(const ProgressFn& progress) = 0;
+  // Expand, then backfill: new columns, up/down triggers, the existing rows filled in batches,
+  // the new version's schema of views. Returns the version schema's name.
+  virtual std::string start(const std::string& file, const ProgressFn& progress) = 0;
   // Contract: constraints validated, old columns and the previous version's schema dropped.
   virtual void complete() = 0;
   // Undoes start (and its backfill): the table as before the migration.

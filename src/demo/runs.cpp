@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <mutex>
 
 #include "demo/format.hpp"
 #include "pg/connection.hpp"
@@ -18,14 +19,16 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
-// Records the phases of a run against the traffic generator's clock.
+// Records the phases of a run against the traffic generator's clock. begin() may come from the
+// driver's progress thread (start -> backfill), hence the mutex.
 class PhaseLog {
  public:
   PhaseLog(RunSummary& run, const TrafficGenerator& traffic, LiveView& view)
       : run_(run), traffic_(traffic), view_(view) {}
 
   PhaseSummary& begin(const std::string& change, const std::string& step) {
-    end();
+    std::lock_guard lock(mutex_);
+    end_locked();
     PhaseSummary p;
     p.change = change;
     p.step = step;
@@ -36,14 +39,22 @@ class PhaseLog {
     return run_.phases.back();
   }
   void end() {
+    std::lock_guard lock(mutex_);
+    end_locked();
+  }
+  std::string step() {
+    std::lock_guard lock(mutex_);
+    return open_ ? run_.phases.back().step : "";
+  }
+
+ private:
+  void end_locked() {
     if (!open_) return;
     run_.phases.back().end_s = traffic_.seconds_since_epoch();
     open_ = false;
   }
-  bool open() const { return open_; }
-  PhaseSummary* current() { return open_ ? &run_.phases.back() : nullptr; }
 
- private:
+  std::mutex mutex_;
   RunSummary& run_;
   const TrafficGenerator& traffic_;
   LiveView& view_;
@@ -104,16 +115,26 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
       log.begin(step.name, "start");
       auto file = (std::filesystem::path(settings.examples_dir) / step.file).string();
       active = step.name;
-      std::string version_schema = driver.start(file);
-      AppTarget next{version_schema, step.new_app_shape};
-      traffic.deploy(AppId::new_app, next);
-      view.log(fmt::format("      start: version schema {} is live; the new app uses it, the old app keeps {}",
-                           version_schema, current.search_path));
-
-      step_label = step.name + " backfill";
-      log.begin(step.name, "backfill");
-      driver.backfill([&](const DriverProgress& p) { view.set_progress(p.done, p.total); });
+      std::string version_schema = driver.start(file, [&](const DriverProgress& p) {
+        if (p.stage != DriverProgress::Stage::backfill) return;
+        if (log.step() != "backfill") {
+          step_label = step.name + " backfill";
+          log.begin(step.name, "backfill");
+          view.log("      backfill: " + p.action);
+        }
+        view.set_progress(p.done, p.total);
+      });
       interrupt.check();
+      AppTarget next{version_schema, step.new_app_shape};
+
+      // The rollout: the new application version goes live next to the old one, both writing
+      // the same rows through their own version schema.
+      step_label = step.name + " both versions live";
+      log.begin(step.name, "both versions live");
+      traffic.deploy(AppId::new_app, next);
+      view.log(fmt::format("      version schema {} is live: the new app uses it, the old app keeps {}", version_schema,
+                           current.search_path));
+      if (!interrupt.sleep_for(settings.rollout_s)) throw Interrupted();
 
       step_label = step.name + " verify";
       auto& verify = log.begin(step.name, "verify");
@@ -129,7 +150,7 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
       // Every instance now runs the new version (the rollout is done); then the old version's
       // schema can go.
       step_label = step.name + " deploy";
-      log.begin(step.name, "deploy new app");
+      log.begin(step.name, "old app retired");
       traffic.deploy(AppId::old_app, next);
       traffic.retire(AppId::new_app);
       current = next;

@@ -18,6 +18,7 @@ struct RunSettings {
   std::string schema;         // where user_profiles lives for this run
   TrafficOptions traffic;     // conninfo is filled in from `conninfo`
   double warmup_s = 2.0;      // traffic before the first change, for reference
+  double rollout_s = 1.5;     // both application versions live, before the verify step
   std::string examples_dir;   // the pgroll-format files (slipway run)
 };
 

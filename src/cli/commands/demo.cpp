@@ -36,6 +36,8 @@ CommandRegistration reg(5, [](CLI::App& app, GlobalOptions& g) {
       ->capture_default_str();
   cmd->add_option("--threads", o.threads_per_app, "connections per application version")->capture_default_str();
   cmd->add_option("--warmup", o.warmup_s, "seconds of traffic before the first change")->capture_default_str();
+  cmd->add_option("--rollout", o.rollout_s, "seconds both application versions run side by side in each migration")
+      ->capture_default_str();
   cmd->add_option("--examples", o.examples_dir, "directory of the demo's migration files (default: examples/user_profiles)");
   cmd->add_flag("--no-live", flags->no_live, "no periodic status lines, only the phases and the summary");
   cmd->callback([&g, flags] {
@@ -53,6 +55,7 @@ CommandRegistration reg(5, [](CLI::App& app, GlobalOptions& g) {
       d.slipway_bin = self;
       d.conninfo = conninfo;
       d.schema = o.schema;
+      d.state_schema = g.state_schema;
       d.lock_timeout = o.lock_timeout;
       return std::make_unique<demo::CommandLineDriver>(d);
     };
