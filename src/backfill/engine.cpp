@@ -1,0 +1,616 @@
+#include "backfill/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <random>
+#include <thread>
+
+#include "backfill/metrics.hpp"
+#include "backfill/sizer.hpp"
+#include "catalog/inspector.hpp"
+#include "pg/conninfo.hpp"
+#include "pg/quote.hpp"
+#include "state/store.hpp"
+#include "util/log.hpp"
+
+namespace slipway::backfill {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t BatchContext::exec(const std::string& sql, const std::vector<std::string>& params) const {
+  return pg::typed_errors(
+      [&] { return int64_t(tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params)).affected_rows()); });
+}
+
+BatchAction update_action(std::string set_clause, std::string where) {
+  return [set_clause = std::move(set_clause), where = std::move(where)](BatchContext& c) {
+    std::vector<std::string> params;
+    std::string pred = c.key.range_predicate(c.bounds, 1, params);
+    std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", c.table, set_clause, pred);
+    if (!where.empty()) sql += " AND (" + where + ")";
+    return c.exec(sql, params);
+  };
+}
+
+namespace {
+
+struct Range {
+  int no = 0;
+  std::optional<KeyValue> lo;  // exclusive
+  KeyValue hi;                 // inclusive
+  std::optional<KeyValue> last;
+};
+
+KeyValue key_of(const pqxx::row& r, size_t n) {
+  KeyValue k;
+  for (size_t i = 0; i < n; ++i) k.emplace_back(r[int(i)].c_str());
+  return k;
+}
+
+std::optional<KeyValue> opt_key(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return key_from_json(f.c_str());
+}
+
+// Both halves of the per-job advisory lock (also probed by list_jobs).
+const char* kJobLockSql = "hashtext('slipway.backfill'), hashtext($1 || ':' || $2)";
+
+}  // namespace
+
+struct Engine::Impl {
+  std::string conninfo;
+  JobSpec spec;
+  EngineOptions opt;
+  std::atomic<bool> stop{false};
+
+  std::string qtable, jobs_table, ranges_table;
+  std::unique_ptr<KeySql> key;
+  size_t nkey = 0;
+  int64_t rows_estimate = 0;
+  int64_t rows_before = 0;
+  std::string label;
+
+  std::unique_ptr<Throttler> throttler;
+  Metrics metrics;
+  std::atomic<int64_t> rows_run{0}, affected_run{0}, batches_run{0}, batch_size{0};
+  std::atomic<int> vacuums{0};
+  Clock::time_point started;
+
+  std::mutex mu;
+  std::deque<Range> queue;
+  std::exception_ptr error;
+  int active_workers = 0;
+
+  // Vacuum scheduling.
+  std::mutex vac_mu;
+  std::condition_variable vac_cv;
+  int64_t rows_since_vacuum = 0;
+  bool vacuum_wanted = false;
+  bool vacuum_quit = false;
+
+  bool stopping() const { return stop.load(); }
+
+  void fail(std::exception_ptr e) {
+    std::lock_guard l(mu);
+    if (!error) error = e;
+    stop = true;
+  }
+
+  std::optional<Range> next_range() {
+    std::lock_guard l(mu);
+    if (queue.empty()) return std::nullopt;
+    Range r = queue.front();
+    queue.pop_front();
+    return r;
+  }
+
+  // --- setup ---------------------------------------------------------------------------------
+
+  std::vector<KeyColumn> resolve_key(pg::Connection& conn) {
+    catalog::Inspector insp(conn);
+    auto table = insp.table(spec.schema, spec.table);
+    if (!table) {
+      throw InputError(fmt::format("table {}.{} does not exist", spec.schema, spec.table),
+                       "check the table name and --schema");
+    }
+    std::vector<std::string> names = spec.key_columns;
+    if (names.empty()) {
+      auto k = table->batch_key();
+      if (!k) {
+        throw InputError(fmt::format("table {}.{} has no primary key or unique NOT NULL key to walk in batches",
+                                     spec.schema, spec.table),
+                         "add a primary key (or a unique index on NOT NULL columns) first");
+      }
+      names = *k;
+    } else {
+      bool usable = names == table->primary_key;
+      for (const auto& u : table->unique_keys) usable = usable || u == names;
+      if (!usable) {
+        throw InputError(fmt::format("key ({}) of {}.{} is not its primary key nor a unique key of NOT NULL columns",
+                                     fmt::join(names, ", "), spec.schema, spec.table),
+                         "batches need a key that identifies rows and orders them by an index");
+      }
+    }
+    std::vector<KeyColumn> cols;
+    for (const auto& n : names) {
+      const auto* c = table->column(n);
+      if (!c) throw InputError(fmt::format("column {} does not exist in {}.{}", n, spec.schema, spec.table));
+      cols.push_back({c->name, c->type});
+    }
+    if (table->row_estimate > 0) rows_estimate = table->row_estimate;
+    return cols;
+  }
+
+  // Loads the job, or creates it with its key ranges. Returns false when there is nothing to do.
+  bool load_or_create(pg::Connection& conn, BackfillResult& res) {
+    auto existing = conn.exec_params(
+        fmt::format("SELECT schema, table_name, key_columns::text, action, status, rows_estimate, end_key::text "
+                    "FROM {} WHERE job_id = $1",
+                    jobs_table),
+        spec.job_id);
+    std::vector<std::string> key_names;
+    for (const auto& c : key->columns()) key_names.push_back(c.name);
+    if (!existing.empty()) {
+      const auto& r = existing[0];
+      if (r[0].c_str() != spec.schema || r[1].c_str() != spec.table ||
+          catalog::parse_text_array(r[2].c_str()) != key_names || r[3].c_str() != spec.action_description) {
+        throw InputError(
+            fmt::format("backfill job \"{}\" already exists for {}.{} key ({}) doing: {}", spec.job_id, r[0].c_str(),
+                        r[1].c_str(), r[2].c_str(), r[3].c_str()),
+            "use another job id, or remove the old job with `slipway backfill --forget " + spec.job_id + "`");
+      }
+      res.resumed = true;
+      rows_estimate = r[5].as<int64_t>();
+      rows_before = conn.query_value<int64_t>(
+                            fmt::format("SELECT coalesce(sum(rows_done), 0) FROM {} WHERE job_id = $1", ranges_table),
+                            spec.job_id)
+                        .value_or(0);
+      if (std::string(r[4].c_str()) == "complete") {
+        res.already_complete = true;
+        return false;
+      }
+      if (!r[6].is_null()) validate_action(conn, key_from_json(r[6].c_str()));
+      auto ranges = conn.exec_params(
+          fmt::format("SELECT range_no, lo_key::text, hi_key::text, last_key::text FROM {} "
+                      "WHERE job_id = $1 AND NOT done ORDER BY range_no",
+                      ranges_table),
+          spec.job_id);
+      for (const auto& rr : ranges) {
+        queue.push_back({rr[0].as<int>(), opt_key(rr[1]), key_from_json(rr[2].c_str()), opt_key(rr[3])});
+      }
+      conn.exec_params(fmt::format("UPDATE {} SET status = 'running', error = NULL, updated_at = now() "
+                                   "WHERE job_id = $1",
+                                   jobs_table),
+                       spec.job_id);
+      return true;
+    }
+
+    // New job: fix the key space now. Rows inserted later with larger keys are the triggers'.
+    auto last = conn.exec(fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", key->list(), qtable, key->list(true)));
+    if (rows_estimate <= 0 && !last.empty()) {
+      rows_estimate = conn.query_value<int64_t>(fmt::format("SELECT count(*) FROM {}", qtable)).value_or(0);
+    }
+    std::vector<Range> ranges;
+    std::optional<KeyValue> end;
+    if (!last.empty()) {
+      end = key_of(last[0], nkey);
+      validate_action(conn, *end);
+      // Split the key space into one range per worker at evenly spaced keys (index-only scans).
+      std::optional<KeyValue> lo;
+      int workers = std::max(1, opt.workers);
+      for (int i = 1; i < workers; ++i) {
+        std::vector<std::string> params{std::to_string(rows_estimate * i / workers)};
+        auto b = conn.exec_params(fmt::format("SELECT {} FROM {} ORDER BY {} OFFSET $1::bigint LIMIT 1",
+                                              key->list(), qtable, key->list()),
+                                  params[0]);
+        if (b.empty()) break;
+        KeyValue bound = key_of(b[0], nkey);
+        if (lo && bound == *lo) continue;
+        ranges.push_back({int(ranges.size()), lo, bound, std::nullopt});
+        lo = bound;
+      }
+      ranges.push_back({int(ranges.size()), lo, *end, std::nullopt});
+    }
+    pg::typed_errors([&] {
+      pqxx::work tx(conn.raw());
+      tx.exec_params(fmt::format("INSERT INTO {} (job_id, schema, table_name, key_columns, action, end_key, "
+                                 "rows_estimate, status, completed_at) "
+                                 "VALUES ($1, $2, $3, $4::text[], $5, $6::jsonb, $7, $8, "
+                                 "CASE WHEN $8 = 'complete' THEN now() END)",
+                                 jobs_table),
+                     spec.job_id, spec.schema, spec.table, catalog::text_array_literal(key_names),
+                     spec.action_description, end ? std::optional<std::string>(key_to_json(*end)) : std::nullopt,
+                     rows_estimate, end ? "running" : "complete");
+      for (const auto& r : ranges) {
+        tx.exec_params(fmt::format("INSERT INTO {} (job_id, range_no, lo_key, hi_key) VALUES ($1, $2, $3::jsonb, "
+                                   "$4::jsonb)",
+                                   ranges_table),
+                       spec.job_id, r.no, r.lo ? std::optional<std::string>(key_to_json(*r.lo)) : std::nullopt,
+                       key_to_json(r.hi));
+      }
+      tx.commit();
+    });
+    if (!end) {
+      res.already_complete = true;
+      return false;
+    }
+    queue.assign(ranges.begin(), ranges.end());
+    return true;
+  }
+
+  // Runs the action once over an empty key range and rolls back: a typo in a set clause or a
+  // missing column is reported as bad input before any row changes.
+  void validate_action(pg::Connection& conn, const KeyValue& k) {
+    KeyBounds empty{k, k};  // key > k AND key <= k: no row
+    try {
+      pg::typed_errors([&] {
+        pqxx::work tx(conn.raw());
+        tx.exec("SET LOCAL slipway.backfill = 'on'");
+        BatchContext ctx{tx, *key, empty, qtable, 0};
+        spec.action(ctx);
+        tx.abort();
+      });
+    } catch (const pg::SyntaxOrAccessError& e) {
+      throw InputError(fmt::format("the backfill action is not valid SQL for {}: {}", qtable, e.what()),
+                       "check the expression and column names (they are evaluated per row of the table)");
+    } catch (const pg::UndefinedObject& e) {
+      throw InputError(fmt::format("the backfill action is not valid SQL for {}: {}", qtable, e.what()),
+                       "check the expression and column names (they are evaluated per row of the table)");
+    }
+  }
+
+  // --- workers ---------------------------------------------------------------------------------
+
+  std::unique_ptr<pg::Connection> connect_worker() {
+    auto c = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-worker"));
+    // Session settings: slipway's triggers skip our writes; never queue long behind a lock.
+    c->exec(fmt::format("SET slipway.backfill = 'on'; SET lock_timeout = '{}ms'; SET idle_in_transaction_session_timeout = '60s'",
+                        opt.lock_timeout.count()));
+    return c;
+  }
+
+  std::optional<KeyValue> reload_checkpoint(pg::Connection& c, const Range& r) {
+    auto row = c.exec_params(
+        fmt::format("SELECT last_key::text FROM {} WHERE job_id = $1 AND range_no = $2", ranges_table), spec.job_id, r.no);
+    if (row.empty() || row[0][0].is_null()) return r.lo;
+    return key_from_json(row[0][0].c_str());
+  }
+
+  void worker() {
+    std::unique_ptr<pg::Connection> conn;
+    int pid = 0;
+    BatchSizer sizer(opt.batch_time, opt.initial_batch_size, opt.min_batch_size, opt.max_batch_size,
+                     opt.fixed_batch_size);
+    auto disconnect = [&] {
+      if (pid) throttler->unregister_backend(pid);
+      pid = 0;
+      conn.reset();
+    };
+    try {
+      while (!stopping()) {
+        auto range = next_range();
+        if (!range) break;
+        process(*range, conn, pid, sizer, disconnect);
+      }
+    } catch (...) {
+      fail(std::current_exception());
+    }
+    disconnect();
+  }
+
+  void process(Range& range, std::unique_ptr<pg::Connection>& conn, int& pid, BatchSizer& sizer,
+               const std::function<void()>& disconnect) {
+    std::optional<KeyValue> after = range.last ? range.last : range.lo;
+    int failures = 0;
+    static thread_local std::mt19937 rng{std::random_device{}()};
+    auto stopfn = [this] { return stopping(); };
+    const std::string bound_sql_head = fmt::format("SELECT {0}, count(*) OVER () FROM (SELECT {0} FROM {1} WHERE ",
+                                                   key->list(), qtable);
+    const std::string bound_sql_tail = fmt::format(" ORDER BY {} LIMIT $", key->list());
+    const std::string checkpoint_sql = fmt::format(
+        "UPDATE {} SET last_key = $3::jsonb, rows_done = rows_done + $4, batches = batches + 1, done = $5, "
+        "updated_at = now() WHERE job_id = $1 AND range_no = $2",
+        ranges_table);
+    while (!stopping()) {
+      throttler->wait_until_clear(stopfn);
+      if (stopping()) break;
+      int64_t n = sizer.size();
+      batch_size = n;
+      auto t0 = Clock::now();
+      try {
+        if (!conn) {
+          conn = connect_worker();
+          pid = conn->backend_pid();
+          throttler->register_backend(pid);
+          after = reload_checkpoint(*conn, range);
+        }
+        KeyValue upto;
+        int64_t walked = 0, affected = 0;
+        bool final = false;
+        pg::typed_errors([&] {
+          pqxx::work tx(conn->raw());
+          // The batch's upper key: the n-th key after `after` (an index range scan of n entries).
+          std::vector<std::string> params;
+          std::string pred = key->range_predicate(KeyBounds{after, range.hi}, 1, params);
+          params.push_back(std::to_string(n));
+          std::string sql = bound_sql_head + pred + bound_sql_tail + std::to_string(params.size()) +
+                            fmt::format("::bigint) s ORDER BY {} LIMIT 1", key->list(true));
+          auto b = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+          walked = b.empty() ? 0 : b[0][int(nkey)].as<int64_t>();
+          final = walked < n;
+          // The range's last batch reaches to its upper bound, so keys inserted meanwhile inside
+          // the range are covered too.
+          upto = final ? range.hi : key_of(b[0], nkey);
+          KeyBounds bounds{after, upto};
+          BatchContext ctx{tx, *key, bounds, qtable, walked};
+          affected = spec.action(ctx);
+          tx.exec_params(checkpoint_sql, spec.job_id, range.no, key_to_json(upto), walked, final);
+          tx.commit();
+        });
+        double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        after = upto;
+        failures = 0;
+        rows_run += walked;
+        affected_run += affected;
+        ++batches_run;
+        metrics.add_batch(secs, walked);
+        if (!final) sizer.observe(n, secs);
+        if (throttler->take_lock_wait_event(pid)) sizer.shrink();
+        note_rows_for_vacuum(walked);
+        throttler->account_rows(walked, stopfn);
+        if (final) return;
+      } catch (const pg::ConnectionLost& e) {
+        handle_failure(e, ++failures, sizer, rng);
+        disconnect();  // the next attempt reconnects and rereads the checkpoint
+      } catch (const pg::LockTimeout& e) {
+        handle_failure(e, ++failures, sizer, rng);
+        after = reload_or_drop(conn, range, after, disconnect);
+      } catch (const pg::Deadlock& e) {
+        handle_failure(e, ++failures, sizer, rng);
+        after = reload_or_drop(conn, range, after, disconnect);
+      } catch (const pg::QueryCanceled& e) {
+        handle_failure(e, ++failures, sizer, rng);
+        after = reload_or_drop(conn, range, after, disconnect);
+      } catch (const pg::SerializationFailure& e) {
+        handle_failure(e, ++failures, sizer, rng);
+        after = reload_or_drop(conn, range, after, disconnect);
+      }
+    }
+  }
+
+  // After a failed batch the commit's outcome is what the checkpoint says, never our guess.
+  std::optional<KeyValue> reload_or_drop(std::unique_ptr<pg::Connection>& conn, const Range& range,
+                                         std::optional<KeyValue> fallback, const std::function<void()>& disconnect) {
+    try {
+      if (conn) return reload_checkpoint(*conn, range);
+    } catch (const std::exception&) {
+      disconnect();
+    }
+    return fallback;
+  }
+
+  void handle_failure(const std::exception& e, int failures, BatchSizer& sizer, std::mt19937& rng) {
+    if (failures > opt.max_consecutive_failures) throw;
+    sizer.shrink();
+    // Exponential backoff with jitter: 50ms, 100ms, ... up to 5s.
+    double base = std::min(5000.0, 50.0 * std::pow(2.0, std::min(failures - 1, 7)));
+    std::uniform_real_distribution<double> jitter(0.5, 1.0);
+    auto delay = std::chrono::milliseconds(int64_t(base * jitter(rng)));
+    log::verbose("backfill batch failed ({}), retry {} in {} ms", e.what(), failures, delay.count());
+    auto until = Clock::now() + delay;
+    while (Clock::now() < until && !stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  // --- vacuum ----------------------------------------------------------------------------------
+
+  int64_t vacuum_threshold() const {
+    return std::max(opt.vacuum_min_rows, int64_t(opt.vacuum_every_fraction * double(rows_estimate)));
+  }
+
+  void note_rows_for_vacuum(int64_t rows) {
+    if (opt.vacuum_every_fraction <= 0) return;
+    std::lock_guard l(vac_mu);
+    rows_since_vacuum += rows;
+    if (rows_since_vacuum >= vacuum_threshold()) {
+      rows_since_vacuum = 0;
+      vacuum_wanted = true;
+      vac_cv.notify_one();
+    }
+  }
+
+  // Plain VACUUM between slices, concurrently with the batches: the dead row versions of the
+  // slices done so far become free space that later batches fill, so the table does not double.
+  void vacuum_loop() {
+    std::unique_ptr<pg::Connection> conn;
+    for (;;) {
+      {
+        std::unique_lock l(vac_mu);
+        vac_cv.wait(l, [&] { return vacuum_wanted || vacuum_quit; });
+        if (vacuum_quit) return;
+        vacuum_wanted = false;
+      }
+      try {
+        if (!conn) {
+          conn = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-vacuum"));
+          // VACUUM's lock conflicts with DDL only; still, never wait in a lock queue for it.
+          conn->exec("SET lock_timeout = '100ms'");
+        }
+        conn->exec("VACUUM (SKIP_LOCKED) " + qtable);
+        ++vacuums;
+      } catch (const std::exception& e) {
+        log::verbose("vacuum of {} skipped: {}", qtable, e.what());
+        conn.reset();
+      }
+    }
+  }
+
+  bool conn_all_done(pg::Connection& c) {
+    return c.query_value<bool>(
+                fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {} WHERE job_id = $1 AND NOT done)", ranges_table),
+                spec.job_id)
+        .value_or(false);
+  }
+
+  // --- progress --------------------------------------------------------------------------------
+
+  struct RateWindow {
+    std::deque<std::pair<Clock::time_point, int64_t>> samples;
+    double rate(Clock::time_point now, int64_t rows) {
+      samples.emplace_back(now, rows);
+      while (samples.size() > 2 && now - samples.front().first > std::chrono::seconds(5)) samples.pop_front();
+      double dt = std::chrono::duration<double>(now - samples.front().first).count();
+      return dt > 0.2 ? double(rows - samples.front().second) / dt : 0.0;
+    }
+  };
+
+  ProgressSnapshot snapshot(double rate, bool finished) const {
+    ProgressSnapshot s;
+    s.job = spec.job_id;
+    s.label = label;
+    s.rows_done = rows_before + rows_run.load();
+    s.rows_estimate = std::max(rows_estimate, finished ? s.rows_done : int64_t(0));
+    s.rows_per_second = rate;
+    if (rate > 0 && rows_estimate > s.rows_done) s.eta_seconds = double(rows_estimate - s.rows_done) / rate;
+    s.batch_size = batch_size.load();
+    s.workers = std::max(1, opt.workers);
+    s.throttle_reason = throttler ? throttler->current_reason() : "";
+    s.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    s.finished = finished;
+    return s;
+  }
+
+  void publish(double rate) {
+    metrics.set_gauges(rate, batch_size.load(), rows_estimate);
+    metrics.set_throttled(throttler->throttled_seconds(), throttler->last_lag_seconds(), throttler->lock_wait_events());
+  }
+};
+
+Engine::Engine(std::string conninfo, JobSpec spec, EngineOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->conninfo = std::move(conninfo);
+  impl_->spec = std::move(spec);
+  impl_->opt = std::move(options);
+}
+
+Engine::~Engine() = default;
+
+void Engine::request_stop() { impl_->stop = true; }
+
+BackfillResult Engine::run() {
+  auto& m = *impl_;
+  m.started = Clock::now();
+  BackfillResult res;
+  res.job_id = m.spec.job_id;
+  if (m.spec.job_id.empty()) throw InputError("a backfill job needs a job id");
+  if (!m.spec.action) throw InputError("a backfill job needs an action");
+  if (m.opt.workers < 1 || m.opt.workers > 64) throw InputError("--workers must be between 1 and 64");
+  if (m.opt.fixed_batch_size && *m.opt.fixed_batch_size < 1) throw InputError("--batch-size must be at least 1");
+  if (m.opt.batch_time.count() <= 0) throw InputError("--batch-time must be positive");
+  m.label = m.spec.label.empty() ? fmt::format("backfill {}.{}", m.spec.schema, m.spec.table) : m.spec.label;
+
+  pg::Connection conn(pg::with_application_name(m.conninfo, "slipway-backfill"));
+  state::StateStore store(conn, m.opt.state_schema);
+  store.init();
+  m.jobs_table = store.table("backfill_jobs");
+  m.ranges_table = store.table("backfill_ranges");
+  m.qtable = pg::qualified(m.spec.schema, m.spec.table);
+  m.key = std::make_unique<KeySql>(m.resolve_key(conn));
+  m.nkey = m.key->columns().size();
+
+  // One process per job at a time: a session-level advisory lock, released if we die.
+  bool locked = conn.query_value<bool>(fmt::format("SELECT pg_try_advisory_lock({})", kJobLockSql),
+                                       m.opt.state_schema, m.spec.job_id)
+                    .value_or(false);
+  if (!locked) {
+    throw AnotherSlipwayRunning(fmt::format("backfill job \"{}\" is being run by another process", m.spec.job_id),
+                                "wait for it, or stop it; `slipway backfill --status` shows its progress");
+  }
+
+  // Started before the job is recorded: a throttle query that cannot run is bad input.
+  m.throttler = std::make_unique<Throttler>(m.conninfo, m.opt.throttle);
+  m.throttler->start();
+  if (!m.load_or_create(conn, res)) {
+    res.rows_done = m.rows_before;
+    res.seconds = std::chrono::duration<double>(Clock::now() - m.started).count();
+    if (m.opt.progress) m.opt.progress->finish(m.snapshot(0, true));
+    return res;
+  }
+  if (res.resumed && m.opt.progress) {
+    m.opt.progress->note(fmt::format("resuming backfill job \"{}\" from its checkpoint ({} rows already done)",
+                                     m.spec.job_id, m.rows_before));
+  }
+
+  m.batch_size = m.opt.fixed_batch_size.value_or(m.opt.initial_batch_size);
+  m.metrics.set_job(m.spec.job_id, m.spec.schema + "." + m.spec.table);
+  std::unique_ptr<MetricsServer> server;
+  if (!m.opt.metrics_addr.empty()) server = std::make_unique<MetricsServer>(m.opt.metrics_addr, m.metrics);
+
+  std::thread vacuum([&m] { m.vacuum_loop(); });
+  std::atomic<bool> workers_done{false};
+  std::thread ticker([&m, &workers_done] {
+    Impl::RateWindow window;
+    while (!workers_done) {
+      double rate = window.rate(Clock::now(), m.rows_run.load());
+      m.publish(rate);
+      if (m.opt.progress) m.opt.progress->update(m.snapshot(rate, false));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+
+  int n = std::min<int>(m.opt.workers, int(m.queue.size()));
+  std::vector<std::thread> workers;
+  for (int i = 0; i < n; ++i) workers.emplace_back([&m] { m.worker(); });
+  for (auto& w : workers) w.join();
+  workers_done = true;
+  ticker.join();
+  {
+    std::lock_guard l(m.vac_mu);
+    m.vacuum_quit = true;
+    m.vac_cv.notify_one();
+  }
+  vacuum.join();
+  m.throttler->stop();
+
+  double secs = std::chrono::duration<double>(Clock::now() - m.started).count();
+  res.rows_this_run = m.rows_run;
+  res.rows_affected_this_run = m.affected_run;
+  res.batches_this_run = m.batches_run;
+  res.rows_done = m.rows_before + m.rows_run;
+  res.seconds = secs;
+  res.throttled_seconds = m.throttler->throttled_seconds();
+  res.lock_wait_events = m.throttler->lock_wait_events();
+  res.vacuums = m.vacuums;
+  double avg_rate = secs > 0 ? double(m.rows_run) / secs : 0;
+  m.publish(avg_rate);
+
+  if (m.error) {
+    try {
+      std::rethrow_exception(m.error);
+    } catch (const std::exception& e) {
+      try {
+        conn.exec_params(fmt::format("UPDATE {} SET status = 'failed', error = $2, updated_at = now() WHERE job_id = $1",
+                                     m.jobs_table),
+                         m.spec.job_id, std::string(e.what()));
+      } catch (const std::exception&) {
+        // The job stays 'running' (shown as interrupted); the original error matters more.
+      }
+    }
+    std::rethrow_exception(m.error);
+  }
+  bool complete = m.conn_all_done(conn);
+  if (complete) {
+    conn.exec_params(fmt::format("UPDATE {} SET status = 'complete', completed_at = now(), updated_at = now() "
+                                 "WHERE job_id = $1",
+                                 m.jobs_table),
+                     m.spec.job_id);
+  }
+  res.complete = complete;
+  if (m.opt.progress) m.opt.progress->finish(m.snapshot(avg_rate, complete));
+  conn.exec_params(fmt::format("SELECT pg_advisory_unlock({})", kJobLockSql), m.opt.state_schema, m.spec.job_id);
+  return res;
+}
+
+}  // namespace slipway::backfill

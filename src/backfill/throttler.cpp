@@ -1,0 +1,263 @@
+#include "backfill/throttler.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "pg/connection.hpp"
+#include "pg/conninfo.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace slipway::backfill {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+// Greatest lag over every standby; NULL lags (a standby that is caught up and idle) count as 0.
+const char* kDefaultLagQuery =
+    "SELECT coalesce(max(extract(epoch FROM greatest(write_lag, flush_lag, replay_lag))), 0) "
+    "FROM pg_stat_replication";
+
+// Application sessions waiting on a lock one of `$1` holds, and for how long.
+const char* kLockWaitQuery =
+    "SELECT blocker, max(extract(epoch FROM clock_timestamp() - l.waitstart)) "
+    "FROM pg_locks l, unnest(pg_blocking_pids(l.pid)) AS blocker "
+    "WHERE NOT l.granted AND NOT (l.pid = ANY($1::int[])) AND blocker = ANY($1::int[]) "
+    "GROUP BY blocker";
+
+std::string int_array(const std::set<int>& pids) {
+  std::string out = "{";
+  for (int p : pids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(p);
+  }
+  return out + "}";
+}
+}  // namespace
+
+struct Throttler::State {
+  std::string conninfo;
+  ThrottleOptions opt;
+  mutable std::mutex mu;
+  std::set<int> backends;
+  std::set<int> lock_wait_hits;         // backends whose batch was cancelled, not yet taken
+  Clock::time_point lock_wait_until{};  // all workers back off until then
+  std::string db_reason;                // max-lag / throttle-query, from the last check
+  std::optional<double> lag;
+  std::map<std::string, double> throttled;
+  int64_t lock_wait_events = 0;
+  std::string current;                  // reason a worker is waiting for right now
+  Clock::time_point next_rate_slot = Clock::now();
+  std::thread poller;
+  std::atomic<bool> stopping{false};
+  bool started = false;
+
+  bool needs_db() const {
+    return opt.max_lag || !opt.throttle_query.empty() || opt.lock_wait_detection;
+  }
+
+  // Throttling reasons that hold right now, checked in order of importance.
+  std::string reason_now() {
+    std::lock_guard l(mu);
+    if (!opt.pause_file.empty() && std::filesystem::exists(opt.pause_file)) return "pause-file";
+    if (Clock::now() < lock_wait_until) return "lock-wait";
+    return db_reason;
+  }
+
+  void poll_loop() {
+    std::unique_ptr<pg::Connection> conn;
+    auto next_check = Clock::now();
+    while (!stopping) {
+      try {
+        if (!conn) {
+          conn = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-throttler"));
+          conn->exec("SET lock_timeout = '1s'; SET statement_timeout = '5s'");
+        }
+        if (opt.lock_wait_detection) check_lock_waits(*conn);
+        if (Clock::now() >= next_check) {
+          check_db_signals(*conn);
+          next_check = Clock::now() + opt.check_interval;
+        }
+      } catch (const std::exception& e) {
+        // A failing check must not stop the backfill silently nor let it run unthrottled:
+        // treat an unusable signal as "throttled" until it works again.
+        log::verbose("throttler check failed: {}", e.what());
+        {
+          std::lock_guard l(mu);
+          if (opt.max_lag || !opt.throttle_query.empty()) db_reason = "throttle-check-failed";
+        }
+        conn.reset();
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+      std::this_thread::sleep_for(opt.poll_interval);
+    }
+  }
+
+  void check_lock_waits(pg::Connection& conn) {
+    std::set<int> pids;
+    {
+      std::lock_guard l(mu);
+      pids = backends;
+    }
+    if (pids.empty()) return;
+    auto rows = conn.exec_params(kLockWaitQuery, int_array(pids));
+    for (const auto& r : rows) {
+      int blocker = r[0].as<int>();
+      double waited = r[1].is_null() ? 0.0 : r[1].as<double>();
+      if (waited * 1000.0 < double(opt.lock_wait_cancel_after.count())) continue;
+      // Someone waits on our batch: release its locks now by cancelling it. The batch rolls
+      // back and is retried smaller after a pause.
+      conn.exec_params("SELECT pg_cancel_backend($1)", blocker);
+      std::lock_guard l(mu);
+      lock_wait_hits.insert(blocker);
+      lock_wait_until = Clock::now() + opt.lock_wait_backoff;
+      ++lock_wait_events;
+      log::verbose("lock wait on backfill backend {} ({:.0f} ms): batch cancelled", blocker, waited * 1000);
+    }
+  }
+
+  void check_db_signals(pg::Connection& conn) {
+    std::string reason;
+    std::optional<double> lag;
+    if (opt.max_lag) {
+      lag = conn.query_value<double>(opt.lag_query.empty() ? kDefaultLagQuery : opt.lag_query).value_or(0.0);
+      if (*lag * 1000.0 > double(opt.max_lag->count())) reason = "max-lag";
+    }
+    if (reason.empty() && !opt.throttle_query.empty()) {
+      if (conn.query_value<bool>(opt.throttle_query).value_or(false)) reason = "throttle-query";
+    }
+    std::lock_guard l(mu);
+    db_reason = reason;
+    if (lag) this->lag = lag;
+  }
+};
+
+Throttler::Throttler(std::string conninfo, ThrottleOptions options) : st_(std::make_unique<State>()) {
+  st_->conninfo = std::move(conninfo);
+  st_->opt = std::move(options);
+}
+
+Throttler::~Throttler() { stop(); }
+
+void Throttler::start() {
+  if (st_->started) return;
+  st_->started = true;
+  if (st_->opt.max_lag || !st_->opt.throttle_query.empty()) {
+    // The first check runs before the first batch may start; a query that cannot run at all is
+    // the user's mistake, reported before any row changes.
+    try {
+      pg::Connection conn(pg::with_application_name(st_->conninfo, "slipway-backfill-throttler"));
+      st_->check_db_signals(conn);
+    } catch (const pg::PgError& e) {
+      throw InputError(std::string("the throttle check fails: ") + e.what(),
+                       "check --throttle-query / --lag-query: one row, one column (boolean / seconds)");
+    }
+  }
+  if (st_->needs_db()) st_->poller = std::thread([this] { st_->poll_loop(); });
+}
+
+void Throttler::stop() {
+  st_->stopping = true;
+  if (st_->poller.joinable()) st_->poller.join();
+}
+
+void Throttler::register_backend(int pid) {
+  std::lock_guard l(st_->mu);
+  st_->backends.insert(pid);
+}
+
+void Throttler::unregister_backend(int pid) {
+  std::lock_guard l(st_->mu);
+  st_->backends.erase(pid);
+  st_->lock_wait_hits.erase(pid);
+}
+
+namespace {
+bool sleep_unless_stopped(std::chrono::milliseconds total, const std::function<bool()>& stop) {
+  auto until = Clock::now() + total;
+  while (Clock::now() < until) {
+    if (stop && stop()) return false;
+    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20), until - Clock::now()));
+  }
+  return true;
+}
+}  // namespace
+
+std::chrono::milliseconds Throttler::wait_until_clear(const std::function<bool()>& stop_requested) {
+  auto start = Clock::now();
+  for (;;) {
+    std::string reason = st_->reason_now();
+    if (reason.empty() || (stop_requested && stop_requested())) break;
+    auto t0 = Clock::now();
+    {
+      std::lock_guard l(st_->mu);
+      st_->current = reason;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::lock_guard l(st_->mu);
+    st_->throttled[reason] += std::chrono::duration<double>(Clock::now() - t0).count();
+  }
+  {
+    std::lock_guard l(st_->mu);
+    if (st_->current != "max-rate") st_->current.clear();
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+std::chrono::milliseconds Throttler::account_rows(int64_t rows, const std::function<bool()>& stop_requested) {
+  if (!st_->opt.max_rate || *st_->opt.max_rate <= 0 || rows <= 0) return std::chrono::milliseconds(0);
+  Clock::time_point slot;
+  {
+    std::lock_guard l(st_->mu);
+    auto now = Clock::now();
+    // A token bucket without burst: every row reserves 1/max_rate seconds of the shared timeline.
+    if (st_->next_rate_slot < now) st_->next_rate_slot = now;
+    st_->next_rate_slot += std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(double(rows) / *st_->opt.max_rate));
+    slot = st_->next_rate_slot;
+  }
+  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(slot - Clock::now());
+  if (wait.count() <= 0) return std::chrono::milliseconds(0);
+  {
+    std::lock_guard l(st_->mu);
+    st_->current = "max-rate";
+  }
+  auto t0 = Clock::now();
+  sleep_unless_stopped(wait, stop_requested);
+  std::lock_guard l(st_->mu);
+  st_->throttled["max-rate"] += std::chrono::duration<double>(Clock::now() - t0).count();
+  if (st_->current == "max-rate") st_->current.clear();
+  return wait;
+}
+
+bool Throttler::take_lock_wait_event(int pid) {
+  std::lock_guard l(st_->mu);
+  return st_->lock_wait_hits.erase(pid) > 0;
+}
+
+std::string Throttler::current_reason() const {
+  std::string now = st_->reason_now();
+  if (!now.empty()) return now;
+  std::lock_guard l(st_->mu);
+  return st_->current == "max-rate" ? st_->current : std::string();
+}
+
+std::map<std::string, double> Throttler::throttled_seconds() const {
+  std::lock_guard l(st_->mu);
+  return st_->throttled;
+}
+
+std::optional<double> Throttler::last_lag_seconds() const {
+  std::lock_guard l(st_->mu);
+  return st_->lag;
+}
+
+int64_t Throttler::lock_wait_events() const {
+  std::lock_guard l(st_->mu);
+  return st_->lock_wait_events;
+}
+
+}  // namespace slipway::backfill

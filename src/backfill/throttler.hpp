@@ -1,0 +1,75 @@
+// The throttler (gh-ost's role): decides when batches must wait and says why. Signals:
+//   max-rate       rows per second over all workers (token bucket)
+//   max-lag        replication lag of any standby (pg_stat_replication), or a custom lag query
+//   throttle-query a user query; throttled while it returns true
+//   pause-file     paused while the file exists
+//   lock-wait      an application session waits on a lock one of our batch backends holds; the
+//                  batch is cancelled at once (its locks released) and the batch size shrinks
+// Database signals are polled by a background thread on a connection of its own.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace slipway::backfill {
+
+struct ThrottleOptions {
+  std::optional<double> max_rate;                     // rows/s, all workers together
+  std::optional<std::chrono::milliseconds> max_lag;   // throttle while any standby lags more
+  // Returns one row, one column: the lag in seconds (numeric/float). Default reads
+  // pg_stat_replication (greatest of write/flush/replay lag over all standbys; NULL = 0).
+  std::string lag_query;
+  std::string throttle_query;                         // throttled while it returns true
+  std::string pause_file;                             // paused while this path exists
+  bool lock_wait_detection = true;
+  // A waiter blocked by a batch longer than this cancels the batch.
+  std::chrono::milliseconds lock_wait_cancel_after{50};
+  std::chrono::milliseconds poll_interval{20};        // lock-wait polling
+  std::chrono::milliseconds check_interval{250};      // lag / throttle query / pause file
+  std::chrono::milliseconds lock_wait_backoff{200};   // pause after a lock-wait event
+};
+
+class Throttler {
+ public:
+  // `conninfo`: the database; the throttler opens one connection for its polling (only when a
+  // database signal is configured).
+  Throttler(std::string conninfo, ThrottleOptions options);
+  ~Throttler();
+  Throttler(const Throttler&) = delete;
+  Throttler& operator=(const Throttler&) = delete;
+
+  void start();  // starts the polling thread (idempotent)
+  void stop();
+
+  // Batch backends the lock-wait detector watches (register when connected, unregister after).
+  void register_backend(int pid);
+  void unregister_backend(int pid);
+
+  // Blocks while any signal says wait; returns the time spent waiting. `stop_requested` is
+  // polled so a shutdown is not delayed.
+  std::chrono::milliseconds wait_until_clear(const std::function<bool()>& stop_requested = {});
+  // After a batch of `rows`: waits as long as max-rate requires.
+  std::chrono::milliseconds account_rows(int64_t rows, const std::function<bool()>& stop_requested = {});
+
+  // True (once per event) when a lock-wait event hit backend `pid` since the last call: the
+  // worker shrinks its batch.
+  bool take_lock_wait_event(int pid);
+
+  // "" when clear, else the reason ("max-lag", "throttle-query", "pause-file", "lock-wait",
+  // "max-rate").
+  std::string current_reason() const;
+  // Seconds spent throttled, by reason.
+  std::map<std::string, double> throttled_seconds() const;
+  // Last lag measured (seconds), when max-lag is set.
+  std::optional<double> last_lag_seconds() const;
+  int64_t lock_wait_events() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> st_;
+};
+
+}  // namespace slipway::backfill

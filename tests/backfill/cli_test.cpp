@@ -1,0 +1,180 @@
+// `slipway backfill` end to end: kill -9 and resume, progress output, --status, bad input.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "backfill/fixture.hpp"
+
+namespace slipway::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A slipway process running in the background (so the test can kill it).
+class Background {
+ public:
+  Background(const std::vector<std::string>& args, const std::string& url) {
+    out_ = (fs::temp_directory_path() / ("slipway-bg-" + std::to_string(getpid()) + ".out")).string();
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      setenv("SLIPWAY_POSTGRES_URL", url.c_str(), 1);
+      std::vector<std::string> argv{slipway_bin()};
+      argv.insert(argv.end(), args.begin(), args.end());
+      std::vector<char*> cargs;
+      for (auto& a : argv) cargs.push_back(a.data());
+      cargs.push_back(nullptr);
+      execvp(cargs[0], cargs.data());
+      _exit(127);
+    }
+  }
+  ~Background() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    fs::remove(out_);
+  }
+  int kill9() {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::string out_;
+};
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+class BackfillCliTest : public BackfillTest {};
+
+TEST_F(BackfillCliTest, KillNineThenRerunResumesFromTheCheckpoint) {
+  make_people(4000);
+  std::vector<std::string> args{"backfill", "--table", "people", "--set",
+                                "full_name = first || ' ' || last, hits = hits + 1",
+                                "--batch-size", "100", "--max-rate", "4000", "--progress", "none"};
+  {
+    Background bg(args, url());
+    ASSERT_TRUE(eventually([&] {
+      return checkpointed_rows() >= 1000;
+    }));
+    int status = bg.kill9();
+    ASSERT_TRUE(WIFSIGNALED(status));
+  }
+  int64_t done_before = scalar<int64_t>("SELECT sum(rows_done) FROM slipway.backfill_ranges");
+  ASSERT_LT(done_before, 4000);
+  // Committed batches and checkpoints agree exactly.
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits = 1"), done_before);
+
+  auto st = slipway({"--json", "backfill", "--status"});
+  ASSERT_EQ(st.exit_code, 0) << st.err;
+  auto jobs = nlohmann::json::parse(st.out);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0]["status"], "interrupted");
+  EXPECT_EQ(jobs[0]["rows_done"], done_before);
+
+  args[args.size() - 3] = "100000";  // no rate limit for the rest
+  auto r = slipway(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("resumed from checkpoint"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(std::to_string(4000 - done_before) + " rows"), std::string::npos) << r.out;
+  EXPECT_EQ(wrong_rows(), 0);
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
+
+  auto text = slipway({"backfill", "--status"});
+  EXPECT_NE(text.out.find("complete"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("4000/~4000"), std::string::npos) << text.out;
+}
+
+TEST_F(BackfillCliTest, PlainProgressLines) {
+  make_people(2000);
+  auto r = slipway({"backfill", "--table", "people", "--set", "full_name = first || ' ' || last", "--batch-size",
+                    "100", "--max-rate", "3000", "--progress", "lines", "--progress-interval", "100ms"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(r.err);
+  std::string line;
+  int lines = 0;
+  std::string last;
+  while (std::getline(in, line)) {
+    if (line.rfind("backfill public.people: ", 0) == 0) {
+      ++lines;
+      last = line;
+      EXPECT_NE(line.find("rows/s"), std::string::npos) << line;
+    }
+  }
+  EXPECT_GE(lines, 3) << r.err;
+  EXPECT_NE(last.find("100.0% 2,000/~2,000 rows"), std::string::npos) << last;
+  EXPECT_NE(last.find("done in"), std::string::npos) << last;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << "no bar when not a terminal";
+  EXPECT_EQ(wrong_rows(), 0);
+}
+
+TEST_F(BackfillCliTest, JsonProgressEvents) {
+  make_people(2000);
+  auto r = slipway({"--json", "backfill", "--table", "people", "--set", "full_name = first || ' ' || last",
+                    "--batch-size", "100", "--max-rate", "3000", "--progress-interval", "100ms"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto events = json_lines(r.out);
+  ASSERT_GE(events.size(), 4u) << r.out;
+  int64_t prev = -1;
+  int progress = 0;
+  for (const auto& e : events) {
+    if (e["event"] == "progress") {
+      ++progress;
+      EXPECT_GE(e["rows_done"].get<int64_t>(), prev);
+      prev = e["rows_done"];
+      EXPECT_EQ(e["rows_estimate"], 2000);
+      EXPECT_TRUE(e.contains("rows_per_second") && e.contains("eta_seconds") && e.contains("batch_size"));
+    }
+  }
+  EXPECT_GE(progress, 2);
+  const auto& done = events[events.size() - 2];
+  EXPECT_EQ(done["event"], "done");
+  EXPECT_EQ(done["rows_done"], 2000);
+  EXPECT_EQ(done["finished"], true);
+  const auto& result = events.back();
+  EXPECT_EQ(result["event"], "result");
+  EXPECT_EQ(result["complete"], true);
+  EXPECT_EQ(result["rows_updated"], 2000);
+}
+
+TEST_F(BackfillCliTest, BadInputExitsTwoAndChangesNothing) {
+  make_people(100);
+  auto r = slipway({"backfill", "--table", "people", "--set", "full_name = nope"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("not valid SQL"), std::string::npos) << r.err;
+  auto r2 = slipway({"backfill", "--table", "missing", "--set", "a = 1"});
+  EXPECT_EQ(r2.exit_code, 2) << r2.err;
+  EXPECT_NE(r2.err.find("does not exist"), std::string::npos) << r2.err;
+  auto r3 = slipway({"backfill", "--set", "a = 1"});
+  EXPECT_EQ(r3.exit_code, 2) << r3.err;
+  auto r4 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--batch-time", "soon"});
+  EXPECT_EQ(r4.exit_code, 2) << r4.err;
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS NOT NULL"), 0);
+  auto st = slipway({"backfill", "--status"});
+  EXPECT_EQ(st.exit_code, 0);
+  EXPECT_NE(st.out.find("no backfill jobs"), std::string::npos) << st.out;
+}
+
+}  // namespace
+}  // namespace slipway::test

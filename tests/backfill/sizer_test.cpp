@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include "backfill/key.hpp"
+#include "backfill/sizer.hpp"
+
+using namespace slipway::backfill;
+using namespace std::chrono_literals;
+
+TEST(BatchSizer, GrowsSmoothlyTowardTheTargetTime) {
+  BatchSizer s(100ms, 1000, 10, 100000, std::nullopt);
+  // 1000 rows in 10 ms: the ideal is 10,000 rows, reached in steps of at most 2x.
+  s.observe(1000, 0.010);
+  EXPECT_EQ(s.size(), 2000);
+  for (int i = 0; i < 10; ++i) s.observe(s.size(), 0.010 * double(s.size()) / 1000.0);
+  EXPECT_NEAR(double(s.size()), 10000.0, 200.0);
+}
+
+TEST(BatchSizer, ShrinksOnSlowBatchesAndContentionWithinBounds) {
+  BatchSizer s(100ms, 1000, 10, 5000, std::nullopt);
+  s.observe(1000, 1.0);  // 10x too slow: at most halves
+  EXPECT_EQ(s.size(), 500);
+  s.shrink();
+  EXPECT_EQ(s.size(), 125);
+  for (int i = 0; i < 10; ++i) s.shrink();
+  EXPECT_EQ(s.size(), 10);
+  for (int i = 0; i < 40; ++i) s.observe(s.size(), 0.0001);
+  EXPECT_EQ(s.size(), 5000);
+}
+
+TEST(BatchSizer, FixedSizeIsPinned) {
+  BatchSizer s(100ms, 1000, 10, 5000, 77);
+  s.observe(77, 5.0);
+  s.shrink();
+  EXPECT_EQ(s.size(), 77);
+}
+
+TEST(KeySql, BuildsRowComparisonsWithTypedParameters) {
+  KeySql k(std::vector<KeyColumn>{{"tenant", "text"}, {"id", "uuid"}});
+  std::vector<std::string> params;
+  auto pred = k.range_predicate({KeyValue{"a", "u1"}, KeyValue{"b", "u2"}}, 1, params);
+  EXPECT_EQ(pred, R"(("tenant", "id") > ($1::text, $2::uuid) AND ("tenant", "id") <= ($3::text, $4::uuid))");
+  EXPECT_EQ(params, (std::vector<std::string>{"a", "u1", "b", "u2"}));
+  params.clear();
+  KeySql single(std::vector<KeyColumn>{{"id", "bigint"}});
+  EXPECT_EQ(single.range_predicate({std::nullopt, KeyValue{"9"}}, 3, params), R"("id" <= $3::bigint)");
+  EXPECT_EQ(key_from_json(key_to_json({"x\"y", "2"})), (KeyValue{"x\"y", "2"}));
+}

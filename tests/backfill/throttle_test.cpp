@@ -1,0 +1,160 @@
+// Each throttle signal stops the batches while it holds and lets them go when it clears.
+#include <httplib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "backfill/fixture.hpp"
+#include "embedded/temp_cluster.hpp"
+
+namespace slipway::test {
+namespace {
+
+using backfill::Engine;
+namespace fs = std::filesystem;
+
+class ThrottleTest : public BackfillTest {
+ protected:
+  // Starts the job in a thread, checks it is held back for `reason` with no row done, calls
+  // `release`, and checks it then completes.
+  void expect_held_then_released(backfill::EngineOptions opt, const std::string& reason,
+                                 const std::function<void()>& release) {
+    RecordingSink sink;
+    opt.progress = &sink;
+    backfill::BackfillResult res;
+    std::thread t([&] { res = Engine(url(), people_job(), opt).run(); });
+    EXPECT_TRUE(eventually([&] { return sink.saw_reason(reason); })) << "never throttled by " << reason;
+    // Held: checked over several polls of the throttler, nothing gets done.
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+    int64_t processed = 0;
+    while (std::chrono::steady_clock::now() < until) {
+      processed = std::max(processed, checkpointed_rows());
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(processed, 0) << "rows processed while throttled by " << reason;
+    release();
+    t.join();
+    EXPECT_TRUE(res.complete);
+    EXPECT_GT(res.throttled_seconds[reason], 0.3);
+    EXPECT_EQ(wrong_rows(), 0);
+  }
+};
+
+TEST_F(ThrottleTest, PauseFile) {
+  make_people(500);
+  std::string file = (fs::temp_directory_path() / ("slipway-pause-" + dbname())).string();
+  std::ofstream(file) << "paused\n";
+  auto opt = small_batches(100);
+  opt.throttle.pause_file = file;
+  expect_held_then_released(opt, "pause-file", [&] { fs::remove(file); });
+}
+
+TEST_F(ThrottleTest, ThrottleQuery) {
+  make_people(500);
+  sql("CREATE TABLE maintenance (busy boolean NOT NULL)");
+  sql("INSERT INTO maintenance VALUES (true)");
+  auto opt = small_batches(100);
+  opt.throttle.throttle_query = "SELECT bool_or(busy) FROM maintenance";
+  opt.throttle.check_interval = std::chrono::milliseconds(50);
+  expect_held_then_released(opt, "throttle-query", [&] { sql("UPDATE maintenance SET busy = false"); });
+}
+
+// Replication lag through an injected lag query (a table standing in for pg_stat_replication);
+// the default query itself is exercised on a primary without standbys (lag 0: not throttled).
+TEST_F(ThrottleTest, ReplicationLag) {
+  make_people(500);
+  sql("CREATE TABLE fake_lag (seconds float8 NOT NULL)");
+  sql("INSERT INTO fake_lag VALUES (30)");
+  auto opt = small_batches(100);
+  opt.throttle.max_lag = std::chrono::seconds(2);
+  opt.throttle.lag_query = "SELECT max(seconds) FROM fake_lag";
+  opt.throttle.check_interval = std::chrono::milliseconds(50);
+  expect_held_then_released(opt, "max-lag", [&] { sql("UPDATE fake_lag SET seconds = 0.5"); });
+
+  auto plain = small_batches(100);
+  plain.throttle.max_lag = std::chrono::seconds(2);
+  auto res = Engine(url(), people_job("default-lag"), plain).run();
+  EXPECT_TRUE(res.complete);
+  EXPECT_EQ(res.throttled_seconds["max-lag"], 0.0);
+}
+
+TEST_F(ThrottleTest, MaxRate) {
+  make_people(1000);
+  auto opt = small_batches(100);
+  opt.throttle.max_rate = 2500;
+  auto res = Engine(url(), people_job(), opt).run();
+  EXPECT_TRUE(res.complete);
+  EXPECT_GE(res.seconds, 0.3);
+  EXPECT_LE(double(res.rows_this_run) / res.seconds, 2500 * 1.25);
+  EXPECT_GT(res.throttled_seconds["max-rate"], 0.1);
+}
+
+// An application session blocked by a row lock of a running batch: the batch is cancelled at
+// once (its locks released), the application goes on, the batch is retried smaller.
+TEST_F(ThrottleTest, LockWaitCancelsTheBlockingBatch) {
+  make_people(300);
+  add_up_trigger();
+  std::atomic<int> slow_batches{0};
+  auto spec = people_job();
+  auto update = spec.action;
+  spec.action = [&, update](backfill::BatchContext& c) {
+    int64_t n = update(c);
+    // The first real batch holds its row locks for a long time, like a slow batch would.
+    if (c.batch_rows > 0 && slow_batches++ == 0) c.tx.exec("SELECT pg_sleep(5)");
+    return n;
+  };
+  auto opt = small_batches(100);
+  backfill::BackfillResult res;
+  std::thread t([&] { res = Engine(url(), spec, opt).run(); });
+  ASSERT_TRUE(eventually([&] {
+    return scalar<int64_t>("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                           "'slipway-backfill-worker' AND state = 'active' AND query LIKE '%pg_sleep%'") > 0;
+  }));
+  auto app = connect();
+  auto t0 = std::chrono::steady_clock::now();
+  app.exec("UPDATE people SET last = 'changed' WHERE id = 1");  // row 1 is locked by the batch
+  auto waited = std::chrono::steady_clock::now() - t0;
+  t.join();
+  EXPECT_LT(waited, std::chrono::milliseconds(1500)) << "the application waited for the whole batch";
+  EXPECT_GE(res.lock_wait_events, 1);
+  EXPECT_GT(res.throttled_seconds["lock-wait"], 0.0);
+  EXPECT_TRUE(res.complete);
+  EXPECT_EQ(wrong_rows(), 0);
+  EXPECT_EQ(scalar<std::string>("SELECT full_name FROM people WHERE id = 1"), "first1 changed");
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
+}
+
+TEST_F(ThrottleTest, MetricsEndpointServesPrometheusText) {
+  make_people(300);
+  std::string file = (fs::temp_directory_path() / ("slipway-pause-m-" + dbname())).string();
+  std::ofstream(file) << "paused\n";
+  int port = embedded::free_port();
+  auto opt = small_batches(100);
+  opt.throttle.pause_file = file;
+  opt.metrics_addr = "127.0.0.1:" + std::to_string(port);
+  backfill::BackfillResult res;
+  std::thread t([&] { res = Engine(url(), people_job("m"), opt).run(); });
+  httplib::Client client("127.0.0.1", port);
+  std::string body;
+  EXPECT_TRUE(eventually([&] {
+    auto r = client.Get("/metrics");
+    if (!r || r->status != 200) return false;
+    body = r->body;
+    const std::string series =
+        R"(slipway_backfill_throttled_seconds_total{job="m",table="public.people",reason="pause-file"} )";
+    auto pos = body.find(series);
+    return pos != std::string::npos && std::stod(body.substr(pos + series.size())) > 0.0;
+  }));
+  EXPECT_NE(body.find("# TYPE slipway_backfill_batch_seconds histogram"), std::string::npos) << body;
+  EXPECT_NE(body.find("slipway_backfill_rows_done_total{job=\"m\",table=\"public.people\"} 0"), std::string::npos)
+      << body;
+  fs::remove(file);
+  t.join();
+  EXPECT_TRUE(res.complete);
+}
+
+}  // namespace
+}  // namespace slipway::test
