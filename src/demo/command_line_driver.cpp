@@ -146,20 +146,23 @@ std::string CommandLineDriver::start(const std::string& file, const ProgressFn& 
   return active->version_schema;
 }
 
-void CommandLineDriver::complete() { run({"complete"}); }
-void CommandLineDriver::rollback() {
+void CommandLineDriver::run_when_free(const std::string& command) {
   cancelled_ = false;
-  // An interrupted `slipway start` holds the database's advisory lock until the server notices
-  // its connection is gone: retry while the answer is "another slipway holds the database".
+  // After an interrupted command the database's advisory lock stays held until the server
+  // notices that command's connection is gone: retry while the answer is "another slipway holds
+  // the database" (exit 4).
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
-    auto r = run({"rollback"}, {}, false);
+    auto r = run({command}, {}, false);
     if (r.exit_code == 0) return;
     if (r.exit_code != 4 || std::chrono::steady_clock::now() > deadline)
-      throw Error(fmt::format("`slipway rollback` failed (exit {}):\n{}", r.exit_code, tail(r.err.empty() ? r.out : r.err)));
+      throw Error(fmt::format("`slipway {}` failed (exit {}):\n{}", command, r.exit_code, tail(r.err.empty() ? r.out : r.err)));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
 }
+
+void CommandLineDriver::complete() { run_when_free("complete"); }
+void CommandLineDriver::rollback() { run_when_free("rollback"); }
 
 void CommandLineDriver::cancel() {
   cancelled_ = true;

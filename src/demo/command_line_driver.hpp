@@ -49,6 +49,9 @@ class CommandLineDriver : public MigrationDriver {
   Result run(const std::vector<std::string>& args, const std::function<void()>& while_running = {},
              bool check = true);
 
+  // `slipway COMMAND`, retried while another slipway (an interrupted one) holds the database.
+  void run_when_free(const std::string& command);
+
   CommandLineDriverOptions options_;
   std::atomic<pid_t> child_{0};
   std::atomic<bool> cancelled_{false};

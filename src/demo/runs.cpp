@@ -98,7 +98,9 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
   auto cancel_guard = interrupt.on_interrupt([&] { driver.cancel(); });
 
   AppTarget current{settings.schema, AppShape::split_name};  // what the old app runs
+  AppTarget before_this = current;                            // before the migration in flight
   std::optional<std::string> active;                          // started, not completed
+  bool completing = false;
   std::string step_label;
   try {
     traffic.deploy(AppId::old_app, current);
@@ -111,6 +113,7 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
       interrupt.check();
       view.log(fmt::format("[{}/{}] {}: {}", i + 1, steps.size(), step.name, step.title));
 
+      before_this = current;
       step_label = step.name + " start";
       log.begin(step.name, "start");
       auto file = (std::filesystem::path(settings.examples_dir) / step.file).string();
@@ -157,7 +160,9 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
 
       step_label = step.name + " complete";
       log.begin(step.name, "complete");
+      completing = true;
       driver.complete();
+      completing = false;
       active.reset();
       view.log(fmt::format("      complete: {} is done; the previous version's schema is gone", step.name));
     }
@@ -172,9 +177,21 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
     bool interrupted = interrupt.requested() || dynamic_cast<const Interrupted*>(&e) != nullptr;
     std::string what = interrupted ? "interrupted" : std::string("failed: ") + e.what();
     log.end();
-    if (active) {
-      // The old app must be back on the old version before its replacement is dropped.
-      traffic.deploy(AppId::old_app, current);
+    if (active && completing) {
+      // A contract cannot be undone half-way; it is resumable: finish it.
+      try {
+        driver.complete();
+        run.outcome = fmt::format("{} during {}: migration {} was being completed; slipway complete resumed and "
+                                  "finished it",
+                                  what, step_label, *active);
+      } catch (const std::exception& re) {
+        run.outcome = fmt::format("{} during {}: migration {} left half-completed and resumable "
+                                  "(run slipway complete): {}",
+                                  what, step_label, *active, re.what());
+      }
+    } else if (active) {
+      // The old app must be back on the old version before the new one is dropped.
+      traffic.deploy(AppId::old_app, before_this);
       traffic.retire(AppId::new_app);
       try {
         driver.rollback();
