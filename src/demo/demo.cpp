@@ -100,7 +100,11 @@ int run_demo(const DemoOptions& o, const DriverFactory& make_driver) {
   std::string conninfo;
   if (o.postgres_url.empty()) {
     view.log("starting a private PostgreSQL (initdb in a temp dir, its own port and socket dir)...");
-    cluster = std::make_unique<embedded::TempCluster>();
+    // The watchdog removes the cluster when this process ends, whatever the cause; --keep asks
+    // for the opposite.
+    embedded::ClusterOptions co;
+    co.watchdog = !o.keep;
+    cluster = std::make_unique<embedded::TempCluster>(co);
     cluster->start();
     pg::Connection admin(cluster->conninfo());
     admin.exec(fmt::format("CREATE DATABASE {}", pg::quote_ident(kDemoDatabase)));
@@ -157,7 +161,9 @@ int run_demo(const DemoOptions& o, const DriverFactory& make_driver) {
   if (cluster) {
     if (o.keep) {
       cluster->detach();
-      summary.cleanup = fmt::format("--keep: the private cluster is still running: psql \"{}\"", conninfo);
+      summary.cleanup = fmt::format("--keep: the private cluster is still running: psql \"{}\"; stop it with "
+                                    "pg_ctl -D {} stop, then rm -rf {}",
+                                    conninfo, cluster->data_dir(), cluster->dir());
     } else {
       cluster->stop();
       summary.cleanup = "the private cluster was stopped and removed";
