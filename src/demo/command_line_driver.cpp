@@ -50,6 +50,7 @@ CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>&
   for (const auto& a : args) shown += " " + (a.find('/') != std::string::npos ? fs::path(a).filename().string() : a);
   history_.push_back(shown);
 
+  if (cancelled_) throw Error(fmt::format("`{}` not run: interrupted", shown));
   char out_tmpl[] = "/tmp/slipway-demo-out-XXXXXX";
   char err_tmpl[] = "/tmp/slipway-demo-err-XXXXXX";
   int out_fd = mkstemp(out_tmpl), err_fd = mkstemp(err_tmpl);
@@ -72,6 +73,7 @@ CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>&
     _exit(127);
   }
   child_ = pid;
+  if (cancelled_) kill(pid, SIGINT);  // cancel() came between fork and child_ being set
   int status = 0;
   for (;;) {
     pid_t w = waitpid(pid, &status, WNOHANG);
@@ -163,6 +165,12 @@ void CommandLineDriver::run_when_free(const std::string& command) {
 
 void CommandLineDriver::complete() { run_when_free("complete"); }
 void CommandLineDriver::rollback() { run_when_free("rollback"); }
+
+bool CommandLineDriver::in_progress() {
+  pg::Connection conn(options_.conninfo);
+  state::StateStore store(conn, options_.state_schema);
+  return store.initialized() && store.active_migration(options_.schema).has_value();
+}
 
 void CommandLineDriver::cancel() {
   cancelled_ = true;

@@ -34,6 +34,7 @@ class CommandLineDriver : public MigrationDriver {
   std::string start(const std::string& file, const ProgressFn& progress) override;
   void complete() override;
   void rollback() override;
+  bool in_progress() override;
   void cancel() override;
 
   // The commands run so far, e.g. "slipway start 02_add_status.yaml".

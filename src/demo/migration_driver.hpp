@@ -30,6 +30,9 @@ class MigrationDriver {
   virtual void complete() = 0;
   // Undoes start (and its backfill): the table as before the migration.
   virtual void rollback() = 0;
+  // True while a migration is started and neither completed nor rolled back (an interrupted
+  // start may not have got that far).
+  virtual bool in_progress() = 0;
   // Asks whatever is running to stop (from another thread, on Ctrl-C). The interrupted step
   // throws; the migration stays resumable or can be rolled back.
   virtual void cancel() = 0;

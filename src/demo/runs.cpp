@@ -79,6 +79,14 @@ void apply_final_check(RunSummary& run, pg::Connection& conn, const std::string&
   run.failures = check.failures;
 }
 
+bool in_progress(MigrationDriver& driver) {
+  try {
+    return driver.in_progress();
+  } catch (const std::exception&) {
+    return true;  // cannot tell: try the rollback, which says what it finds
+  }
+}
+
 TrafficOptions traffic_options(const RunSettings& s) {
   auto t = s.traffic;
   t.conninfo = s.conninfo;
@@ -189,6 +197,9 @@ RunSummary run_slipway(const RunSettings& settings, MigrationDriver& driver, Liv
                                   "(run slipway complete): {}",
                                   what, step_label, *active, re.what());
       }
+    } else if (active && !in_progress(driver)) {
+      run.outcome = fmt::format("{} during {}: migration {} had not changed anything yet; nothing to roll back", what,
+                                step_label, *active);
     } else if (active) {
       // The old app must be back on the old version before the new one is dropped.
       traffic.deploy(AppId::old_app, before_this);

@@ -37,7 +37,7 @@ class DemoCli : public test::PgTest {
 
   static void expect_every_change_went_through_every_step(const nlohmann::json& run) {
     std::set<std::pair<std::string, std::string>> seen;
-    for (const auto& p : run["phases"]) seen.insert({p["change"], p["step"]});
+    for (const auto& p : run["phases"]) seen.insert({p["change"].get<std::string>(), p["step"].get<std::string>()});
     for (const auto& step : scenario_steps()) {
       for (const char* phase : {"start", "backfill", "verify", "complete"})
         EXPECT_TRUE(seen.count({step.name, phase})) << step.name << " " << phase;
