@@ -69,9 +69,10 @@ const std::vector<ScenarioStep>& scenario_steps() {
        {{"CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX user_profiles_email_unique ON {table} (email)"}}},
       {"05_referrer_fk.yaml", "05_referrer_fk", "a foreign key, added NOT VALID then validated",
        AppShape::full_name,
-       "SELECT count(*), count(*) FILTER (WHERE n.referred_by IS NOT NULL AND NOT EXISTS "
-       "(SELECT 1 FROM {new}.user_profiles p WHERE p.id = n.referred_by)) "
-       "FROM {new}.user_profiles n",
+       "SELECT count(*), count(*) FILTER (WHERE n.referred_by IS DISTINCT FROM o.referred_by OR "
+       "(n.referred_by IS NOT NULL AND NOT EXISTS "
+       "(SELECT 1 FROM {new}.user_profiles p WHERE p.id = n.referred_by))) "
+       "FROM {old}.user_profiles o JOIN {new}.user_profiles n USING (id)",
        {{"ADD FOREIGN KEY", "ALTER TABLE {table} ADD CONSTRAINT user_profiles_referred_by_fk FOREIGN KEY (referred_by) "
                             "REFERENCES {table} (id) ON DELETE SET NULL"}}},
       {"06_login_count_bigint.yaml", "06_login_count_bigint", "login_count int -> bigint",
