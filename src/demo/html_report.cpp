@@ -150,7 +150,9 @@ std::string legend() {
   for (const char* step : {"start", "backfill", "both versions live", "verify", "complete"})
     out += fmt::format(R"(<span><i class="box" style="background:{}"></i>{}</span>)", step_color(step), step);
   out += fmt::format(R"(<span><i class="box" style="background:{}"></i>naive statement</span>)", step_color("naive"));
-  out += R"(<span><b style="color:#e03131">&#x2715;</b> application error</span></div>)";
+  out += R"(<span><b style="color:#e03131">&#x2715;</b> application error</span>)";
+  out += R"(<br>Each line is the slowest query sent in each instant; a gap means the application could not )"
+         R"(send any query then (all its connections were waiting).</div>)";
   return out;
 }
 
