@@ -7,7 +7,8 @@
 // block, COMMIT after each), keyset (client-side keyset batches of 1,000, a commit each),
 // pgroll (lock 1,000 keys FOR NO KEY UPDATE, update the key to itself, a trigger computes the
 // value), slipway (the engine, 1 worker, trigger installed), slipway2 (2 workers),
-// trigger_cost (bulk application UPDATEs without / with slipway's trigger / pgroll-style trigger).
+// trigger_cost (bulk application UPDATEs without / with slipway's trigger / pgroll-style trigger),
+// shapes (the batch statement's alternatives at a fixed size).
 // Each run prints one JSON object per line; a markdown summary follows.
 #include <fmt/format.h>
 
@@ -69,6 +70,7 @@ class Probe {
     auto interval = std::chrono::duration<double>(double(threads_) / rate_);
     auto t0 = Clock::now();
     std::vector<double> lat;
+    int64_t last_k = -1;
     for (int64_t k = 0; !stop_; ++k) {
       auto scheduled = t0 + std::chrono::duration_cast<Clock::duration>(interval * double(k));
       std::this_thread::sleep_until(scheduled);
@@ -82,6 +84,15 @@ class Probe {
         ++failed_;
       }
       lat.push_back(1000.0 * std::chrono::duration<double>(Clock::now() - scheduled).count());
+      last_k = k;
+    }
+    // Transactions that were due but never ran because the probe was stalled count with the
+    // time they had waited when the measurement stopped (a lower bound).
+    auto end = Clock::now();
+    for (int64_t k = last_k + 1;; ++k) {
+      auto scheduled = t0 + std::chrono::duration_cast<Clock::duration>(interval * double(k));
+      if (scheduled >= end) break;
+      lat.push_back(1000.0 * std::chrono::duration<double>(end - scheduled).count());
     }
     std::lock_guard l(mu_);
     latencies_.push_back(std::move(lat));
@@ -144,17 +155,22 @@ int64_t method_do_block(pg::Connection& c, int64_t max_id) {
   return max_id;
 }
 
+// Plain client-side keyset batches without a trigger, in the cheapest shape measured (`shapes`):
+// the batch's upper id from the index, then one range UPDATE; a commit each.
 int64_t method_keyset(pg::Connection& c, int64_t) {
   int64_t last = 0, rows = 0;
   for (;;) {
-    auto r = c.exec_params(fmt::format("WITH b AS (UPDATE user_profiles SET full_name = {} WHERE id IN "
-                                       "(SELECT id FROM user_profiles WHERE id > $1 ORDER BY id LIMIT 1000) "
-                                       "RETURNING id) SELECT max(id), count(*) FROM b",
-                                       kUp),
-                           last);
-    if (r[0][1].as<int64_t>() == 0) break;
-    last = r[0][0].as<int64_t>();
-    rows += r[0][1].as<int64_t>();
+    pqxx::work tx(c.raw());
+    auto b = tx.exec_params("SELECT id, count(*) OVER () FROM (SELECT id FROM user_profiles WHERE id > $1 "
+                            "ORDER BY id LIMIT 1000) s ORDER BY id DESC LIMIT 1",
+                            last);
+    if (b.empty()) break;
+    int64_t hi = b[0][0].as<int64_t>();
+    rows += tx.exec_params(fmt::format("UPDATE user_profiles SET full_name = {} WHERE id > $1 AND id <= $2", kUp),
+                           last, hi)
+                .affected_rows();
+    tx.commit();
+    last = hi;
   }
   return rows;
 }
@@ -193,12 +209,61 @@ int64_t method_slipway(const std::string& url, pg::Connection& c, int workers, j
   return res.rows_this_run;
 }
 
+// Statement shapes for one batch of `n` keys after `last` (no trigger, no probe, one commit per
+// batch). Returns the batch's last key, or 0 when the table is exhausted.
+int64_t shape_batch(pg::Connection& c, const std::string& shape, int64_t last, int64_t n) {
+  std::string set = fmt::format("full_name = {}", kUp);
+  pqxx::result r;
+  if (shape == "range_after_bound") {  // slipway's: bound from the index, then one range UPDATE
+    pqxx::work tx(c.raw());
+    auto b = tx.exec_params("SELECT id, count(*) OVER () FROM (SELECT id FROM user_profiles WHERE id > $1 "
+                            "ORDER BY id LIMIT $2) s ORDER BY id DESC LIMIT 1",
+                            last, n);
+    if (b.empty()) return 0;
+    int64_t hi = b[0][0].as<int64_t>();
+    tx.exec_params(fmt::format("UPDATE user_profiles SET {} WHERE id > $1 AND id <= $2", set), last, hi);
+    tx.commit();
+    return hi;
+  }
+  if (shape == "in_subquery") {
+    r = c.exec_params(fmt::format("WITH u AS (UPDATE user_profiles SET {} WHERE id IN (SELECT id FROM user_profiles "
+                                  "WHERE id > $1 ORDER BY id LIMIT $2) RETURNING id) SELECT max(id) FROM u",
+                                  set),
+                      last, n);
+  } else if (shape == "from_join") {
+    r = c.exec_params(fmt::format("WITH u AS (UPDATE user_profiles t SET {} FROM (SELECT id FROM user_profiles "
+                                  "WHERE id > $1 ORDER BY id LIMIT $2) b WHERE t.id = b.id RETURNING t.id) "
+                                  "SELECT max(id) FROM u",
+                                  set),
+                      last, n);
+  } else if (shape == "range_offset_bound") {  // bound with OFFSET n-1 in the same statement
+    r = c.exec_params(fmt::format("WITH hi AS (SELECT coalesce((SELECT id FROM user_profiles WHERE id > $1 ORDER BY id "
+                                  "OFFSET $2 - 1 LIMIT 1), (SELECT max(id) FROM user_profiles)) AS hi), "
+                                  "u AS (UPDATE user_profiles SET {} FROM hi WHERE id > $1 AND id <= hi.hi "
+                                  "RETURNING id) SELECT max(id) FROM u",
+                                  set),
+                      last, n);
+  } else {
+    throw std::runtime_error("unknown shape " + shape);
+  }
+  return r[0][0].is_null() ? 0 : r[0][0].as<int64_t>();
+}
+
 // --- driver -----------------------------------------------------------------------------------
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string part;
+  while (std::getline(ss, part, ',')) out.push_back(part);
+  return out;
+}
 
 struct Bench {
   embedded::TempCluster& cluster;
   int64_t rows;
   double probe_rate;
+  std::string shape_list = "range_after_bound,in_subquery,from_join,range_offset_bound";
 
   void seed() {
     pg::Connection admin(cluster.conninfo());
@@ -277,6 +342,23 @@ struct Bench {
     return out;
   }
 
+  // Cost of the statement shapes at a fixed batch size (no probe, no trigger, no vacuum).
+  json shapes(int run) {
+    json out{{"method", "shapes"}, {"run", run}, {"rows", rows}, {"batch", 5000}};
+    for (const auto& shape : split(shape_list)) {
+      std::string url = fresh_db("m_shape");
+      pg::Connection c(url);
+      warm(c);
+      auto t0 = Clock::now();
+      for (int64_t last = 0;;) {
+        last = shape_batch(c, shape, last, 5000);
+        if (last == 0) break;
+      }
+      out[shape + "_rows_per_s"] = double(rows) / secs_since(t0);
+    }
+    return out;
+  }
+
   // Application bulk updates (set-based, 200k rows at most) without/with the triggers.
   json trigger_cost(int run) {
     int64_t n = std::min<int64_t>(rows, 200000);
@@ -297,14 +379,6 @@ struct Bench {
   }
 };
 
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string part;
-  while (std::getline(ss, part, ',')) out.push_back(part);
-  return out;
-}
-
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -317,6 +391,9 @@ int main(int argc, char** argv) {
   int runs = 1;
   double probe_rate = 100;
   bool durable = false;
+  std::map<std::string, std::string> settings{
+      {"shared_buffers", "512MB"}, {"max_wal_size", "8GB"}, {"checkpoint_timeout", "30min"}};
+  std::string shapes = "range_after_bound,in_subquery,from_join,range_offset_bound";
   std::string methods = "baseline,update,do_block,keyset,pgroll,slipway,slipway2,trigger_cost";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -326,17 +403,22 @@ int main(int argc, char** argv) {
     else if (a == "--methods") methods = next();
     else if (a == "--probe-rate") probe_rate = std::stod(next());
     else if (a == "--durable") durable = true;
+    else if (a == "--setting") {  // extra postgresql.conf setting, k=v (repeatable)
+      auto kv = next();
+      settings[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+    } else if (a == "--shapes") shapes = next();
     else {
-      std::cerr << "usage: backfill_bench [--rows N] [--runs R] [--methods a,b] [--probe-rate TPS] [--durable]\n";
+      std::cerr << "usage: backfill_bench [--rows N] [--runs R] [--methods a,b] [--probe-rate TPS] [--durable] "
+                   "[--setting k=v]... [--shapes a,b]\n";
       return 2;
     }
   }
   embedded::ClusterOptions co;
   co.durable = durable;
-  co.settings = {{"shared_buffers", "512MB"}, {"max_wal_size", "8GB"}, {"checkpoint_timeout", "30min"}};
+  co.settings = settings;
   embedded::TempCluster cluster(co);
   cluster.start();
-  Bench b{cluster, rows, probe_rate};
+  Bench b{cluster, rows, probe_rate, shapes};
   auto t0 = Clock::now();
   b.seed();
   std::cerr << fmt::format("seeded {} rows in {:.1f}s\n", rows, secs_since(t0));
@@ -344,7 +426,7 @@ int main(int argc, char** argv) {
   std::map<std::string, std::vector<json>> results;
   for (int run = 1; run <= runs; ++run) {
     for (const auto& m : split(methods)) {
-      json r = m == "trigger_cost" ? b.trigger_cost(run) : b.run_method(m, run);
+      json r = m == "trigger_cost" ? b.trigger_cost(run) : m == "shapes" ? b.shapes(run) : b.run_method(m, run);
       std::cout << r.dump() << std::endl;
       results[m].push_back(r);
     }
@@ -362,7 +444,7 @@ int main(int argc, char** argv) {
   std::cout << "| method | wall s | rows/s | vs UPDATE | table MB before → after | growth | probe p50 / p99 / max ms | probe failed | wrong rows |\n";
   std::cout << "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& m : split(methods)) {
-    if (m == "trigger_cost" || !results.count(m)) continue;
+    if (m == "trigger_cost" || m == "shapes" || !results.count(m)) continue;
     auto g = [&](const char* k) { return med(m, [k](const json& r) { return r[k].get<double>(); }); };
     auto gp = [&](const char* k) { return med(m, [k](const json& r) { return r["probe"][k].get<double>(); }); };
     double rps = g("rows_per_s");
@@ -378,6 +460,14 @@ int main(int argc, char** argv) {
         "\napplication bulk UPDATE of {} rows: no trigger {:.2f}s, slipway trigger {:.2f}s ({:.2f}x), pgroll-style "
         "trigger {:.2f}s ({:.2f}x)\n",
         std::min<int64_t>(rows, 200000), g("none_s"), g("slipway_s"), g("slipway_ratio"), g("pgroll_s"), g("pgroll_ratio"));
+  }
+  if (results.count("shapes")) {
+    std::cout << "\nstatement shapes, batches of 5,000 (rows/s, median):";
+    for (const auto& shape : split(b.shape_list)) {
+      std::cout << fmt::format(" {} {:.0f};", shape,
+                               med("shapes", [&](const json& r) { return r[shape + "_rows_per_s"].get<double>(); }));
+    }
+    std::cout << "\n";
   }
   return 0;
 }

@@ -1,9 +1,10 @@
 // The batch engine: walks one table in key order in short transactions ("keyset batches"),
 // applying an action to each key range. Used by `slipway backfill`, by the migration engine to
-// fill new columns (UpdateAction), and by the online rewrite to copy into a shadow table
+// fill new columns (update_action), and by the online rewrite to copy into a shadow table
 // (a custom BatchAction).
 //
-//   batch:  BEGIN; SET LOCAL slipway.backfill = 'on';
+//   worker session: SET slipway.backfill = 'on' (slipway's triggers skip its writes)
+//   batch:  BEGIN;
 //           hi := the n-th key after `last` (an index-only range scan, O(n));
 //           action(last < key <= hi);                  -- e.g. one set-based UPDATE
 //           UPDATE <state>.backfill_ranges SET last_key = hi ...;   -- the checkpoint
@@ -13,6 +14,10 @@
 // written later are the triggers' business, so the engine terminates under any insert load.
 // A job is identified by its id: running it again after a crash, a lost connection or a
 // server restart continues from the last committed checkpoint.
+//
+// For a migration: install the triggers that keep new writes right BEFORE the job's first run
+// (the first run fixes the key space; a row written between that and the triggers would be
+// missed).
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -48,7 +53,10 @@ struct BatchContext {
   int64_t exec(const std::string& sql, const std::vector<std::string>& params) const;
 };
 
-// Returns the number of rows it processed (reported as progress).
+// Returns the rows it changed (BackfillResult::rows_affected_this_run; progress counts the keys
+// walked). Called once before the job starts over an empty range (key > K AND key <= K) in a
+// transaction that is rolled back, so bad SQL is reported as InputError before any change; a
+// batch that fails is rolled back and its range is run again.
 using BatchAction = std::function<int64_t(BatchContext&)>;
 
 // The migration engine's action: UPDATE <table> SET <set_clause> WHERE <key range>.

@@ -27,6 +27,10 @@ std::vector<std::string> state_schema_ddl(const std::string& s) {
       fmt::format("CREATE UNIQUE INDEX IF NOT EXISTS migrations_one_active ON {} (schema) "
                   "WHERE status = 'active'",
                   t("migrations")),
+      // The migration engine's plans (start/complete/rollback, made once at start) and the
+      // format the file was written in (for `slipway pull`).
+      fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS plans jsonb NOT NULL DEFAULT '{{}}'", t("migrations")),
+      fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS format text NOT NULL DEFAULT 'yaml'", t("migrations")),
       // Backfill jobs (backfill/engine.hpp): one row per job, found again by its id after a
       // crash. `end_key` fixes the key space when the job starts; rows beyond it are written
       // through the migration's triggers.

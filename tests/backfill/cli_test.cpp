@@ -170,6 +170,10 @@ TEST_F(BackfillCliTest, BadInputExitsTwoAndChangesNothing) {
   EXPECT_EQ(r3.exit_code, 2) << r3.err;
   auto r4 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--batch-time", "soon"});
   EXPECT_EQ(r4.exit_code, 2) << r4.err;
+  auto r5 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--throttle-query", "SELECT nope"});
+  EXPECT_EQ(r5.exit_code, 2) << r5.err;
+  EXPECT_NE(r5.err.find("throttle check fails"), std::string::npos) << r5.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regnamespace('slipway') IS NULL")) << "nothing may be created";
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS NOT NULL"), 0);
   auto st = slipway({"backfill", "--status"});
   EXPECT_EQ(st.exit_code, 0);

@@ -3,12 +3,35 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <set>
 
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
+#include "migration/engine/history.hpp"
+#include "migration/engine/planner.hpp"
 
 namespace slipway::cli {
 namespace {
+
+// Where the active migration's current phase stands: steps done, and the step a re-run starts
+// with (the one an interrupted run stopped at).
+nlohmann::json phase_position(pg::Connection& conn, const GlobalOptions& g, const state::MigrationRecord& m) {
+  migration::History history(conn, g.state_schema, g.schema);
+  auto plans = migration::MigrationPlans::from_json(history.plans(m.name));
+  std::string phase = m.progress.value("phase", "start");
+  const auto& plan = phase == "complete" ? plans.complete : phase == "rollback" ? plans.rollback : plans.start;
+  std::set<std::string> done;
+  if (m.progress.contains("done") && m.progress["done"].contains(phase))
+    for (const auto& id : m.progress["done"][phase]) done.insert(id.get<std::string>());
+  nlohmann::json out{{"phase", phase}, {"steps", plan.actions.size()}, {"done", done.size()}};
+  for (size_t i = 0; i < plan.actions.size(); ++i) {
+    if (done.count(plan.actions[i].id)) continue;
+    out["next_step"] = {{"number", i + 1}, {"id", plan.actions[i].id}, {"description", plan.actions[i].description}};
+    break;
+  }
+  if (m.progress.contains("current")) out["interrupted_in"] = m.progress["current"];
+  return out;
+}
 
 nlohmann::json record_json(const state::MigrationRecord& m) {
   return {{"name", m.name},
@@ -38,6 +61,7 @@ CommandRegistration reg(90, [](CLI::App& app, GlobalOptions& g) {
       if (!history.empty()) latest = history.back();
     }
     out["active"] = active ? record_json(*active) : nlohmann::json();
+    if (active) out["active"]["position"] = phase_position(s.conn(), g, *active);
     out["latest"] = latest ? record_json(*latest) : nlohmann::json();
     out["migrations"] = count;
     out["status"] = !out["initialized"] ? "not initialized"
@@ -56,7 +80,16 @@ CommandRegistration reg(90, [](CLI::App& app, GlobalOptions& g) {
     if (active) {
       std::cout << "active:        " << active->name << ", started " << active->started_at
                 << ", version schema " << active->version_schema << "\n";
-      if (!active->progress.empty()) std::cout << "progress:      " << active->progress.dump() << "\n";
+      const auto& pos = out["active"]["position"];
+      std::cout << "phase:         " << pos["phase"].get<std::string>() << ", " << pos["done"].get<size_t>() << " of "
+                << pos["steps"].get<size_t>() << " steps done\n";
+      if (pos.contains("next_step")) {
+        std::cout << "stopped at:    step " << pos["next_step"]["number"].get<size_t>() << ": "
+                  << pos["next_step"]["description"].get<std::string>();
+        if (pos.contains("interrupted_in")) std::cout << " (interrupted while running)";
+        std::cout << "\n               re-run `slipway " << (pos["phase"] == "start" ? "start FILE" : pos["phase"].get<std::string>())
+                  << "` to resume, or `slipway rollback`\n";
+      }
     }
     std::cout << "migrations:    " << count << "\n";
   });

@@ -1,3 +1,10 @@
+// Order in a start plan: every operation's sql/concurrent actions in operation order, then the
+// triggers, then every backfill action (the engine moves Kind::backfill actions after the
+// triggers so rows written during the backfill are already kept in sync), then the actions
+// flagged after_backfill (in plan order), then the version schema.
+// Complete and rollback statements must be idempotent (IF EXISTS / IF NOT EXISTS): a rollback
+// may follow a start that stopped half way.
+//
 // A plan is the ordered list of actions one phase (start, complete, rollback) performs. Operations
 // only plan; the applier (engine/applier) runs actions through the lock-timeout/retry executor,
 // records progress after each, and skips what an interrupted run already did.
@@ -43,6 +50,11 @@ struct Action {
   std::string description;  // human: "add column _slipway_new_email to users (nullable)"
   std::vector<std::string> statements;
   std::optional<BackfillSpec> backfill;
+  // Start only: run after the triggers and the backfills (in plan order among such actions).
+  // For constraints that rows must already satisfy (NOT VALID checks, unique indexes on
+  // temporary columns): added before the triggers, an old application's UPDATE of a row not
+  // yet backfilled would violate them.
+  bool after_backfill = false;
 
   // For the runbook and the lock-safety story.
   LockMode lock = LockMode::access_exclusive;
@@ -55,6 +67,10 @@ struct Action {
   // Concurrent index builds: the index this action creates, so the applier can detect an
   // invalid leftover from an interrupted run, drop it and build again.
   std::optional<std::string> creates_index;
+
+  // The engine regenerates `statements` from the live catalog just before the action runs
+  // (the version schema's views); what the plan holds is the prediction shown by `slipway plan`.
+  bool deferred = false;
 };
 
 struct Plan {

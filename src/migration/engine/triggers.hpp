@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "migration/engine/virtual_schema.hpp"
+
 namespace slipway::migration {
 
 struct TriggerAssignment {
@@ -39,5 +41,20 @@ std::string as_expression(const std::string& user_expression);
 // Names of slipway's trigger and function for a table in a migration.
 std::string trigger_name(const std::string& migration);
 std::string trigger_function_name(const std::string& table, const std::string& migration);
+
+// The DDL for one table's trigger function and trigger (idempotent: CREATE OR REPLACE, and the
+// trigger dropped first). `old_version`/`new_version` are the table as each version sees it
+// (old_version may be null for a table the migration creates); `assignments` are this table's.
+std::vector<std::string> create_trigger_statements(const std::string& schema, const std::string& migration,
+                                                   const std::string& version_schema,
+                                                   const std::string& physical_table,
+                                                   const VirtualTable* old_version,
+                                                   const VirtualTable* new_version,
+                                                   const std::vector<TriggerAssignment>& assignments);
+// Drops them (IF EXISTS).
+std::vector<std::string> drop_trigger_statements(const std::string& schema, const std::string& physical_table,
+                                                 const std::string& migration);
+// SQL boolean expression: is the current session writing as `version_schema`?
+std::string session_uses_version_sql(const std::string& version_schema);
 
 }  // namespace slipway::migration

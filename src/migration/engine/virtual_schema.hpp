@@ -44,6 +44,8 @@ class VirtualSchema {
   const VirtualTable* table(const std::string& name) const;
   VirtualTable& add_table(VirtualTable t);
   std::vector<const VirtualTable*> visible_tables() const;
+  // Every table, hidden (dropped in this version) ones included.
+  const std::vector<VirtualTable>& all_tables() const { return tables_; }
 
  private:
   std::string schema_;

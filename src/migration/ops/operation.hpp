@@ -45,9 +45,18 @@ struct ValidationContext : MigrationContext {
                         const std::string& expression, const std::string& cast_to = {}) const;
 };
 
+// Plans are made once, at `start` (before anything changes), for all three phases, and stored
+// with the migration so a resumed start, complete and rollback run exactly what was planned.
 struct PlanContext : MigrationContext {
-  const VirtualSchema* before = nullptr;  // schema as the old version sees it
-  const VirtualSchema* after = nullptr;   // schema as the new version sees it
+  // The schema just before this operation (earlier operations of the migration applied).
+  const VirtualSchema* before = nullptr;
+  // The schema just after this operation.
+  const VirtualSchema* after = nullptr;
+  // The old and the new version of the whole migration: what the old application sees (the
+  // catalog before start) and what the new version's views show. Triggers' up expressions see
+  // `old_version`'s column names, down expressions `new_version`'s.
+  const VirtualSchema* old_version = nullptr;
+  const VirtualSchema* new_version = nullptr;
   TriggerSet* triggers = nullptr;         // start only: up/down assignments
 };
 

@@ -1,0 +1,23 @@
+// slipway complete: contract the active migration (idempotent; re-run to resume).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands/migration_support.hpp"
+#include "cli/registry.hpp"
+
+namespace slipway::cli {
+namespace {
+
+CommandRegistration reg(21, [](CLI::App& app, GlobalOptions& g) {
+  auto* cmd = app.add_subcommand("complete", "complete the active migration (contract)");
+  cmd->callback([&g] {
+    Session s(g, Session::Mode::state_changing);
+    s.store().require_initialized();
+    auto name = make_migrator(s, g).complete();
+    if (g.json) std::cout << nlohmann::json{{"migration", name}, {"status", "complete"}}.dump() << "\n";
+  });
+});
+
+}  // namespace
+}  // namespace slipway::cli

@@ -1,0 +1,114 @@
+// slipway lint: static safety analysis of SQL (and pgroll) migrations. No database needed; this
+// file only parses flags and calls into src/lint.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
+
+#include "cli/context.hpp"
+#include "cli/registry.hpp"
+#include "lint/config.hpp"
+#include "lint/format/format.hpp"
+#include "lint/linter.hpp"
+#include "lint/rule.hpp"
+#include "util/error.hpp"
+
+namespace slipway::cli {
+namespace {
+
+struct LintFlags {
+  std::vector<std::string> paths;
+  std::string format = "human";
+  bool explain = false;
+  int pg_version = 0;  // 0: config or 15
+  bool assume_in_transaction = false;
+  std::string config;
+  bool list_rules = false;
+};
+
+void list_rules() {
+  for (auto& r : lint::all_rules()) {
+    auto info = r->info();
+    std::cout << info.id << "  (" << lint::severity_name(info.severity) << ")  " << info.summary << "\n";
+  }
+}
+
+int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
+  if (f.list_rules) {
+    list_rules();
+    return 0;
+  }
+  auto format = lint::parse_format(f.format);
+  if (!format) throw InputError("unknown --format " + f.format, "use human, json, sarif, github or gcc");
+  if (!format_given && g.json) format = lint::Format::json;
+
+  lint::LintConfigFile cfg;
+  if (!f.config.empty()) cfg = lint::load_config(f.config);
+  else if (auto found = lint::find_config(std::filesystem::current_path())) cfg = lint::load_config(*found);
+
+  lint::LintSettings settings;
+  settings.options.pg_version = f.pg_version ? f.pg_version : cfg.pg_version.value_or(15);
+  if (settings.options.pg_version < 9 || settings.options.pg_version > 17)
+    throw InputError("--pg-version " + std::to_string(settings.options.pg_version) + " is out of range",
+                     "use a PostgreSQL major version between 9 and 17");
+  settings.options.assume_in_transaction = f.assume_in_transaction || cfg.assume_in_transaction.value_or(false);
+  settings.disabled_rules = cfg.disabled_rules;
+  settings.explain = f.explain;
+  lint::Linter linter(settings);
+
+  std::vector<lint::FileReport> reports;
+  std::vector<std::string> problems;
+  if (f.paths.empty()) {
+    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    reports.push_back(linter.lint_sql("<stdin>", std::move(text)));
+  }
+  for (auto& arg : f.paths) {
+    auto files = lint::expand_path_argument(arg);
+    if (files.empty()) problems.push_back("no file matches " + arg);
+    for (auto& file : files) {
+      if (cfg.excludes(file)) continue;
+      try {
+        reports.push_back(linter.lint_path(file));
+      } catch (const InputError& e) {
+        problems.push_back(e.what());
+      }
+    }
+  }
+
+  lint::RenderOptions opts;
+  opts.explain = f.explain;
+  opts.color = *format == lint::Format::human && isatty(fileno(stdout)) && !std::getenv("NO_COLOR");
+  lint::render(*format, reports, std::cout, opts);
+  std::cout.flush();
+
+  if (!problems.empty()) {
+    for (std::size_t i = 0; i + 1 < problems.size(); ++i) std::cerr << "slipway: " << problems[i] << "\n";
+    throw InputError(problems.back(), "check the paths given to slipway lint");
+  }
+  auto t = lint::totals(reports);
+  if (t.errors > 0) throw Error("lint found " + std::to_string(t.errors) + (t.errors == 1 ? " error" : " errors"));
+  return 0;
+}
+
+CommandRegistration reg(70, [](CLI::App& app, GlobalOptions& g) {
+  auto flags = std::make_shared<LintFlags>();
+  auto* cmd = app.add_subcommand("lint", "check SQL migrations for locking and rewrite hazards (no database needed)");
+  cmd->add_option("paths", flags->paths, "files, directories or globs (`**` spans directories); stdin when none");
+  auto* fmt = cmd->add_option("--format", flags->format, "human (default), json, sarif, github or gcc")
+                  ->check(CLI::IsMember({"human", "json", "sarif", "github", "gcc"}));
+  cmd->add_flag("--explain", flags->explain, "print the lock/rewrite classification of every statement");
+  cmd->add_option("--pg-version", flags->pg_version, "target PostgreSQL major version (default 15)");
+  cmd->add_flag("--assume-in-transaction", flags->assume_in_transaction,
+                "each file runs in one transaction (as most migration tools do)");
+  cmd->add_option("--config", flags->config, "config file (default: .slipway.toml or slipway.yaml, walking up)");
+  cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
+  cmd->footer("Exit codes: 0 nothing at error level, 1 findings at error level, 2 bad usage or unreadable file.");
+  cmd->callback([flags, fmt, &g] { run_lint(*flags, g, fmt->count() > 0); });
+});
+
+}  // namespace
+}  // namespace slipway::cli

@@ -1,0 +1,65 @@
+// slipway migrate DIR [--complete]: apply, in order, the migrations of DIR not applied yet.
+// Stops at the first error. Without --complete the last one stays active (started), the way
+// `start` leaves it; the ones before it are completed, since only one can be active.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include "cli/commands/migration_support.hpp"
+#include "cli/registry.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace slipway::cli {
+namespace {
+
+CommandRegistration reg(23, [](CLI::App& app, GlobalOptions& g) {
+  auto* cmd = app.add_subcommand("migrate", "apply the migrations of a directory that are not applied yet, in order");
+  static std::string dir;
+  static bool complete = false;
+  cmd->add_option("dir", dir, "directory of migration files")->required();
+  cmd->add_flag("--complete", complete, "also complete the last migration");
+  cmd->callback([&g] {
+    auto files = migration::migration_files_in(dir);
+    // Parse every file first: a bad file anywhere stops us before anything changes.
+    std::vector<migration::MigrationDocument> docs;
+    for (const auto& f : files) docs.push_back(migration::read_migration_file(f));
+    Session s(g, Session::Mode::state_changing);
+    auto m = make_migrator(s, g);
+    std::set<std::string> applied;
+    std::optional<state::MigrationRecord> active;
+    if (s.store().initialized()) {
+      for (const auto& r : s.store().history(g.schema)) applied.insert(r.name);
+      active = s.store().active_migration(g.schema);
+    }
+    std::vector<size_t> pending;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      bool is_active = active && active->name == docs[i].name;
+      if (!applied.count(docs[i].name) || is_active) pending.push_back(i);
+    }
+    if (active && (pending.empty() || docs[pending.front()].name != active->name)) {
+      throw InputError(fmt::format("migration {} is active and is not the next file of {}", active->name, dir),
+                       "complete or roll it back first");
+    }
+    nlohmann::json done = nlohmann::json::array();
+    for (size_t k = 0; k < pending.size(); ++k) {
+      const auto& doc = docs[pending[k]];
+      bool last = k + 1 == pending.size();
+      m.start(doc, file_format(files[pending[k]]));
+      if (!last || complete) m.complete();
+      done.push_back(doc.name);
+    }
+    if (g.json) {
+      std::cout << nlohmann::json{{"applied", done}}.dump() << "\n";
+    } else if (done.empty()) {
+      std::cout << "nothing to apply: every migration of " << dir << " is applied\n";
+    } else {
+      std::cout << "applied " << done.size() << " migration(s)" << (complete ? "" : "; the last one is active") << "\n";
+    }
+  });
+});
+
+}  // namespace
+}  // namespace slipway::cli

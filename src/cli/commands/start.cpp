@@ -1,0 +1,32 @@
+// slipway start FILE [--complete]: validate a migration against the live database, then expand:
+// new structures, sync triggers, backfill, and the new version's schema of views.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands/migration_support.hpp"
+#include "cli/registry.hpp"
+
+namespace slipway::cli {
+namespace {
+
+CommandRegistration reg(20, [](CLI::App& app, GlobalOptions& g) {
+  auto* cmd = app.add_subcommand("start", "start a migration (expand); re-run to resume an interrupted start");
+  static std::string file;
+  static bool complete = false;
+  cmd->add_option("file", file, "migration file (.yaml, .yml or .json)")->required();
+  cmd->add_flag("--complete", complete, "complete the migration right after starting it");
+  cmd->callback([&g] {
+    auto doc = migration::read_migration_file(file);
+    Session s(g, Session::Mode::state_changing);
+    auto m = make_migrator(s, g);
+    m.start(doc, file_format(file));
+    if (complete) m.complete();
+    if (g.json) {
+      std::cout << nlohmann::json{{"migration", doc.name}, {"status", complete ? "complete" : "active"}}.dump() << "\n";
+    }
+  });
+});
+
+}  // namespace
+}  // namespace slipway::cli

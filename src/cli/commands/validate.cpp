@@ -1,0 +1,34 @@
+// slipway validate FILE: check a migration against the live database without changing anything.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands/migration_support.hpp"
+#include "cli/registry.hpp"
+
+namespace slipway::cli {
+namespace {
+
+CommandRegistration reg(25, [](CLI::App& app, GlobalOptions& g) {
+  auto* cmd = app.add_subcommand("validate", "validate a migration file against the live database (changes nothing)");
+  static std::string file;
+  cmd->add_option("file", file, "migration file")->required();
+  cmd->callback([&g] {
+    auto doc = migration::read_migration_file(file);
+    Session s(g, Session::Mode::read_only);
+    auto plans = make_migrator(s, g).validate(doc);
+    if (g.json) {
+      std::cout << nlohmann::json{{"migration", doc.name}, {"valid", true}, {"version_schema", plans.version_schema},
+                                  {"start_steps", plans.start.actions.size()},
+                                  {"complete_steps", plans.complete.actions.size()}}
+                       .dump()
+                << "\n";
+    } else {
+      std::cout << file << ": valid (" << doc.operations.size() << " operations, version schema "
+                << plans.version_schema << ")\n";
+    }
+  });
+});
+
+}  // namespace
+}  // namespace slipway::cli

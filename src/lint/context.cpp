@@ -1,0 +1,212 @@
+#include "lint/context.hpp"
+
+#include <algorithm>
+
+#include "lint/ast.hpp"
+#include "lint/rule.hpp"
+
+namespace slipway::lint {
+
+using namespace ast;
+
+std::string table_key(const std::string& relation) {
+  auto dot = relation.rfind('.');
+  return dot == std::string::npos ? relation : relation.substr(dot + 1);
+}
+
+const ColumnType* SchemaFacts::column(const std::string& table, const std::string& col) const {
+  auto t = columns.find(table);
+  if (t == columns.end()) return nullptr;
+  auto c = t->second.find(col);
+  return c == t->second.end() ? nullptr : &c->second;
+}
+
+bool SchemaFacts::has_index_on(const std::string& table, const std::vector<std::string>& cols) const {
+  // An index serves the foreign key's lookups when the key's columns lead it, in any order.
+  auto it = indexes.find(table);
+  if (it == indexes.end()) return false;
+  for (auto& columns : it->second) {
+    if (columns.size() < cols.size()) continue;
+    std::vector<std::string> lead(columns.begin(), columns.begin() + cols.size());
+    auto want = cols;
+    std::sort(lead.begin(), lead.end());
+    std::sort(want.begin(), want.end());
+    if (lead == want) return true;
+  }
+  return false;
+}
+
+Context::Context(const LintOptions& options, SchemaFacts& schema)
+    : options_(options), schema_(schema), in_transaction_(options.assume_in_transaction) {}
+
+bool Context::is_new(const std::string& relation) const { return new_relations_.count(table_key(relation)) > 0; }
+
+namespace {
+
+bool is_timeout_setting(const std::string& name, std::string_view which) { return name == which; }
+
+std::vector<std::string> index_columns(const Json& index_params) {
+  std::vector<std::string> cols;
+  for (auto& p : index_params)
+    if (auto* e = as(p, "IndexElem")) cols.push_back(str(*e, "name"));
+  return cols;
+}
+
+}  // namespace
+
+void Context::add_foreign_key(const std::string& table, std::vector<std::string> cols, const Json& con,
+                              const Statement& s) {
+  if (cols.empty()) return;
+  foreign_keys_.push_back({table_key(table), std::move(cols), relation(get(con, "pktable")), s.span,
+                           s.locate(integer(con, "location"))});
+}
+
+void Context::observe_create(const Json& b, const Statement& s) {
+  std::string table = table_key(relation(get(b, "relation")));
+  new_relations_.insert(table);
+  auto& cols = schema_.columns[table];
+  cols.clear();
+  auto constraint = [&](const Json& con, const std::vector<std::string>& own_cols) {
+    std::string t = str(con, "contype");
+    if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE" || t == "CONSTR_EXCLUSION") {
+      auto keys = strings(list(con, "keys"));
+      schema_.add_index(table, keys.empty() ? own_cols : keys);
+    } else if (t == "CONSTR_FOREIGN") {
+      auto fk = strings(list(con, "fk_attrs"));
+      add_foreign_key(table, fk.empty() ? own_cols : fk, con, s);
+    }
+  };
+  for (auto& e : list(b, "tableElts")) {
+    if (auto* col = as(e, "ColumnDef")) {
+      std::string name = str(*col, "colname");
+      if (auto* t = get(*col, "typeName")) cols[name] = column_type(*t);
+      for (auto& c : list(*col, "constraints"))
+        if (auto* con = as(c, "Constraint")) constraint(*con, {name});
+    } else if (auto* con = as(e, "Constraint")) {
+      constraint(*con, {});
+    }
+  }
+}
+
+void Context::observe_alter(const Json& b, const Statement& s) {
+  std::string table = table_key(relation(get(b, "relation")));
+  for (auto& item : list(b, "cmds")) {
+    auto* cmd = as(item, "AlterTableCmd");
+    if (!cmd) continue;
+    std::string sub = str(*cmd, "subtype");
+    const Json* def = get(*cmd, "def");
+    if (sub == "AT_AddColumn" && def && as(*def, "ColumnDef")) {
+      auto& col = *as(*def, "ColumnDef");
+      std::string name = str(col, "colname");
+      if (auto* t = get(col, "typeName")) schema_.columns[table][name] = column_type(*t);
+      for (auto& c : list(col, "constraints"))
+        if (auto* con = as(c, "Constraint")) {
+          std::string t = str(*con, "contype");
+          if (t == "CONSTR_FOREIGN") add_foreign_key(table, {name}, *con, s);
+          if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE") schema_.add_index(table, {name});
+        }
+    } else if (sub == "AT_AlterColumnType" && def && as(*def, "ColumnDef")) {
+      if (auto* t = get(*as(*def, "ColumnDef"), "typeName")) schema_.columns[table][str(*cmd, "name")] = column_type(*t);
+    } else if (sub == "AT_DropColumn") {
+      schema_.columns[table].erase(str(*cmd, "name"));
+    } else if (sub == "AT_AddConstraint" && def && as(*def, "Constraint")) {
+      auto& con = *as(*def, "Constraint");
+      std::string t = str(con, "contype");
+      if (t == "CONSTR_FOREIGN") add_foreign_key(table, strings(list(con, "fk_attrs")), con, s);
+      if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE") schema_.add_index(table, strings(list(con, "keys")));
+      if (flag(con, "skip_validation") && in_transaction_)
+        not_valid_.push_back({table, str(con, "conname"), s.locate(integer(con, "location"))});
+    }
+  }
+}
+
+void Context::observe(const Statement& s) {
+  const Json& b = s.body;
+  if (s.kind == "TransactionStmt") {
+    std::string k = str(b, "kind");
+    if (k == "TRANS_STMT_BEGIN" || k == "TRANS_STMT_START") {
+      in_transaction_ = true;
+      explicit_transaction_ = true;
+    } else if (k == "TRANS_STMT_COMMIT" || k == "TRANS_STMT_ROLLBACK" || k == "TRANS_STMT_COMMIT_PREPARED" ||
+               k == "TRANS_STMT_PREPARE") {
+      in_transaction_ = false;
+      explicit_transaction_ = false;
+      held_.clear();
+      not_valid_.clear();
+    }
+    return;
+  }
+  if (s.kind == "VariableSetStmt") {
+    std::string name = str(b, "name");
+    bool reset = str(b, "kind") == "VAR_RESET" || str(b, "kind") == "VAR_SET_DEFAULT";
+    if (is_timeout_setting(name, "lock_timeout")) lock_timeout_set_ = !reset;
+    if (is_timeout_setting(name, "statement_timeout")) statement_timeout_set_ = !reset;
+  } else if (s.kind == "SelectStmt" && s.text.find("set_config") != std::string_view::npos) {
+    // SELECT set_config('lock_timeout', ...): only walked when the text mentions it.
+    walk(b, [&](std::string_view k, const Json& n) {
+      if (k != "FuncCall") return;
+      auto fn = strings(list(n, "funcname"));
+      if (fn.empty() || fn.back() != "set_config") return;
+      auto& args = list(n, "args");
+      if (args.empty()) return;
+      if (auto* c = as(args[0], "A_Const"))
+        if (auto* sv = get(*c, "sval")) {
+          std::string setting = str(*sv, "sval");
+          if (setting == "lock_timeout") lock_timeout_set_ = true;
+          if (setting == "statement_timeout") statement_timeout_set_ = true;
+        }
+    });
+  } else if (s.kind == "CreateStmt") {
+    observe_create(b, s);
+  } else if (s.kind == "CreateTableAsStmt") {
+    if (auto* into = get(b, "into")) new_relations_.insert(table_key(relation(get(*into, "rel"))));
+  } else if (s.kind == "ViewStmt") {
+    new_relations_.insert(table_key(relation(get(b, "view"))));
+  } else if (s.kind == "AlterTableStmt") {
+    observe_alter(b, s);
+  } else if (s.kind == "IndexStmt") {
+    std::string table = table_key(relation(get(b, "relation")));
+    schema_.add_index(table, index_columns(list(b, "indexParams")));
+    if (!str(b, "idxname").empty()) new_relations_.insert(str(b, "idxname"));
+  } else if (s.kind == "RenameStmt" && str(b, "renameType") == "OBJECT_TABLE") {
+    std::string from = table_key(relation(get(b, "relation")));
+    std::string to = str(b, "newname");
+    auto node = schema_.columns.extract(from);
+    if (!node.empty()) {
+      node.key() = to;
+      schema_.columns.insert(std::move(node));
+    }
+    auto idx = schema_.indexes.extract(from);
+    if (!idx.empty()) {
+      idx.key() = to;
+      schema_.indexes.insert(std::move(idx));
+    }
+    if (new_relations_.erase(from)) new_relations_.insert(to);
+  } else if (s.kind == "RenameStmt" && str(b, "renameType") == "OBJECT_COLUMN") {
+    std::string table = table_key(relation(get(b, "relation")));
+    auto& cols = schema_.columns[table];
+    auto node = cols.extract(str(b, "subname"));
+    if (!node.empty()) {
+      node.key() = str(b, "newname");
+      cols.insert(std::move(node));
+    }
+  } else if (s.kind == "DropStmt" && str(b, "removeType") == "OBJECT_TABLE") {
+    for (auto& o : list(b, "objects"))
+      if (auto* l = as(o, "List")) {
+        auto parts = strings(list(*l, "items"));
+        if (parts.empty()) continue;
+        schema_.columns.erase(parts.back());
+        new_relations_.erase(parts.back());
+      }
+  }
+  if (in_transaction_) {
+    for (auto& l : s.cls.locks)
+      if (!is_new(l.relation) && l.mode >= LockMode::share_update_exclusive) {
+        auto it = std::find_if(held_.begin(), held_.end(), [&](auto& h) { return h.relation == l.relation; });
+        if (it == held_.end()) held_.push_back({l.relation, l.mode, s.span.start});
+        else it->mode = std::max(it->mode, l.mode);
+      }
+  }
+}
+
+}  // namespace slipway::lint

@@ -1,0 +1,103 @@
+// What the linter knows while walking a file: the transaction state, timeouts set so far,
+// objects created earlier in the file (not hazards), locks held in the open transaction, and
+// the schema facts (column types, indexes) gathered across the whole run.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "lint/finding.hpp"
+#include "lint/model.hpp"
+#include "lint/types.hpp"
+
+namespace slipway::lint {
+
+struct Statement;
+
+// Schema knowledge accumulated over every file of a run, in order.
+struct SchemaFacts {
+  std::unordered_map<std::string, std::map<std::string, ColumnType>> columns;  // table -> col -> type
+  std::unordered_map<std::string, std::vector<std::vector<std::string>>> indexes;  // table -> column lists
+
+  void add_index(const std::string& table, std::vector<std::string> cols) { indexes[table].push_back(std::move(cols)); }
+
+  const ColumnType* column(const std::string& table, const std::string& col) const;
+  bool has_index_on(const std::string& table, const std::vector<std::string>& cols) const;
+};
+
+struct HeldLock {
+  std::string relation;
+  LockMode mode;
+  Position since;
+};
+
+struct NotValidConstraint {
+  std::string table;
+  std::string name;
+  Position at;
+};
+
+struct ForeignKeyAdded {
+  std::string table;
+  std::vector<std::string> columns;
+  std::string referenced;
+  Span statement;
+  Position at;
+};
+
+struct LintOptions {
+  int pg_version = 15;
+  bool assume_in_transaction = false;
+};
+
+class Context {
+ public:
+  Context(const LintOptions& options, SchemaFacts& schema);
+
+  int pg_version() const { return options_.pg_version; }
+  bool in_transaction() const { return in_transaction_; }
+  bool explicit_transaction() const { return explicit_transaction_; }
+  bool lock_timeout_set() const { return lock_timeout_set_; }
+  bool statement_timeout_set() const { return statement_timeout_set_; }
+  // Created earlier in this file: no one else can be using it yet.
+  bool is_new(const std::string& relation) const;
+  const SchemaFacts& schema() const { return schema_; }
+  const std::vector<HeldLock>& held_locks() const { return held_; }
+  const std::vector<NotValidConstraint>& not_valid_in_transaction() const { return not_valid_; }
+  const std::vector<ForeignKeyAdded>& foreign_keys() const { return foreign_keys_; }
+
+  // Per-file memory for rules that report once per file.
+  bool first_time(const std::string& key) const { return once_.insert(key).second; }
+
+  // The file is known to run outside a transaction (goose NO TRANSACTION, .autocommit.).
+  void force_autocommit() { in_transaction_ = false; autocommit_ = true; }
+
+  // Updates the state after `s` ran.
+  void observe(const Statement& s);
+
+ private:
+  void observe_create(const Json& body, const Statement& s);
+  void observe_alter(const Json& body, const Statement& s);
+  void add_foreign_key(const std::string& table, std::vector<std::string> cols, const Json& con,
+                       const Statement& s);
+
+  LintOptions options_;
+  SchemaFacts& schema_;
+  bool in_transaction_;
+  bool explicit_transaction_ = false;
+  bool autocommit_ = false;
+  bool lock_timeout_set_ = false;
+  bool statement_timeout_set_ = false;
+  std::set<std::string> new_relations_;
+  std::vector<HeldLock> held_;
+  std::vector<NotValidConstraint> not_valid_;
+  std::vector<ForeignKeyAdded> foreign_keys_;
+  mutable std::set<std::string> once_;
+};
+
+// Unqualified name, the key for "same table" (schemas are rarely mixed within a migration).
+std::string table_key(const std::string& relation);
+
+}  // namespace slipway::lint

@@ -1,0 +1,162 @@
+#include "lint/linter.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <tuple>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "lint/directives.hpp"
+#include "lint/parser.hpp"
+#include "lint/rule.hpp"
+#include "lint/source.hpp"
+#include "util/error.hpp"
+
+namespace slipway::lint {
+
+Linter::Linter(LintSettings settings) : settings_(std::move(settings)) {}
+
+bool is_pgroll_path(const std::string& path) {
+  auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends(".yaml") || ends(".yml") || ends(".json");
+}
+
+namespace {
+
+// Migration tools that run a file outside a transaction say so in a comment or the file name.
+bool runs_in_autocommit(const std::string& path, std::string_view text) {
+  return path.find(".autocommit.") != std::string::npos ||
+         text.find("+goose NO TRANSACTION") != std::string_view::npos ||
+         text.find("transaction:false") != std::string_view::npos;
+}
+
+Finding make_finding(const RuleInfo& info, const Hit& h, const Statement* s) {
+  Finding f;
+  f.rule = std::string(info.id);
+  f.severity = info.severity;
+  f.message = h.message;
+  f.recipe = h.recipe;
+  f.fix = h.fix;
+  if (h.span) f.statement = *h.span;
+  else if (s) f.statement = s->span;
+  if (h.at) f.at = *h.at;
+  else if (s) f.at = s->locate(h.location);
+  else f.at = f.statement.start;
+  if (s) {
+    const RelationLock* lock = h.relation.empty() ? nullptr : s->cls.lock_on(h.relation);
+    if (!lock)
+      for (auto& l : s->cls.locks)
+        if (!lock || l.mode > lock->mode) lock = &l;
+    if (lock) {
+      f.lock = std::string(lock_name(lock->mode)) + " on " + lock->relation;
+      f.blocks = blocked_text(lock->mode);
+    }
+  }
+  return f;
+}
+
+}  // namespace
+
+void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& report, std::size_t) {
+  auto parsed = parse_sql(frag.sql);
+  // The rules in effect for this file, decided once rather than per statement.
+  std::vector<std::pair<RuleInfo, const Rule*>> enabled;
+  if (!file_ignores_all_)
+    for (auto& rule : all_rules()) {
+      auto info = rule->info();
+      std::string id(info.id);
+      if (!settings_.disabled_rules.count(id) && !file_ignored_rules_.count(id)) enabled.emplace_back(info, rule.get());
+    }
+  std::vector<Hit> hits;
+  for (auto& p : parsed.statements) {
+    Span span{frag.locate(p.begin), frag.locate(p.end)};
+    auto ignored = ignored_rules(frag.sql, p.region_begin, p.begin, frag.locate);
+    if (p.error) {
+      ++report.statement_count;
+      if (file_ignores_all_ || ignored.all || ignored.rules.count(std::string(syntax_error_rule)) ||
+          settings_.disabled_rules.count(std::string(syntax_error_rule)))
+        continue;
+      Finding f;
+      f.rule = std::string(syntax_error_rule);
+      f.severity = Severity::error;
+      f.message = p.error->message;
+      if (p.error->offset < frag.sql.size() && frag.sql[p.error->offset] == '\\')
+        f.message += " (a psql meta-command: not SQL the server runs)";
+      f.statement = span;
+      f.at = frag.locate(p.error->offset);
+      f.recipe = "fix the SQL (psql meta-commands and template syntax are not SQL); the rest of the file is still checked";
+      report.findings.push_back(std::move(f));
+      if (settings_.explain) report.statements.push_back({span, "syntax error", p.error->message});
+      continue;
+    }
+    ++report.statement_count;
+    const Json& node = *p.tree;
+    std::size_t base = p.base;
+    Statement s{node,
+                node.begin().key(),
+                node.begin().value(),
+                std::string_view(frag.sql).substr(p.begin, p.end - p.begin),
+                span,
+                {},
+                [&frag, base, &p](int location) {
+                  return frag.locate(location < 0 ? p.begin : base + static_cast<std::size_t>(location));
+                }};
+    s.cls = classify(node, ctx);
+    if (settings_.explain) report.statements.push_back({span, std::string(s.kind), s.cls.summary()});
+    for (auto& [info, rule] : enabled) {
+      if (ignored.all || (!ignored.rules.empty() && ignored.rules.count(std::string(info.id)))) continue;
+      hits.clear();
+      rule->check(s, ctx, hits);
+      for (auto& h : hits) report.findings.push_back(make_finding(info, h, &s));
+    }
+    ctx.observe(s);
+  }
+}
+
+void Linter::finish(Context& ctx, FileReport& report) {
+  // Findings in file order (end-of-file rules report on earlier statements).
+  auto by_position = [](const Finding& a, const Finding& b) {
+    return std::tie(a.statement.start.line, a.statement.start.col) < std::tie(b.statement.start.line, b.statement.start.col);
+  };
+  if (file_ignores_all_) return;
+  for (auto& rule : all_rules()) {
+    auto info = rule->info();
+    std::string id(info.id);
+    if (settings_.disabled_rules.count(id) || file_ignored_rules_.count(id)) continue;
+    std::vector<Hit> hits;
+    rule->finish(ctx, hits);
+    for (auto& h : hits) report.findings.push_back(make_finding(info, h, nullptr));
+  }
+  std::stable_sort(report.findings.begin(), report.findings.end(), by_position);
+}
+
+FileReport Linter::lint_sql(const std::string& path, std::string text) {
+  FileReport report;
+  report.path = path;
+  report.text = std::move(text);
+  LineIndex lines(report.text);
+  auto file_directive = file_ignore_directive(report.text, [&](std::size_t o) { return lines.position(o); });
+  file_ignores_all_ = file_directive.all;
+  file_ignored_rules_ = file_directive.rules;
+  report.ignored = file_ignores_all_;
+  Context ctx(settings_.options, schema_);
+  if (runs_in_autocommit(path, report.text)) ctx.force_autocommit();
+  Fragment frag{report.text, [&](std::size_t o) { return lines.position(o); }};
+  lint_fragment(frag, ctx, report, 0);
+  finish(ctx, report);
+  return report;
+}
+
+FileReport Linter::lint_path(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path, "check that the file exists and is readable");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw InputError("cannot read " + path);
+  return is_pgroll_path(path) ? lint_pgroll(path, ss.str()) : lint_sql(path, ss.str());
+}
+
+}  // namespace slipway::lint

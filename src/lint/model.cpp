@@ -1,0 +1,371 @@
+#include "lint/model.hpp"
+
+#include <algorithm>
+
+#include "lint/ast.hpp"
+#include "lint/context.hpp"
+#include "lint/types.hpp"
+
+namespace slipway::lint {
+
+std::string_view lock_name(LockMode m) {
+  switch (m) {
+    case LockMode::none: return "no lock";
+    case LockMode::access_share: return "ACCESS SHARE";
+    case LockMode::row_share: return "ROW SHARE";
+    case LockMode::row_exclusive: return "ROW EXCLUSIVE";
+    case LockMode::share_update_exclusive: return "SHARE UPDATE EXCLUSIVE";
+    case LockMode::share: return "SHARE";
+    case LockMode::share_row_exclusive: return "SHARE ROW EXCLUSIVE";
+    case LockMode::exclusive: return "EXCLUSIVE";
+    case LockMode::access_exclusive: return "ACCESS EXCLUSIVE";
+  }
+  return "?";
+}
+
+// PostgreSQL's lock conflict table, seen from the application: SELECT takes ACCESS SHARE,
+// DML takes ROW EXCLUSIVE, other DDL and VACUUM take SHARE UPDATE EXCLUSIVE or stronger.
+Blocked blocked_by(LockMode m) {
+  Blocked b;
+  b.reads = m == LockMode::access_exclusive;
+  b.writes = m >= LockMode::share;
+  b.ddl = m >= LockMode::share_update_exclusive;
+  return b;
+}
+
+std::string blocked_text(LockMode m) {
+  auto b = blocked_by(m);
+  if (b.reads) return "reads and writes";
+  if (b.writes) return "writes (INSERT/UPDATE/DELETE); reads continue";
+  if (b.ddl) return "other DDL and VACUUM; reads and writes continue";
+  if (m == LockMode::none) return "nothing";
+  return "only ACCESS EXCLUSIVE locks";
+}
+
+std::string_view work_name(Work w) {
+  switch (w) {
+    case Work::none: return "no table work";
+    case Work::catalog_only: return "catalog only";
+    case Work::scan: return "scans the table";
+    case Work::rewrite: return "rewrites the table";
+  }
+  return "?";
+}
+
+LockMode Classification::strongest() const {
+  LockMode m = LockMode::none;
+  for (auto& l : locks) m = std::max(m, l.mode);
+  return m;
+}
+
+const RelationLock* Classification::lock_on(std::string_view relation) const {
+  for (auto& l : locks)
+    if (l.relation == relation) return &l;
+  return nullptr;
+}
+
+void Classification::take(const std::string& relation, LockMode mode) {
+  if (relation.empty() || mode == LockMode::none) return;
+  for (auto& l : locks)
+    if (l.relation == relation) {
+      l.mode = std::max(l.mode, mode);
+      return;
+    }
+  locks.push_back({relation, mode});
+}
+
+void Classification::at_least(Work w) { work = std::max(work, w); }
+
+std::string Classification::summary() const {
+  std::string out;
+  for (auto& l : locks) {
+    if (!out.empty()) out += "; ";
+    out += std::string(lock_name(l.mode)) + " on " + l.relation + " (blocks " + blocked_text(l.mode) + ")";
+  }
+  if (out.empty()) out = "no lock on existing relations";
+  out += "; " + std::string(work_name(work));
+  if (!transactional) out += "; cannot run inside a transaction";
+  for (auto& n : notes) out += "; " + n;
+  return out;
+}
+
+namespace {
+
+using namespace ast;
+
+bool has_option(const Json& params, std::string_view name) {
+  for (auto& p : params)
+    if (auto* d = as(p, "DefElem"))
+      if (str(*d, "defname") == name) return true;
+  return false;
+}
+
+// ADD COLUMN: what the new column costs.
+void classify_add_column(const Json& col, Classification& c, const std::string& table, int pg) {
+  c.take(table, LockMode::access_exclusive);
+  c.at_least(Work::catalog_only);
+  std::string type = canonical_type(type_name(*get(col, "typeName")));
+  if (type == "serial" || type == "bigserial" || type == "smallserial") {
+    c.at_least(Work::rewrite);
+    c.notes.push_back("serial default nextval() is volatile: every row is written");
+  }
+  bool not_null = false, has_default = false;
+  for (auto& con : list(col, "constraints")) {
+    auto* k = as(con, "Constraint");
+    if (!k) continue;
+    std::string t = str(*k, "contype");
+    if (t == "CONSTR_DEFAULT") {
+      has_default = true;
+      auto* expr = get(*k, "raw_expr");
+      auto v = expr ? expression_volatility(*expr) : VolatilityVerdict{};
+      if (pg < 11) {
+        c.at_least(Work::rewrite);
+        c.notes.push_back("before PostgreSQL 11 any default rewrites the table");
+      } else if (v.volatility != Volatility::immutable_or_stable) {
+        c.at_least(Work::rewrite);
+        c.notes.push_back("default calls " + v.function + "()" +
+                          (v.volatility == Volatility::volatile_ ? ", a volatile function"
+                                                                 : ", of unknown volatility"));
+      }
+    } else if (t == "CONSTR_IDENTITY" || t == "CONSTR_GENERATED") {
+      c.at_least(Work::rewrite);
+      c.notes.push_back(t == "CONSTR_IDENTITY" ? "identity column fills every row"
+                                               : "stored generated column computes every row");
+    } else if (t == "CONSTR_NOTNULL" || t == "CONSTR_PRIMARY") {
+      not_null = true;
+      if (t == "CONSTR_PRIMARY") c.at_least(Work::scan);
+    } else if (t == "CONSTR_UNIQUE" || t == "CONSTR_CHECK") {
+      c.at_least(Work::scan);
+    } else if (t == "CONSTR_FOREIGN") {
+      c.take(relation(get(*k, "pktable")), LockMode::share_row_exclusive);
+    }
+  }
+  if (not_null && !has_default) c.notes.push_back("NOT NULL without a default fails on a non-empty table");
+}
+
+void classify_alter_type(const Json& cmd, Classification& c, const std::string& table, const Context& ctx) {
+  c.take(table, LockMode::access_exclusive);
+  auto* def = get(cmd, "def");
+  auto* col = def ? as(*def, "ColumnDef") : nullptr;
+  if (!col || !get(*col, "typeName")) {
+    c.at_least(Work::rewrite);
+    return;
+  }
+  ColumnType to = column_type(*get(*col, "typeName"));
+  const ColumnType* from = ctx.schema().column(table_key(table), str(cmd, "name"));
+  if (get(*col, "raw_default")) {  // USING expression
+    c.at_least(Work::rewrite);
+    c.notes.push_back("USING rewrites every row");
+  } else if (from && binary_coercible(*from, to)) {
+    c.at_least(Work::catalog_only);
+    c.notes.push_back(from->display() + " -> " + to.display() + " is binary-coercible: no rewrite");
+  } else {
+    c.at_least(Work::rewrite);
+    if (from) c.notes.push_back(from->display() + " -> " + to.display() + " rewrites the table and its indexes");
+    else c.notes.push_back("old type unknown to this run: assumed to rewrite");
+  }
+}
+
+void classify_add_constraint(const Json& con, Classification& c, const std::string& table) {
+  std::string t = str(con, "contype");
+  bool not_valid = flag(con, "skip_validation");
+  if (t == "CONSTR_FOREIGN") {
+    c.take(table, LockMode::share_row_exclusive);
+    c.take(relation(get(con, "pktable")), LockMode::share_row_exclusive);
+    c.at_least(not_valid ? Work::catalog_only : Work::scan);
+  } else if (t == "CONSTR_CHECK") {
+    c.take(table, LockMode::access_exclusive);
+    c.at_least(not_valid ? Work::catalog_only : Work::scan);
+  } else if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE" || t == "CONSTR_EXCLUSION") {
+    c.take(table, LockMode::access_exclusive);
+    bool using_index = !str(con, "indexname").empty();
+    c.at_least(using_index ? Work::catalog_only : Work::scan);
+    if (!using_index) c.notes.push_back("builds an index while holding the lock");
+  } else {
+    c.take(table, LockMode::access_exclusive);
+    c.at_least(Work::catalog_only);
+  }
+}
+
+void classify_alter_table(const Json& body, Classification& c, const Context& ctx) {
+  std::string table = relation(get(body, "relation"));
+  int pg = ctx.pg_version();
+  if (str(body, "objtype") == "OBJECT_INDEX") {  // ALTER INDEX ... SET (...), SET TABLESPACE ...
+    c.take(table, LockMode::share_update_exclusive);
+  }
+  for (auto& item : list(body, "cmds")) {
+    auto* cmd = as(item, "AlterTableCmd");
+    if (!cmd) continue;
+    std::string sub = str(*cmd, "subtype");
+    const Json* def = get(*cmd, "def");
+    if (sub == "AT_AddColumn" && def && as(*def, "ColumnDef")) {
+      classify_add_column(*as(*def, "ColumnDef"), c, table, pg);
+    } else if (sub == "AT_AlterColumnType") {
+      classify_alter_type(*cmd, c, table, ctx);
+    } else if (sub == "AT_AddConstraint" && def && as(*def, "Constraint")) {
+      classify_add_constraint(*as(*def, "Constraint"), c, table);
+    } else if (sub == "AT_ValidateConstraint") {
+      c.take(table, LockMode::share_update_exclusive);
+      c.at_least(Work::scan);
+    } else if (sub == "AT_SetNotNull") {
+      c.take(table, LockMode::access_exclusive);
+      c.at_least(Work::scan);
+      c.notes.push_back(pg >= 12 ? "scan skipped when a valid CHECK (col IS NOT NULL) exists"
+                                 : "always scans before PostgreSQL 12");
+    } else if (sub == "AT_SetLogged" || sub == "AT_SetUnLogged" || sub == "AT_SetTableSpace" ||
+               sub == "AT_SetAccessMethod") {
+      c.take(table, LockMode::access_exclusive);
+      c.at_least(Work::rewrite);
+      if (sub == "AT_SetAccessMethod" && pg < 15) c.notes.push_back("SET ACCESS METHOD needs PostgreSQL 15");
+    } else if (sub == "AT_SetStatistics" || sub == "AT_SetOptions" || sub == "AT_ResetOptions" ||
+               sub == "AT_SetRelOptions" || sub == "AT_ResetRelOptions" || sub == "AT_ClusterOn" ||
+               sub == "AT_DropCluster") {
+      c.take(table, LockMode::share_update_exclusive);
+      c.at_least(Work::catalog_only);
+    } else if (sub.rfind("AT_EnableTrig", 0) == 0 || sub.rfind("AT_DisableTrig", 0) == 0 ||
+               sub == "AT_EnableAlwaysTrig" || sub == "AT_EnableReplicaTrig") {
+      c.take(table, LockMode::share_row_exclusive);
+      c.at_least(Work::catalog_only);
+    } else if (sub == "AT_AttachPartition") {
+      c.take(table, pg >= 12 ? LockMode::share_update_exclusive : LockMode::access_exclusive);
+      if (def)
+        if (auto* pc = as(*def, "PartitionCmd")) c.take(relation(get(*pc, "name")), LockMode::access_exclusive);
+      c.at_least(Work::scan);
+      c.notes.push_back("scans the partition unless a valid CHECK implies the bound");
+    } else if (sub == "AT_DetachPartition") {
+      auto* pc = def ? as(*def, "PartitionCmd") : nullptr;
+      bool concurrent = pc && flag(*pc, "concurrent");
+      LockMode m = concurrent ? LockMode::share_update_exclusive : LockMode::access_exclusive;
+      c.take(table, m);
+      if (pc) c.take(relation(get(*pc, "name")), m);
+      c.at_least(Work::catalog_only);
+      if (concurrent) c.transactional = false;
+    } else {
+      c.take(table, LockMode::access_exclusive);
+      c.at_least(Work::catalog_only);
+    }
+  }
+}
+
+std::string index_table_for(const Json& body) { return relation(get(body, "relation")); }
+
+}  // namespace
+
+Classification classify(const Json& stmt, const Context& ctx) {
+  Classification c;
+  std::string_view k = kind(stmt);
+  if (k.empty()) return c;
+  const Json& b = body(stmt);
+  int pg = ctx.pg_version();
+
+  if (k == "AlterTableStmt") {
+    classify_alter_table(b, c, ctx);
+  } else if (k == "IndexStmt") {
+    bool conc = flag(b, "concurrent");
+    c.take(index_table_for(b), conc ? LockMode::share_update_exclusive : LockMode::share);
+    c.at_least(Work::scan);
+    if (conc) c.transactional = false;
+  } else if (k == "ReindexStmt") {
+    bool conc = has_option(list(b, "params"), "concurrently");
+    c.take(relation(get(b, "relation")), conc ? LockMode::share_update_exclusive : LockMode::access_exclusive);
+    c.at_least(Work::rewrite);
+    if (conc) c.transactional = false;
+    if (!conc) c.notes.push_back("SHARE on the table, ACCESS EXCLUSIVE on each index being rebuilt");
+    if (conc && pg < 12) c.notes.push_back("REINDEX CONCURRENTLY needs PostgreSQL 12");
+  } else if (k == "DropStmt") {
+    std::string type = str(b, "removeType");
+    bool conc = flag(b, "concurrent");
+    for (auto& o : list(b, "objects")) {
+      auto* l = as(o, "List");
+      std::string name = l ? join(strings(list(*l, "items"))) : std::string();
+      if (type == "OBJECT_TABLE" || type == "OBJECT_INDEX" || type == "OBJECT_VIEW" ||
+          type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" || type == "OBJECT_FOREIGN_TABLE")
+        c.take(name, conc ? LockMode::share_update_exclusive : LockMode::access_exclusive);
+    }
+    if (type == "OBJECT_TRIGGER" || type == "OBJECT_RULE" || type == "OBJECT_POLICY") {
+      for (auto& o : list(b, "objects"))
+        if (auto* l = as(o, "List")) {
+          auto parts = strings(list(*l, "items"));
+          if (parts.size() >= 2) {
+            parts.pop_back();
+            c.take(join(parts), LockMode::access_exclusive);
+          }
+        }
+    }
+    c.at_least(Work::catalog_only);
+    if (conc) c.transactional = false;
+  } else if (k == "RenameStmt") {
+    std::string type = str(b, "renameType");
+    LockMode m = (type == "OBJECT_INDEX" && pg >= 12) ? LockMode::share_update_exclusive : LockMode::access_exclusive;
+    if (get(b, "relation")) c.take(relation(get(b, "relation")), m);
+    c.at_least(Work::catalog_only);
+  } else if (k == "CreateStmt") {
+    if (get(b, "partbound"))
+      for (auto& p : list(b, "inhRelations"))
+        if (auto* rv = as(p, "RangeVar")) c.take(relation(rv), LockMode::access_exclusive);
+    for (auto& e : list(b, "tableElts")) {
+      walk(e, [&](std::string_view kk, const Json& n) {
+        if (kk == "Constraint" && str(n, "contype") == "CONSTR_FOREIGN")
+          c.take(relation(get(n, "pktable")), LockMode::share_row_exclusive);
+      });
+    }
+    c.at_least(Work::catalog_only);
+  } else if (k == "TruncateStmt") {
+    for (auto& r : list(b, "relations"))
+      if (auto* rv = as(r, "RangeVar")) c.take(relation(rv), LockMode::access_exclusive);
+    c.at_least(Work::catalog_only);
+  } else if (k == "UpdateStmt" || k == "DeleteStmt" || k == "InsertStmt") {
+    c.take(relation(get(b, "relation")), LockMode::row_exclusive);
+    if (k != "InsertStmt" && !get(b, "whereClause")) {
+      c.at_least(Work::scan);
+      c.notes.push_back("every row is written and row-locked until commit");
+    }
+  } else if (k == "VacuumStmt") {
+    bool full = has_option(list(b, "options"), "full");
+    bool vacuum = flag(b, "is_vacuumcmd");
+    for (auto& r : list(b, "rels"))
+      if (auto* vr = as(r, "VacuumRelation"))
+        c.take(relation(get(*vr, "relation")), full ? LockMode::access_exclusive : LockMode::share_update_exclusive);
+    c.at_least(full ? Work::rewrite : Work::scan);
+    if (vacuum) c.transactional = false;
+  } else if (k == "ClusterStmt") {
+    c.take(relation(get(b, "relation")), LockMode::access_exclusive);
+    c.at_least(Work::rewrite);
+  } else if (k == "RefreshMatViewStmt") {
+    bool conc = flag(b, "concurrent");
+    c.take(relation(get(b, "relation")), conc ? LockMode::exclusive : LockMode::access_exclusive);
+    c.at_least(Work::rewrite);
+  } else if (k == "CreateTrigStmt") {
+    c.take(relation(get(b, "relation")), LockMode::share_row_exclusive);
+    c.at_least(Work::catalog_only);
+  } else if (k == "RuleStmt" || k == "CreatePolicyStmt" || k == "AlterPolicyStmt") {
+    c.take(relation(get(b, k == "RuleStmt" ? "relation" : "table")), LockMode::access_exclusive);
+    c.at_least(Work::catalog_only);
+  } else if (k == "LockStmt") {
+    static const LockMode modes[] = {LockMode::none, LockMode::access_share, LockMode::row_share,
+                                     LockMode::row_exclusive, LockMode::share_update_exclusive, LockMode::share,
+                                     LockMode::share_row_exclusive, LockMode::exclusive,
+                                     LockMode::access_exclusive};
+    int mode = integer(b, "mode", 8);
+    for (auto& r : list(b, "relations"))
+      if (auto* rv = as(r, "RangeVar")) c.take(relation(rv), modes[std::clamp(mode, 0, 8)]);
+  } else if (k == "CommentStmt") {
+    c.at_least(Work::catalog_only);
+  } else if (k == "DropdbStmt" || k == "CreatedbStmt") {
+    c.transactional = false;
+    c.at_least(Work::catalog_only);
+  } else if (k == "AlterEnumStmt" || k == "CreateEnumStmt" || k == "CompositeTypeStmt" ||
+             k == "CreateFunctionStmt" || k == "ViewStmt" || k == "CreateSeqStmt" || k == "AlterSeqStmt" ||
+             k == "CreateExtensionStmt" || k == "CreateSchemaStmt" || k == "GrantStmt" ||
+             k == "CreateTableAsStmt" || k == "CreateDomainStmt" || k == "DefineStmt") {
+    c.at_least(Work::catalog_only);
+    if (k == "AlterEnumStmt" && pg < 12) {
+      c.transactional = false;
+      c.notes.push_back("ALTER TYPE ... ADD VALUE cannot run in a transaction before PostgreSQL 12");
+    }
+  }
+  // Relations created earlier in the file have no traffic: their locks are harmless.
+  return c;
+}
+
+}  // namespace slipway::lint

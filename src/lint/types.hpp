@@ -1,0 +1,35 @@
+// What the linter knows about PostgreSQL types and functions without a database: which type
+// changes are binary-coercible (no rewrite), and which built-in functions are volatile.
+#pragma once
+#include "lint/tree.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slipway::lint {
+
+struct ColumnType {
+  std::string name;          // canonical, e.g. "varchar", "int4", "numeric"
+  std::vector<int> typmods;  // e.g. {255}, {10, 2}; empty = unconstrained
+  bool array = false;
+  std::string display() const;  // "varchar(255)", "int4[]"
+};
+
+ColumnType column_type(const Json& type_name_node);
+
+// True when ALTER COLUMN ... TYPE from -> to only touches the catalog (PostgreSQL 9.2+):
+// varchar widening or dropping the limit, varchar -> text, numeric precision widening at the
+// same scale, varbit widening, cidr -> inet, or no change at all.
+bool binary_coercible(const ColumnType& from, const ColumnType& to);
+
+enum class Volatility { immutable_or_stable, volatile_, unknown };
+// Volatility of a default expression: volatile if it calls any volatile built-in, unknown if
+// it calls a function this list does not know.
+struct VolatilityVerdict {
+  Volatility volatility = Volatility::immutable_or_stable;
+  std::string function;  // the volatile or unknown function that decided it
+};
+VolatilityVerdict expression_volatility(const Json& expr);
+
+}  // namespace slipway::lint

@@ -1,0 +1,144 @@
+#include "migration/engine/applier.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "backfill/engine.hpp"
+#include "util/error.hpp"
+#include "pg/quote.hpp"
+#include "util/log.hpp"
+
+namespace slipway::migration {
+
+Applier::Applier(pg::DdlExecutor& ddl, History& history, ApplierOptions options, Generator generator)
+    : ddl_(ddl), history_(history), options_(std::move(options)), generator_(std::move(generator)) {
+  progress_ = history_.progress(options_.migration);
+  if (!progress_.is_object()) progress_ = nlohmann::json::object();
+}
+
+namespace {
+bool contains(const nlohmann::json& list, const std::string& id) {
+  if (!list.is_array()) return false;
+  for (const auto& x : list)
+    if (x.is_string() && x.get<std::string>() == id) return true;
+  return false;
+}
+}  // namespace
+
+int Applier::run(const Plan& plan) {
+  progress_["phase"] = options_.phase;
+  progress_["total"] = plan.actions.size();
+  // The phase is recorded before its first step, so `status` and the other commands know what
+  // an interrupted run was doing.
+  history_.set_progress(options_.migration, progress_);
+  int ran = 0;
+  size_t index = 0;
+  for (const auto& a : plan.actions) {
+    ++index;
+    if (contains(progress_["done"][options_.phase], a.id)) {
+      log::verbose("[{}/{}] {} (done earlier)", index, plan.actions.size(), a.description);
+      continue;
+    }
+    pause_for_tests(a);
+    log::info("  [{}/{}] {}", index, plan.actions.size(), a.description);
+    run_action(a);
+    ++ran;
+  }
+  progress_.erase("current");
+  history_.set_progress(options_.migration, progress_);
+  return ran;
+}
+
+void Applier::mark_done(pqxx::work* tx, const Action& a) {
+  auto& done = progress_["done"][options_.phase];
+  if (!done.is_array()) done = nlohmann::json::array();
+  done.push_back(a.id);
+  progress_.erase("current");
+  if (tx) history_.set_progress(*tx, options_.migration, progress_);
+  else history_.set_progress(options_.migration, progress_);
+}
+
+void Applier::run_action(const Action& a) {
+  std::vector<std::string> statements = a.deferred && generator_ ? generator_(a) : a.statements;
+  if (a.kind == Action::Kind::sql) {
+    ddl_.run_transaction([&](pqxx::work& tx) {
+      for (const auto& s : statements) tx.exec(s);
+      // Recorded with the step itself: either both happened or neither.
+      auto saved = progress_;
+      try {
+        mark_done(&tx, a);
+      } catch (...) {
+        progress_ = saved;
+        throw;
+      }
+    });
+    return;
+  }
+  // Steps that are not one transaction: say where we are first, so `status` can tell.
+  progress_["current"] = {{"id", a.id}, {"description", a.description}};
+  history_.set_progress(options_.migration, progress_);
+  if (a.kind == Action::Kind::concurrent) {
+    auto& conn = ddl_.connection();
+    if (a.creates_index) {
+      auto valid = conn.query_value<bool>(
+          "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+          "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+          options_.schema, *a.creates_index);
+      if (valid && *valid) {
+        log::verbose("index {} exists and is valid: kept", *a.creates_index);
+        mark_done(nullptr, a);
+        return;
+      }
+      if (valid) {
+        log::info("  dropping the invalid index {} left by an interrupted build", *a.creates_index);
+        ddl_.run_outside_transaction(
+            fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(options_.schema, *a.creates_index)));
+      }
+    }
+    // SHARE UPDATE EXCLUSIVE never blocks the application's reads and writes: wait as long as needed.
+    for (const auto& s : statements) ddl_.run_outside_transaction(s, std::chrono::milliseconds(0));
+    mark_done(nullptr, a);
+    return;
+  }
+  run_backfill(a);
+  mark_done(nullptr, a);
+}
+
+void Applier::run_backfill(const Action& a) {
+  if (!a.backfill) return;
+  std::string set;
+  for (const auto& s : a.backfill->set) set += (set.empty() ? "" : ", ") + s;
+  backfill::JobSpec spec;
+  spec.job_id = backfill_job_id(options_.migration, a.id);
+  spec.schema = options_.schema;
+  spec.table = a.backfill->table;
+  spec.key_columns = a.backfill->key;
+  spec.action = backfill::update_action(set);
+  spec.action_description = set;
+  spec.label = a.description;
+  backfill::EngineOptions eo;
+  eo.state_schema = options_.state_schema;
+  eo.lock_timeout = std::max(ddl_.policy().lock_timeout, std::chrono::milliseconds(1000));
+  // The engine checkpoints every batch: a resumed start continues where the backfill stopped.
+  auto result = backfill::Engine(options_.conninfo, spec, eo).run();
+  log::info("    {} rows in {:.1f}s{}", result.rows_this_run, result.seconds, result.resumed ? " (resumed)" : "");
+}
+
+std::string backfill_job_id(const std::string& migration, const std::string& action_id) {
+  return "migration:" + migration + ":" + action_id;
+}
+
+void Applier::pause_for_tests(const Action& a) {
+  // Test hook: lets a test kill -9 slipway at a known point without sleeping. The marker file
+  // says "I am here"; then we wait to be killed.
+  const char* at = std::getenv("SLIPWAY_TEST_PAUSE_AT");
+  if (!at || a.id != at) return;
+  const char* marker = std::getenv("SLIPWAY_TEST_PAUSE_FILE");
+  std::ofstream(marker ? marker : "slipway-paused") << getpid() << "\n";
+  for (;;) pause();
+}
+
+}  // namespace slipway::migration

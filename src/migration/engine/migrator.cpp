@@ -1,0 +1,201 @@
+#include "migration/engine/migrator.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "backfill/engine.hpp"
+#include "catalog/inspector.hpp"
+#include "migration/engine/applier.hpp"
+#include "migration/engine/history.hpp"
+#include "migration/engine/plan_json.hpp"
+#include "migration/engine/views.hpp"
+#include "pg/quote.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace slipway::migration {
+
+Migrator::Migrator(pg::DdlExecutor& ddl, state::StateStore& store, MigratorOptions options)
+    : ddl_(ddl), store_(store), options_(std::move(options)) {
+  // Expressions, defaults and raw SQL of a migration resolve names in the application schema.
+  ddl_.connection().exec(fmt::format("SET search_path TO {}", pg::quote_ident(options_.schema)));
+}
+
+std::optional<state::MigrationRecord> Migrator::active() {
+  if (!store_.initialized()) return std::nullopt;
+  return store_.active_migration(options_.schema);
+}
+
+std::optional<std::string> Migrator::previous_version_schema() {
+  if (!store_.initialized()) return std::nullopt;
+  auto latest = store_.latest_migration(options_.schema);
+  if (!latest || latest->status != "complete") return std::nullopt;
+  return latest->version_schema;
+}
+
+MigrationPlans Migrator::validate(const MigrationDocument& doc) {
+  if (auto a = active()) {
+    if (a->name == doc.name) {
+      throw InputError(fmt::format("migration {} is already active (started {})", doc.name, a->started_at),
+                       "run `slipway complete` or `slipway rollback`");
+    }
+    throw InputError(fmt::format("migration {} is active; only one migration can be in progress", a->name),
+                     "run `slipway complete` or `slipway rollback` first");
+  }
+  if (store_.initialized()) {
+    for (const auto& r : store_.history(options_.schema)) {
+      if (r.name == doc.name) {
+        throw InputError(fmt::format("migration {} was already applied ({})", doc.name, r.status),
+                         "give the new migration another file name");
+      }
+    }
+  }
+  return plan_migration(ddl_.connection(), options_.schema, doc, previous_version_schema());
+}
+
+void Migrator::start(const MigrationDocument& doc, const std::string& format) {
+  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  if (auto a = active(); a && a->name == doc.name) {
+    if (a->migration != doc.document) {
+      throw InputError(fmt::format("migration {} is active but the file differs from what was started", doc.name),
+                       "restore the file as it was, or `slipway rollback` and start again");
+    }
+    auto progress = history.progress(doc.name);
+    if (std::string phase = progress.value("phase", "start"); phase != "start") {
+      throw InputError(fmt::format("migration {} is in its {} phase", doc.name, phase),
+                       fmt::format("run `slipway {}` again to finish it", phase));
+    }
+    log::info("resuming the start of migration {}", doc.name);
+    run_phase(doc.name, MigrationPlans::from_json(history.plans(doc.name)), "start");
+    log::info("migration {} started: version schema {}", doc.name, a->version_schema);
+    return;
+  }
+  auto plans = validate(doc);
+  store_.init();
+  baseline_if_needed();
+  std::optional<std::string> parent;
+  if (auto latest = store_.latest_migration(options_.schema)) parent = latest->name;
+  history.insert_active(doc.name, parent, doc.document, plans.version_schema, format, plans.to_json());
+  log::info("starting migration {} ({} operations)", doc.name, doc.operations.size());
+  run_phase(doc.name, plans, "start");
+  log::info("migration {} started: the new version is schema {}", doc.name, plans.version_schema);
+  log::info("  new application instances: search_path={} (see `slipway latest url`) or SET slipway.version = '{}'",
+            plans.version_schema, plans.version_schema);
+}
+
+void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase) {
+  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase};
+  // security_invoker views exist from PostgreSQL 15 on.
+  const bool security_invoker = ddl_.connection().server_version() >= 150000;
+  auto generator = [&](const Action& a) -> std::vector<std::string> {
+    catalog::Inspector inspector(ddl_.connection());
+    auto live = inspector.tables(options_.schema);
+    if (a.id == "version_schema") {
+      auto planned = virtual_schema_from_json(plans.new_version);
+      return version_schema_statements(options_.schema, plans.version_schema, reconcile_with_catalog(planned, virtual_schema_from_json(plans.old_version), live),
+                                       security_invoker);
+    }
+    // version_schema:refresh: the completed tables, every view whose columns changed.
+    std::vector<std::string> out{fmt::format("CREATE SCHEMA IF NOT EXISTS {}", pg::quote_ident(plans.version_schema))};
+    auto now = VirtualSchema::from_catalog(options_.schema, live);
+    auto existing = ddl_.connection().exec_params(
+        "SELECT c.relname, string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
+        "AND NOT a.attisdropped WHERE n.nspname = $1 AND c.relkind = 'v' GROUP BY c.relname",
+        plans.version_schema);
+    std::map<std::string, std::string> have;
+    for (const auto& r : existing) have[r[0].c_str()] = r[1].c_str();
+    std::set<std::string> wanted;
+    for (const auto* t : now.visible_tables()) {
+      wanted.insert(t->name);
+      std::string cols;
+      for (const auto& c : t->columns) cols += (cols.empty() ? "" : ",") + c.name;
+      if (auto it = have.find(t->name); it != have.end() && it->second == cols) continue;
+      out.push_back(fmt::format("DROP VIEW IF EXISTS {}", pg::qualified(plans.version_schema, t->name)));
+      auto v = view_statements(options_.schema, plans.version_schema, *t, security_invoker);
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    for (const auto& [view, cols] : have)
+      if (!wanted.count(view)) out.push_back(fmt::format("DROP VIEW IF EXISTS {}", pg::qualified(plans.version_schema, view)));
+    return out;
+  };
+  const Plan& plan = phase == "start" ? plans.start : phase == "complete" ? plans.complete : plans.rollback;
+  Applier applier(ddl_, history, ao, generator);
+  applier.run(plan);
+}
+
+std::string Migrator::complete() {
+  auto a = active();
+  if (!a) throw InputError("there is no active migration to complete", "start one with `slipway start FILE`");
+  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  auto plans = MigrationPlans::from_json(history.plans(a->name));
+  auto progress = history.progress(a->name);
+  const auto& done_start = progress["done"]["start"];
+  if (progress.value("phase", "start") == "start" &&
+      (done_start.is_array() ? done_start.size() : 0) < plans.start.actions.size()) {
+    throw InputError(fmt::format("the start of migration {} did not finish", a->name),
+                     "re-run `slipway start` with its file to resume it, or `slipway rollback`");
+  }
+  const auto& done_rollback = progress["done"]["rollback"];
+  if (progress.value("phase", "start") == "rollback" && done_rollback.is_array() && !done_rollback.empty()) {
+    throw InputError(fmt::format("migration {} is being rolled back", a->name), "run `slipway rollback` again");
+  }
+  log::info("completing migration {}", a->name);
+  run_phase(a->name, plans, "complete");
+  history.finish(a->name, "complete");
+  log::info("migration {} complete", a->name);
+  return a->name;
+}
+
+std::string Migrator::rollback() {
+  auto a = active();
+  if (!a) throw InputError("there is no active migration to roll back");
+  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  auto progress = history.progress(a->name);
+  const auto& done_complete = progress["done"]["complete"];
+  if (progress.value("phase", "start") == "complete" && done_complete.is_array() && !done_complete.empty()) {
+    throw InputError(fmt::format("migration {} is being completed; it can no longer be rolled back", a->name),
+                     "run `slipway complete` again to finish it");
+  }
+  auto plans = MigrationPlans::from_json(history.plans(a->name));
+  log::info("rolling back migration {}", a->name);
+  run_phase(a->name, plans, "rollback");
+  // A later start of the same migration must backfill again, not find a finished checkpoint.
+  for (const auto& action : plans.start.actions)
+    if (action.kind == Action::Kind::backfill)
+      backfill::forget_job(options_.conninfo, options_.state_schema, backfill_job_id(a->name, action.id));
+  history.finish(a->name, "rolled_back");
+  log::info("migration {} rolled back", a->name);
+  return a->name;
+}
+
+std::optional<std::string> Migrator::baseline_if_needed() {
+  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  if (history.any_record()) return std::nullopt;
+  catalog::Inspector inspector(ddl_.connection());
+  auto tables = inspector.tables(options_.schema);
+  if (tables.empty()) return std::nullopt;
+  auto name = baseline();
+  log::info("no slipway history for schema {}: recorded its {} existing tables as baseline {}", options_.schema,
+            tables.size(), name);
+  return name;
+}
+
+std::string Migrator::baseline() {
+  store_.init();
+  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  if (history.any_record()) {
+    throw InputError(fmt::format("schema {} already has slipway history; a baseline only starts one", options_.schema));
+  }
+  catalog::Inspector inspector(ddl_.connection());
+  auto tables = inspector.tables(options_.schema);
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& [n, t] : tables) names.push_back(n);
+  std::string name = "00000_baseline";
+  history.insert_baseline(name, {{"baseline", true}, {"tables", names}, {"operations", nlohmann::json::array()}});
+  return name;
+}
+
+}  // namespace slipway::migration

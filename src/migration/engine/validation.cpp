@@ -1,0 +1,42 @@
+// ValidationContext: how operations report problems and check user expressions.
+#include <fmt/format.h>
+
+#include <pqxx/transaction>
+
+#include "migration/engine/triggers.hpp"
+#include "migration/ops/operation.hpp"
+#include "pg/connection.hpp"
+#include "pg/quote.hpp"
+#include "util/error.hpp"
+
+namespace slipway::migration {
+
+void ValidationContext::fail(const std::string& field, const std::string& problem, const std::string& hint) const {
+  std::string p = field.empty() ? path : path + "." + field;
+  std::string where = source ? source->where(p) : std::string();
+  throw InputError(fmt::format("{}{}: {}", where.empty() ? "" : where + ": ", p, problem), hint);
+}
+
+void ValidationContext::check_expression(const std::string& field, const std::string& physical_table,
+                                         const std::string& expression, const std::string& cast_to) const {
+  if (!conn) return;
+  std::string table = pg::qualified(schema, physical_table);
+  // A table this migration creates does not exist yet: nothing to compile against.
+  if (!conn->query_value<bool>("SELECT to_regclass($1) IS NOT NULL", table).value_or(false)) return;
+  std::string expr = as_expression(expression);
+  if (!cast_to.empty()) expr += "::" + cast_to;
+  try {
+    // Planned, never run (LIMIT 0), in a read-only transaction that is rolled back.
+    pg::typed_errors([&] {
+      pqxx::read_transaction tx(conn->raw());
+      tx.exec(fmt::format("SELECT {} FROM {} LIMIT 0", expr, table));
+    });
+  } catch (const pg::PgError& e) {
+    std::string msg = e.what();
+    if (auto nl = msg.find('\n'); nl != std::string::npos) msg = msg.substr(0, nl);
+    fail(field, fmt::format("the expression `{}` does not compile against table {}: {}", expression, physical_table, msg),
+         "expressions see the table's columns by name; fix the expression");
+  }
+}
+
+}  // namespace slipway::migration

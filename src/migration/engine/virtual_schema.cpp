@@ -1,0 +1,82 @@
+#include "migration/engine/virtual_schema.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace slipway::migration {
+
+VirtualColumn* VirtualTable::column(const std::string& n) {
+  for (auto& c : columns)
+    if (!c.hidden && c.name == n) return &c;
+  return nullptr;
+}
+const VirtualColumn* VirtualTable::column(const std::string& n) const {
+  for (const auto& c : columns)
+    if (!c.hidden && c.name == n) return &c;
+  return nullptr;
+}
+const VirtualColumn* VirtualTable::by_physical(const std::string& p) const {
+  for (const auto& c : columns)
+    if (!c.hidden && c.physical == p) return &c;
+  return nullptr;
+}
+
+VirtualSchema VirtualSchema::from_catalog(const std::string& schema, const std::map<std::string, catalog::Table>& tables) {
+  VirtualSchema s;
+  s.schema_ = schema;
+  for (const auto& [name, t] : tables) {
+    VirtualTable vt;
+    vt.name = name;
+    vt.physical = name;
+    vt.catalog = t;
+    for (const auto& c : t.columns) {
+      // slipway's own temporaries never belong to an application's version.
+      if (c.name.rfind("_slipway", 0) == 0) continue;
+      VirtualColumn vc;
+      vc.name = c.name;
+      vc.physical = c.name;
+      vc.type = c.type;
+      vc.not_null = c.not_null;
+      vc.default_expr = c.default_expr;
+      vt.columns.push_back(std::move(vc));
+    }
+    s.tables_.push_back(std::move(vt));
+  }
+  return s;
+}
+
+VirtualTable* VirtualSchema::table(const std::string& name) {
+  for (auto& t : tables_)
+    if (!t.hidden && t.name == name) return &t;
+  return nullptr;
+}
+const VirtualTable* VirtualSchema::table(const std::string& name) const {
+  for (const auto& t : tables_)
+    if (!t.hidden && t.name == name) return &t;
+  return nullptr;
+}
+
+VirtualTable& VirtualSchema::add_table(VirtualTable t) {
+  tables_.push_back(std::move(t));
+  return tables_.back();
+}
+
+std::vector<const VirtualTable*> VirtualSchema::visible_tables() const {
+  std::vector<const VirtualTable*> out;
+  for (const auto& t : tables_)
+    if (!t.hidden) out.push_back(&t);
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  return out;
+}
+
+std::string temp_column_name(const std::string& column) {
+  std::string name = "_slipway_new_" + column;
+  if (name.size() <= 63) return name;
+  // Keep it unique and within NAMEDATALEN: a prefix of the name plus an FNV-1a hash of it all.
+  uint32_t h = 2166136261u;
+  for (unsigned char c : name) h = (h ^ c) * 16777619u;
+  return name.substr(0, 54) + fmt::format("_{:08x}", h);
+}
+
+}  // namespace slipway::migration

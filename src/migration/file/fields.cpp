@@ -1,0 +1,171 @@
+#include "migration/file/fields.hpp"
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace slipway::migration {
+
+namespace {
+const char* type_name(const nlohmann::json& v) {
+  switch (v.type()) {
+    case nlohmann::json::value_t::null: return "null";
+    case nlohmann::json::value_t::object: return "an object";
+    case nlohmann::json::value_t::array: return "a list";
+    case nlohmann::json::value_t::string: return "a string";
+    case nlohmann::json::value_t::boolean: return "a boolean";
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned: return "an integer";
+    case nlohmann::json::value_t::number_float: return "a number";
+    default: return "an unsupported value";
+  }
+}
+const nlohmann::json kNull;
+}  // namespace
+
+Fields::Fields(const nlohmann::json& object, std::string path, const SourceMap& source)
+    : object_(object), path_(std::move(path)), source_(source) {
+  if (!object_.is_object()) {
+    throw InputError(fmt::format("{}: {}: expected an object, found {}", source_.where(path_), path_,
+                                 type_name(object_)));
+  }
+}
+
+std::string Fields::child_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+bool Fields::has(const char* key) const {
+  read_.insert(key);
+  return object_.contains(key);
+}
+
+const nlohmann::json& Fields::get(const char* key) const {
+  read_.insert(key);
+  auto it = object_.find(key);
+  return it == object_.end() ? kNull : *it;
+}
+
+void Fields::fail(const std::string& key, const std::string& problem, const std::string& hint) const {
+  std::string path = key.empty() ? path_ : child_path(key);
+  std::string h = hint;
+  if (h.empty() && problem == "required field is missing") {
+    // A missing field next to one we do not know is usually a misspelling: say so.
+    std::string unknown;
+    for (const auto& [k, v] : object_.items()) {
+      if (!read_.count(k)) unknown += fmt::format("{}`{}` ({})", unknown.empty() ? "" : ", ", k, source_.where(child_path(k)));
+    }
+    if (!unknown.empty()) h = "this object has a field slipway does not know here: " + unknown + " - misspelled?";
+  }
+  throw InputError(fmt::format("{}: {}: {}", source_.where(path), path, problem), h);
+}
+
+std::string Fields::required_string(const char* key) {
+  if (!object_.contains(key)) fail(key, "required field is missing");
+  auto v = optional_string(key);
+  if (!v || v->empty()) fail(key, "must not be empty");
+  return *v;
+}
+
+std::optional<std::string> Fields::optional_string(const char* key) {
+  const auto& v = get(key);
+  if (!object_.contains(key) || v.is_null()) return std::nullopt;
+  if (!v.is_string()) fail(key, fmt::format("expected a string, found {}", type_name(v)));
+  return v.get<std::string>();
+}
+
+std::optional<std::optional<std::string>> Fields::nullable_string(const char* key) {
+  const auto& v = get(key);
+  if (!object_.contains(key)) return std::nullopt;
+  if (v.is_null()) return std::optional<std::string>{};
+  if (!v.is_string()) fail(key, fmt::format("expected a string or null, found {}", type_name(v)));
+  return std::optional<std::string>{v.get<std::string>()};
+}
+
+std::optional<bool> Fields::optional_bool(const char* key) {
+  const auto& v = get(key);
+  if (!object_.contains(key) || v.is_null()) return std::nullopt;
+  if (!v.is_boolean()) fail(key, fmt::format("expected true or false, found {}", type_name(v)));
+  return v.get<bool>();
+}
+
+std::optional<long long> Fields::optional_int(const char* key) {
+  const auto& v = get(key);
+  if (!object_.contains(key) || v.is_null()) return std::nullopt;
+  if (!v.is_number_integer()) fail(key, fmt::format("expected an integer, found {}", type_name(v)));
+  return v.get<long long>();
+}
+
+std::vector<std::string> Fields::string_list(const char* key, bool required) {
+  const auto& v = get(key);
+  if (!object_.contains(key) || v.is_null()) {
+    if (required) fail(key, "required field is missing");
+    return {};
+  }
+  if (!v.is_array()) fail(key, fmt::format("expected a list of strings, found {}", type_name(v)));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) {
+      fail(fmt::format("{}[{}]", key, i), fmt::format("expected a string, found {}", type_name(v[i])));
+    }
+    out.push_back(v[i].get<std::string>());
+  }
+  if (required && out.empty()) fail(key, "must not be an empty list");
+  return out;
+}
+
+std::map<std::string, std::string> Fields::string_map(const char* key) {
+  const auto& v = get(key);
+  std::map<std::string, std::string> out;
+  if (!object_.contains(key) || v.is_null()) return out;
+  if (!v.is_object()) fail(key, fmt::format("expected an object of strings, found {}", type_name(v)));
+  for (const auto& [k, item] : v.items()) {
+    if (!item.is_string()) {
+      fail(std::string(key) + "." + k, fmt::format("expected a string, found {}", type_name(item)));
+    }
+    out[k] = item.get<std::string>();
+  }
+  return out;
+}
+
+Fields Fields::required_object(const char* key) {
+  if (!object_.contains(key) || get(key).is_null()) fail(key, "required field is missing");
+  auto o = optional_object(key);
+  return std::move(*o);
+}
+
+std::optional<Fields> Fields::optional_object(const char* key) {
+  const auto& v = get(key);
+  if (!object_.contains(key) || v.is_null()) return std::nullopt;
+  if (!v.is_object()) fail(key, fmt::format("expected an object, found {}", type_name(v)));
+  return Fields(v, child_path(key), source_);
+}
+
+std::vector<Fields> Fields::object_list(const char* key, bool required) {
+  const auto& v = get(key);
+  if (!object_.contains(key) || v.is_null()) {
+    if (required) fail(key, "required field is missing");
+    return {};
+  }
+  if (!v.is_array()) fail(key, fmt::format("expected a list, found {}", type_name(v)));
+  std::vector<Fields> out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::string p = fmt::format("{}[{}]", child_path(key), i);
+    if (!v[i].is_object()) {
+      throw InputError(fmt::format("{}: {}: expected an object, found {}", source_.where(p), p, type_name(v[i])));
+    }
+    out.emplace_back(v[i], p, source_);
+  }
+  if (required && out.empty()) fail(key, "must not be an empty list");
+  return out;
+}
+
+void Fields::finish() const {
+  for (const auto& [k, v] : object_.items()) {
+    if (!read_.count(k)) {
+      std::string known;
+      for (const auto& r : read_) known += (known.empty() ? "" : ", ") + r;
+      fail(k, "unknown field", known.empty() ? std::string() : "known fields here: " + known);
+    }
+  }
+}
+
+}  // namespace slipway::migration

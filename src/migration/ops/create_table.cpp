@@ -1,0 +1,247 @@
+// create_table: a new table, created at start (nothing uses it yet, so no lock concerns beyond
+// referenced tables), dropped by rollback. Columns follow pgroll: NOT NULL unless nullable.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "migration/ops/checks.hpp"
+#include "migration/ops/column_spec.hpp"
+#include "pg/quote.hpp"
+
+namespace slipway::migration {
+namespace {
+
+struct TableConstraint {
+  std::string name;
+  std::string type;  // unique | check | primary_key | foreign_key | exclude
+  std::vector<std::string> columns;
+  std::string check;
+  bool no_inherit = false;
+  bool nulls_not_distinct = false;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  // foreign_key
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  std::optional<std::string> on_delete, on_update, match_type;
+  std::vector<std::string> on_delete_set_columns;
+  // exclude
+  std::string index_method, elements;
+  std::optional<std::string> predicate;
+  // index parameters (unique, primary_key, exclude)
+  std::vector<std::string> include_columns;
+  std::optional<std::string> storage_parameters, tablespace;
+};
+
+TableConstraint parse_constraint(Fields& f) {
+  TableConstraint c;
+  c.name = f.required_string("name");
+  c.type = f.required_string("type");
+  c.columns = f.string_list("columns");
+  c.deferrable = f.optional_bool("deferrable").value_or(false);
+  c.initially_deferred = f.optional_bool("initially_deferred").value_or(false);
+  c.no_inherit = f.optional_bool("no_inherit").value_or(false);
+  c.nulls_not_distinct = f.optional_bool("nulls_not_distinct").value_or(false);
+  c.check = f.optional_string("check").value_or("");
+  if (auto r = f.optional_object("references")) {
+    c.ref_table = r->required_string("table");
+    c.ref_columns = r->string_list("columns", true);
+    if (auto v = r->optional_string("on_delete")) c.on_delete = referential_action(*r, "on_delete", *v);
+    if (auto v = r->optional_string("on_update")) c.on_update = referential_action(*r, "on_update", *v);
+    if (auto v = r->optional_string("match_type")) {
+      std::string m = *v;
+      for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (m != "SIMPLE" && m != "FULL") r->fail("match_type", fmt::format("\"{}\" is not a match type", *v), "use SIMPLE or FULL");
+      c.match_type = m;
+    }
+    c.on_delete_set_columns = r->string_list("on_delete_set_columns");
+    r->finish();
+  }
+  if (auto e = f.optional_object("exclude")) {
+    c.index_method = e->optional_string("index_method").value_or("btree");
+    c.elements = e->required_string("elements");
+    c.predicate = e->optional_string("predicate");
+    e->finish();
+  }
+  if (auto p = f.optional_object("index_parameters")) {
+    c.include_columns = p->string_list("include_columns");
+    c.storage_parameters = p->optional_string("storage_parameters");
+    c.tablespace = p->optional_string("tablespace");
+    p->finish();
+  }
+  static const std::set<std::string> kinds{"unique", "check", "primary_key", "foreign_key", "exclude"};
+  if (!kinds.count(c.type)) {
+    f.fail("type", fmt::format("unknown constraint type \"{}\"", c.type),
+           "use unique, check, primary_key, foreign_key or exclude");
+  }
+  if ((c.type == "unique" || c.type == "primary_key" || c.type == "foreign_key") && c.columns.empty())
+    f.fail("columns", fmt::format("a {} constraint needs columns", c.type));
+  if (c.type == "check" && c.check.empty()) f.fail("check", "a check constraint needs `check`");
+  if (c.type == "foreign_key" && c.ref_table.empty()) f.fail("references", "a foreign key needs `references`");
+  if (c.type == "exclude" && c.elements.empty()) f.fail("exclude", "an exclusion constraint needs `exclude`");
+  f.finish();
+  return c;
+}
+
+std::string index_parameters(const TableConstraint& c) {
+  std::string out;
+  if (!c.include_columns.empty()) out += " INCLUDE (" + pg::quote_ident_list(c.include_columns) + ")";
+  if (c.storage_parameters) out += " WITH (" + *c.storage_parameters + ")";
+  if (c.tablespace) out += " USING INDEX TABLESPACE " + pg::quote_ident(*c.tablespace);
+  return out;
+}
+
+std::string constraint_sql(const std::string& schema, const TableConstraint& c) {
+  std::string out = "CONSTRAINT " + pg::quote_ident(c.name);
+  if (c.type == "unique") {
+    out += fmt::format(" UNIQUE{} ({}){}", c.nulls_not_distinct ? " NULLS NOT DISTINCT" : "", pg::quote_ident_list(c.columns),
+                       index_parameters(c));
+  } else if (c.type == "primary_key") {
+    out += fmt::format(" PRIMARY KEY ({}){}", pg::quote_ident_list(c.columns), index_parameters(c));
+  } else if (c.type == "check") {
+    out += fmt::format(" CHECK ({}){}", c.check, c.no_inherit ? " NO INHERIT" : "");
+  } else if (c.type == "foreign_key") {
+    out += fmt::format(" FOREIGN KEY ({}) REFERENCES {} ({})", pg::quote_ident_list(c.columns),
+                       pg::qualified(schema, c.ref_table), pg::quote_ident_list(c.ref_columns));
+    if (c.match_type) out += " MATCH " + *c.match_type;
+    if (c.on_delete) {
+      out += " ON DELETE " + *c.on_delete;
+      if (!c.on_delete_set_columns.empty()) out += " (" + pg::quote_ident_list(c.on_delete_set_columns) + ")";
+    }
+    if (c.on_update) out += " ON UPDATE " + *c.on_update;
+  } else if (c.type == "exclude") {
+    out += fmt::format(" EXCLUDE USING {} ({}){}", pg::quote_ident(c.index_method), c.elements, index_parameters(c));
+    if (c.predicate) out += fmt::format(" WHERE ({})", *c.predicate);
+  }
+  if (c.deferrable && c.type != "check") out += c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+  return out;
+}
+
+class CreateTable : public Operation {
+ public:
+  explicit CreateTable(Fields& f) {
+    name_ = f.required_string("name");
+    comment_ = f.optional_string("comment");
+    for (auto& cf : f.object_list("columns", true)) columns_.push_back(parse_column(cf));
+    for (auto& cf : f.object_list("constraints")) constraints_.push_back(parse_constraint(cf));
+  }
+
+  std::string kind() const override { return "create_table"; }
+  std::vector<std::string> tables() const override { return {name_}; }
+
+  void validate(ValidationContext& ctx) const override {
+    require_free_relation_name(ctx, "name", name_);
+    std::set<std::string> names;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const auto& c = columns_[i];
+      std::string field = fmt::format("columns[{}]", i);
+      require_identifier(ctx, field + ".name", c.name);
+      if (!names.insert(c.name).second) ctx.fail(field + ".name", fmt::format("column \"{}\" appears twice", c.name));
+      require_type(ctx, field + ".type", c.type);
+      if (c.references) {
+        if (c.references->table != name_) {
+          const auto& t = require_table(ctx, field + ".references.table", c.references->table);
+          require_column(ctx, field + ".references.column", t, c.references->column);
+        }
+      }
+    }
+    std::set<std::string> constraint_names;
+    for (size_t i = 0; i < constraints_.size(); ++i) {
+      const auto& c = constraints_[i];
+      std::string field = fmt::format("constraints[{}]", i);
+      require_identifier(ctx, field + ".name", c.name);
+      if (!constraint_names.insert(c.name).second) ctx.fail(field + ".name", fmt::format("constraint \"{}\" appears twice", c.name));
+      for (const auto& col : c.columns)
+        if (!names.count(col)) ctx.fail(field + ".columns", fmt::format("column \"{}\" is not a column of {}", col, name_));
+      if (c.type == "foreign_key" && c.ref_table != name_) {
+        const auto& t = require_table(ctx, field + ".references.table", c.ref_table);
+        for (const auto& rc : c.ref_columns) require_column(ctx, field + ".references.columns", t, rc);
+      }
+      if (c.type == "primary_key" && std::any_of(columns_.begin(), columns_.end(), [](auto& col) { return col.pk; })) {
+        ctx.fail(field, "the table has `pk: true` columns and a primary_key constraint; use one of them");
+      }
+    }
+  }
+
+  void apply(VirtualSchema& schema) const override {
+    VirtualTable t;
+    t.name = t.physical = name_;
+    for (const auto& c : columns_) {
+      VirtualColumn vc;
+      vc.name = vc.physical = c.name;
+      vc.type = storage_type(c.type);
+      vc.not_null = !c.nullable || c.pk;
+      vc.default_expr = c.default_expr;
+      t.columns.push_back(std::move(vc));
+    }
+    schema.add_table(std::move(t));
+  }
+
+  void start(const PlanContext& ctx, Plan& plan) const override {
+    std::string table = pg::qualified(ctx.schema, name_);
+    std::vector<std::string> defs, pk;
+    bool references_other = false;
+    for (const auto& c : columns_) {
+      std::string d = column_definition(c, !c.nullable || c.pk);
+      if (c.unique) d += " UNIQUE";
+      if (c.check) d += check_clause(*c.check);
+      if (c.references) {
+        d += references_clause(ctx.schema, *c.references);
+        references_other |= c.references->table != name_;
+      }
+      defs.push_back(d);
+      if (c.pk) pk.push_back(c.name);
+    }
+    if (!pk.empty()) defs.push_back("PRIMARY KEY (" + pg::quote_ident_list(pk) + ")");
+    for (const auto& c : constraints_) {
+      defs.push_back(constraint_sql(ctx.schema, c));
+      references_other |= c.type == "foreign_key" && c.ref_table != name_;
+    }
+    std::string body;
+    for (size_t i = 0; i < defs.size(); ++i) body += (i ? ",\n  " : "\n  ") + defs[i];
+    Action a;
+    a.id = "create_table:" + name_;
+    a.description = fmt::format("create table {}", name_);
+    a.statements.push_back(fmt::format("CREATE TABLE {} ({}\n)", table, body));
+    if (comment_) a.statements.push_back(fmt::format("COMMENT ON TABLE {} IS {}", table, pg::quote_literal(*comment_)));
+    for (const auto& c : columns_) {
+      if (c.comment) {
+        a.statements.push_back(fmt::format("COMMENT ON COLUMN {}.{} IS {}", table, pg::quote_ident(c.name),
+                                           pg::quote_literal(*c.comment)));
+      }
+    }
+    // A new table blocks nobody; foreign keys briefly take SHARE ROW EXCLUSIVE on the tables they
+    // reference (blocks their writes), under lock_timeout.
+    a.lock = references_other ? LockMode::share_row_exclusive : LockMode::none;
+    a.lock_target = references_other ? "referenced tables" : name_;
+    a.rollback = fmt::format("DROP TABLE {}", table);
+    a.verify = fmt::format("SELECT to_regclass({}) IS NOT NULL", pg::quote_literal(table));
+    plan.add(std::move(a));
+  }
+
+  void complete(const PlanContext&, Plan&) const override {}
+
+  void rollback(const PlanContext& ctx, Plan& plan) const override {
+    std::string table = pg::qualified(ctx.schema, name_);
+    Action a;
+    a.id = "drop_table:" + name_;
+    a.description = fmt::format("drop the new table {}", name_);
+    a.statements = {fmt::format("DROP TABLE IF EXISTS {}", table)};
+    a.lock = LockMode::access_exclusive;
+    a.lock_target = name_;
+    a.verify = fmt::format("SELECT to_regclass({}) IS NULL", pg::quote_literal(table));
+    plan.add(std::move(a));
+  }
+
+ private:
+  std::string name_;
+  std::optional<std::string> comment_;
+  std::vector<ColumnSpec> columns_;
+  std::vector<TableConstraint> constraints_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operation> make_create_table(Fields& f) { return std::make_unique<CreateTable>(f); }
+
+}  // namespace slipway::migration

@@ -1,0 +1,44 @@
+// drop_constraint (a constraint over a single column): the column is duplicated without the
+// constraint; `up` maps old values into the duplicate, `down` makes the new version's writes
+// acceptable to the old, still constrained column. Complete drops the old column (and the
+// constraint with it) and renames the duplicate.
+#include <fmt/format.h>
+
+#include "migration/ops/column_constraint_drop.hpp"
+
+namespace slipway::migration {
+namespace {
+
+class DropConstraint : public ConstraintDrop {
+ public:
+  explicit DropConstraint(Fields& f) {
+    table_ = f.required_string("table");
+    name_ = f.required_string("name");
+    column_ = f.optional_string("column");  // older pgroll files name the column too
+    if (auto up = f.optional_string("up")) up_expr_ = *up;
+    if (auto down = f.optional_string("down")) down_expr_ = *down;
+    f.finish();
+  }
+  std::string kind() const override { return "drop_constraint"; }
+
+ protected:
+  bool single_column() const override { return true; }
+  std::optional<std::string> named_column() const override { return column_; }
+  std::map<std::string, std::string> up_for(const std::vector<std::string>& columns) const override {
+    if (!up_expr_ || columns.size() != 1) return {};
+    return {{columns[0], *up_expr_}};
+  }
+  std::map<std::string, std::string> down_for(const std::vector<std::string>& columns) const override {
+    if (!down_expr_ || columns.size() != 1) return {};
+    return {{columns[0], *down_expr_}};
+  }
+
+ private:
+  std::optional<std::string> column_, up_expr_, down_expr_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operation> make_drop_constraint(Fields& fields) { return std::make_unique<DropConstraint>(fields); }
+
+}  // namespace slipway::migration

@@ -1,0 +1,52 @@
+// drop_index: kept while the old version runs, dropped at complete with DROP INDEX CONCURRENTLY
+// (never blocks the application's reads or writes).
+#include "migration/ops/checks.hpp"
+#include "migration/ops/table_ops_common.hpp"
+#include "pg/connection.hpp"
+
+namespace slipway::migration {
+namespace {
+
+class DropIndex : public Operation {
+ public:
+  explicit DropIndex(Fields& f) { name_ = f.required_string("name"); }
+  std::string kind() const override { return "drop_index"; }
+  std::vector<std::string> tables() const override { return {}; }
+
+  void validate(ValidationContext& ctx) const override {
+    if (!index_exists(ctx, name_)) ctx.fail("name", fmt::format("index \"{}\" does not exist in schema \"{}\"", name_, ctx.schema));
+    if (ctx.conn) {
+      auto owner = ctx.conn->query_value<std::string>(
+          "SELECT c.conname FROM pg_constraint c WHERE c.conindid = to_regclass($1) AND c.contype IN ('p','u','x')",
+          pg::qualified(ctx.schema, name_));
+      if (owner) {
+        ctx.fail("name", fmt::format("index \"{}\" backs constraint \"{}\"", name_, *owner), "use drop_constraint instead");
+      }
+    }
+  }
+  void apply(VirtualSchema&) const override {}
+  void start(const PlanContext&, Plan&) const override {}
+
+  void complete(const PlanContext& ctx, Plan& plan) const override {
+    Action a;
+    a.kind = Action::Kind::concurrent;
+    a.id = "drop_index:" + name_;
+    a.description = fmt::format("drop index {} concurrently", name_);
+    a.statements = {fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(ctx.schema, name_))};
+    a.lock = LockMode::share_update_exclusive;
+    a.lock_target = name_;
+    a.rollback = "(recreate the index from its definition before the migration)";
+    a.verify = fmt::format("SELECT to_regclass({}) IS NULL", pg::quote_literal(pg::qualified(ctx.schema, name_)));
+    plan.add(std::move(a));
+  }
+  void rollback(const PlanContext&, Plan&) const override {}
+
+ private:
+  std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operation> make_drop_index(Fields& f) { return std::make_unique<DropIndex>(f); }
+
+}  // namespace slipway::migration

@@ -1,0 +1,37 @@
+// drop_multicolumn_constraint: like drop_constraint for a constraint over several columns, with
+// `up` and `down` given per column.
+#include <fmt/format.h>
+
+#include "migration/ops/column_constraint_drop.hpp"
+
+namespace slipway::migration {
+namespace {
+
+class DropMulticolumnConstraint : public ConstraintDrop {
+ public:
+  explicit DropMulticolumnConstraint(Fields& f) {
+    table_ = f.required_string("table");
+    name_ = f.required_string("name");
+    up_ = f.string_map("up");
+    down_ = f.string_map("down");
+    f.finish();
+  }
+  std::string kind() const override { return "drop_multicolumn_constraint"; }
+
+ protected:
+  bool single_column() const override { return false; }
+  std::optional<std::string> named_column() const override { return std::nullopt; }
+  std::map<std::string, std::string> up_for(const std::vector<std::string>&) const override { return up_; }
+  std::map<std::string, std::string> down_for(const std::vector<std::string>&) const override { return down_; }
+
+ private:
+  std::map<std::string, std::string> up_, down_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operation> make_drop_multicolumn_constraint(Fields& fields) {
+  return std::make_unique<DropMulticolumnConstraint>(fields);
+}
+
+}  // namespace slipway::migration

@@ -1,0 +1,22 @@
+// Small helpers for planning table-level actions.
+#pragma once
+#include <fmt/format.h>
+
+#include <string>
+
+#include "migration/ops/operation.hpp"
+#include "pg/quote.hpp"
+
+namespace slipway::migration {
+
+// Physical name of an application table at this point of the migration.
+inline std::string physical_table(const VirtualSchema& s, const std::string& name) {
+  const auto* t = s.table(name);
+  return t ? t->physical : name;
+}
+
+inline std::string regclass_exists_sql(const std::string& schema, const std::string& relation) {
+  return fmt::format("SELECT to_regclass({}) IS NOT NULL", pg::quote_literal(pg::qualified(schema, relation)));
+}
+
+}  // namespace slipway::migration

@@ -1,0 +1,128 @@
+// migrate, validate, plan, latest, pull, baseline, status.
+#include "migration/ops_test_support.hpp"
+
+namespace slipway::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Commands : public OpsTest {
+ protected:
+  std::string dir_with(const std::vector<std::pair<std::string, std::string>>& files) {
+    auto d = fs::temp_directory_path() / ("slipway-migrations-" + dbname() + "-" + std::to_string(counter_++));
+    fs::create_directories(d);
+    for (const auto& [name, text] : files) std::ofstream(d / name) << text;
+    dirs_.push_back(d);
+    return d.string();
+  }
+  void TearDown() override {
+    for (const auto& d : dirs_) fs::remove_all(d);
+    OpsTest::TearDown();
+  }
+  std::vector<fs::path> dirs_;
+  int counter_ = 0;
+};
+
+const char* kCreateA = "operations:\n  - create_table:\n      name: a\n      columns: [{name: id, type: int, pk: true}]\n";
+const char* kCreateB = R"({"operations": [{"create_table": {"name": "b", "columns": [{"name": "id", "type": "int", "pk": true}]}}]})";
+const char* kRenameB = "operations:\n  - rename_table:\n      from: b\n      to: bee\n";
+
+TEST_F(Commands, MigrateAppliesWhatIsMissingInOrderAndStopsAtTheFirstError) {
+  auto dir = dir_with({{"01_a.yaml", kCreateA}, {"02_b.json", kCreateB}});
+  auto r = slipway({"migrate", dir, "--complete"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.migrations WHERE status = 'complete'"), 2);
+  // Running it again applies nothing.
+  r = slipway({"migrate", dir, "--complete"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("nothing to apply"), std::string::npos) << r.out;
+  // A new directory state: one good file, one bad, one after it that must not run.
+  auto dir2 = dir_with({{"01_a.yaml", kCreateA}, {"02_b.json", kCreateB}, {"03_bee.yaml", kRenameB},
+                        {"04_bad.yaml", "operations:\n  - drop_table:\n      name: nope\n"},
+                        {"05_c.yaml", "operations:\n  - create_table:\n      name: c\n      columns: [{name: id, type: int}]\n"}});
+  r = slipway({"migrate", dir2, "--complete"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("table \"nope\" does not exist"), std::string::npos) << r.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.bee') IS NOT NULL"));
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.c') IS NULL"));
+}
+
+TEST_F(Commands, MigrateWithoutCompleteLeavesTheLastOneActive) {
+  auto dir = dir_with({{"01_a.yaml", kCreateA}, {"02_b.json", kCreateB}});
+  ASSERT_EQ(slipway({"migrate", dir}).exit_code, 0);
+  EXPECT_EQ(scalar<std::string>("SELECT name FROM slipway.migrations WHERE status = 'active'"), "02_b");
+  EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.migrations WHERE name = '01_a'"), "complete");
+}
+
+TEST_F(Commands, LatestSchemaMigrationAndUrl) {
+  auto dir = dir_with({{"01_a.yaml", kCreateA}});
+  ASSERT_EQ(slipway({"migrate", dir, "--complete"}).exit_code, 0);
+  auto r = slipway({"latest", "schema"});
+  EXPECT_EQ(r.out, "public_01_a\n");
+  EXPECT_EQ(slipway({"latest", "migration"}).out, "01_a\n");
+  auto url = slipway({"latest", "url"}).out;
+  url.pop_back();
+  EXPECT_NE(url.find("options='-csearch_path=public_01_a'"), std::string::npos) << url;
+  // The URL works and lands in the version schema.
+  pg::Connection c(url);
+  EXPECT_EQ(c.query_value<std::string>("SELECT (current_schemas(false))[1]"), "public_01_a");
+}
+
+TEST_F(Commands, PullWritesTheHistoryBackInItsFormat) {
+  auto dir = dir_with({{"01_a.yaml", kCreateA}, {"02_b.json", kCreateB}});
+  ASSERT_EQ(slipway({"migrate", dir, "--complete"}).exit_code, 0);
+  auto out = fs::temp_directory_path() / ("slipway-pull-" + dbname());
+  dirs_.push_back(out);
+  auto r = slipway({"pull", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(out / "01_a.yaml"));
+  ASSERT_TRUE(fs::exists(out / "02_b.json"));
+  // The pulled files are migrations that validate against a database without them.
+  sql("DROP SCHEMA public_02_b CASCADE");
+  sql("DROP TABLE a, b");
+  sql("DELETE FROM slipway.migrations");
+  auto again = slipway({"migrate", out.string(), "--complete"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.b') IS NOT NULL"));
+}
+
+TEST_F(Commands, PlanIsARunbookAndChangesNothing) {
+  sql("CREATE TABLE users (id int PRIMARY KEY, name text)");
+  auto f = migration_file("01_idx", "operations:\n  - create_index:\n      name: users_name_idx\n      table: users\n      columns: [{column: name}]\n  - rename_table:\n      from: users\n      to: people\n");
+  auto before = schema_dump();
+  auto r = slipway({"plan", f});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("lock:     SHARE UPDATE EXCLUSIVE on users (blocks nothing), outside a transaction"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("lock:     ACCESS EXCLUSIVE on users (blocks reads and writes)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("undo:     ALTER TABLE \"public\".\"people\" RENAME TO \"users\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("verify:"), std::string::npos);
+  auto j = nlohmann::json::parse(slipway({"plan", "--json", f}).out);
+  EXPECT_EQ(j["start"][0]["lock"], "SHARE UPDATE EXCLUSIVE");
+  EXPECT_EQ(j["start"][0]["scans"], true);
+  EXPECT_EQ(schema_dump(), before);
+}
+
+TEST_F(Commands, StartRecordsABaselineOnAnExistingSchemaAndSaysSo) {
+  sql("CREATE TABLE legacy (id int PRIMARY KEY)");
+  auto f = migration_file("01_more", kCreateA);
+  auto r = slipway({"start", f});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("recorded its 1 existing tables as baseline"), std::string::npos) << r.err;
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.migrations WHERE status = 'baseline'"), 1);
+  EXPECT_EQ(scalar<std::string>("SELECT parent FROM slipway.migrations WHERE name = '01_more'"), "00000_baseline");
+  // An explicit baseline is refused once there is history.
+  EXPECT_EQ(slipway({"baseline"}).exit_code, 2);
+}
+
+TEST_F(Commands, StatusShowsTheActiveMigration) {
+  auto f = migration_file("01_a", kCreateA);
+  ASSERT_EQ(slipway({"start", f}).exit_code, 0);
+  auto r = slipway({"status"});
+  EXPECT_NE(r.out.find("active:        01_a"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("phase:         start, 2 of 2 steps done"), std::string::npos) << r.out;
+  auto j = nlohmann::json::parse(slipway({"--json", "status"}).out);
+  EXPECT_EQ(j["active"]["position"]["steps"], 2);
+}
+
+}  // namespace
+}  // namespace slipway::test
