@@ -61,6 +61,9 @@ int run_server_tool(const std::vector<std::string>& argv, const std::string& log
   pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
+    // A process group of its own: Ctrl-C in the terminal reaches the owner (which stops cleanly,
+    // e.g. the demo rolls back first), not the server, which would shut down at once.
+    setpgid(0, 0);
     int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);

@@ -1,0 +1,181 @@
+#include "demo/command_line_driver.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "pg/connection.hpp"
+#include "pg/quote.hpp"
+#include "state/store.hpp"
+#include "util/error.hpp"
+
+namespace slipway::demo {
+
+namespace fs = std::filesystem;
+
+CommandLineDriver::CommandLineDriver(CommandLineDriverOptions options) : options_(std::move(options)) {}
+
+namespace {
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+std::string tail(const std::string& s, size_t n = 1500) { return s.size() > n ? s.substr(s.size() - n) : s; }
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+}  // namespace
+
+CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>& args,
+                                                 const std::function<void()>& while_running, bool check) {
+  std::vector<std::string> argv{options_.slipway_bin, "--schema", options_.schema, "--state-schema",
+                                options_.state_schema, "--lock-timeout",
+                                fmt::format("{}ms", options_.lock_timeout.count())};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string shown = "slipway";
+  for (const auto& a : args) shown += " " + (a.find('/') != std::string::npos ? fs::path(a).filename().string() : a);
+  history_.push_back(shown);
+
+  if (cancelled_) throw Error(fmt::format("`{}` not run: interrupted", shown));
+  char out_tmpl[] = "/tmp/slipway-demo-out-XXXXXX";
+  char err_tmpl[] = "/tmp/slipway-demo-err-XXXXXX";
+  int out_fd = mkstemp(out_tmpl), err_fd = mkstemp(err_tmpl);
+  if (out_fd < 0 || err_fd < 0) throw Error("cannot create a temp file for slipway's output");
+  pid_t pid = fork();
+  if (pid < 0) throw Error("cannot start " + options_.slipway_bin);
+  if (pid == 0) {
+    // Its own process group: Ctrl-C reaches the demo only, which decides (cancel()).
+    setpgid(0, 0);
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    setenv("SLIPWAY_POSTGRES_URL", options_.conninfo.c_str(), 1);
+    unsetenv("SLIPWAY_JSON");
+    std::vector<char*> cargs;
+    for (auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
+    cargs.push_back(nullptr);
+    execv(cargs[0], cargs.data());
+    _exit(127);
+  }
+  child_ = pid;
+  if (cancelled_) kill(pid, SIGINT);  // cancel() came between fork and child_ being set
+  int status = 0;
+  for (;;) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid) break;
+    if (w < 0 && errno != EINTR) break;
+    if (while_running) {
+      try {
+        while_running();
+      } catch (const std::exception&) {
+        // Progress is best effort; the command's own outcome is what counts.
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  child_ = 0;
+  close(out_fd);
+  close(err_fd);
+  Result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out_tmpl);
+  r.err = slurp(err_tmpl);
+  fs::remove(out_tmpl);
+  fs::remove(err_tmpl);
+  if (check && r.exit_code != 0) {
+    throw Error(fmt::format("`{}` {} (exit {}):\n{}", shown, cancelled_ ? "was interrupted" : "failed", r.exit_code,
+                            tail(r.err.empty() ? r.out : r.err)));
+  }
+  return r;
+}
+
+void CommandLineDriver::init() { run({"init"}); }
+
+std::string CommandLineDriver::start(const std::string& file, const ProgressFn& progress) {
+  pg::Connection conn(options_.conninfo);
+  state::StateStore store(conn, options_.state_schema);
+  const std::string table = pg::qualified(options_.schema, options_.table);
+  auto updates = [&] {
+    return conn.query_value<int64_t>("SELECT n_tup_upd FROM pg_stat_user_tables WHERE relid = to_regclass($1)", table)
+        .value_or(0);
+  };
+  // The backfill running now, and the table's update counter when it began.
+  std::string action_id;
+  int64_t updates_before = 0, total = 0;
+  auto monitor = [&] {
+    if (!progress) return;
+    auto active = store.active_migration(options_.schema);
+    if (!active || !active->progress.is_object() || !active->progress.contains("current")) return;
+    const auto& current = active->progress["current"];
+    std::string id = current.value("id", "");
+    if (!ends_with(id, ":backfill")) return;
+    if (id != action_id) {
+      action_id = id;
+      updates_before = updates();
+      total = conn.query_value<int64_t>(fmt::format("SELECT count(*) FROM {}", table)).value_or(0);
+    }
+    DriverProgress p;
+    p.stage = DriverProgress::Stage::backfill;
+    p.action = current.value("description", id);
+    p.total = total;
+    // Every row the batches update counts once; the application's own updates add a little
+    // noise, hence the clamp.
+    p.done = std::clamp<int64_t>(updates() - updates_before, 0, total);
+    progress(p);
+  };
+  run({"start", file}, monitor);
+  if (progress && !action_id.empty()) {
+    DriverProgress p{DriverProgress::Stage::backfill, action_id, total, total};
+    progress(p);
+  }
+  auto active = store.active_migration(options_.schema);
+  if (!active) throw Error("`slipway start " + file + "` succeeded but no migration is active");
+  return active->version_schema;
+}
+
+void CommandLineDriver::run_when_free(const std::string& command) {
+  cancelled_ = false;
+  // After an interrupted command the database's advisory lock stays held until the server
+  // notices that command's connection is gone: retry while the answer is "another slipway holds
+  // the database" (exit 4).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    auto r = run({command}, {}, false);
+    if (r.exit_code == 0) return;
+    if (r.exit_code != 4 || std::chrono::steady_clock::now() > deadline)
+      throw Error(fmt::format("`slipway {}` failed (exit {}):\n{}", command, r.exit_code, tail(r.err.empty() ? r.out : r.err)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+}
+
+void CommandLineDriver::complete() { run_when_free("complete"); }
+void CommandLineDriver::rollback() { run_when_free("rollback"); }
+
+bool CommandLineDriver::in_progress() {
+  pg::Connection conn(options_.conninfo);
+  state::StateStore store(conn, options_.state_schema);
+  return store.initialized() && store.active_migration(options_.schema).has_value();
+}
+
+void CommandLineDriver::cancel() {
+  cancelled_ = true;
+  pid_t pid = child_;
+  if (pid > 0) kill(pid, SIGINT);
+}
+
+}  // namespace slipway::demo
