@@ -30,18 +30,18 @@ TEST_F(DemoNaive, PlainAlterTableAndOneBigUpdateStallTheApplication) {
   std::set<std::string> changes;
   for (const auto& p : run.phases) changes.insert(p.change);
   for (const auto& step : scenario_steps()) EXPECT_TRUE(changes.count(step.name)) << step.name;
-  // The stall: while the UPDATE holds every row and ALTER TYPE holds the table, the
-  // application waits far longer than any lock_timeout slipway would use.
-  double worst = 0;
-  std::string where;
-  for (const auto& p : run.phases) {
-    if (p.app.max_ms > worst) {
-      worst = p.app.max_ms;
-      where = p.change + " " + p.step;
-    }
-  }
-  EXPECT_GT(worst, 300.0) << "worst phase: " << where;
-  EXPECT_GT(run.app.max_ms, 300.0);
+  // The stall: while the UPDATE holds every row and ALTER TYPE holds the table, the application
+  // waits as long as the statement runs — longer than any lock_timeout slipway would use, and
+  // for most of the statement. Relative to the statement's own duration, so it holds on a fast
+  // machine and a loaded one alike.
+  const PhaseSummary* worst = nullptr;
+  for (const auto& p : run.phases)
+    if (!worst || p.app.max_ms > worst->app.max_ms) worst = &p;
+  ASSERT_NE(worst, nullptr);
+  EXPECT_GT(worst->app.max_ms, 150.0) << "worst phase: " << worst->change << " " << worst->step;
+  EXPECT_GT(worst->app.max_ms, 0.5 * worst->duration_s() * 1000)
+      << "the application was not blocked for most of " << worst->change << " " << worst->step
+      << " (" << worst->duration_s() << " s)";
   // The final table has every change.
   auto c = connect();
   auto final_state = check_final_state(c, "copy", true);
