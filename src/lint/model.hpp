@@ -4,6 +4,7 @@
 // for the PostgreSQL version being targeted.
 #pragma once
 #include "lint/tree.hpp"
+#include "pg/lock_mode.hpp"
 
 #include <string>
 #include <string_view>
@@ -13,27 +14,11 @@ namespace slipway::lint {
 
 class Context;
 
-enum class LockMode {
-  none,
-  access_share,
-  row_share,
-  row_exclusive,
-  share_update_exclusive,
-  share,
-  share_row_exclusive,
-  exclusive,
-  access_exclusive,
-};
-std::string_view lock_name(LockMode m);  // "ACCESS EXCLUSIVE"
-
-// What the application can no longer do while the lock is held.
-struct Blocked {
-  bool reads = false;   // SELECT
-  bool writes = false;  // INSERT/UPDATE/DELETE
-  bool ddl = false;     // other DDL, VACUUM, CREATE INDEX
-};
-Blocked blocked_by(LockMode m);
-std::string blocked_text(LockMode m);  // "reads and writes", "writes", "DDL and VACUUM", ...
+using pg::Blocked;
+using pg::blocked_by;
+using pg::blocked_text;
+using pg::LockMode;
+inline std::string_view lock_name(LockMode m) { return pg::lock_mode_name(m); }  // "ACCESS EXCLUSIVE"
 // A lock application traffic would queue behind (and make everyone queue behind it).
 inline bool blocks_traffic(LockMode m) { return blocked_by(m).writes; }
 

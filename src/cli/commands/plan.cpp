@@ -17,7 +17,7 @@ void print_phase(const std::string& title, const migration::Plan& plan) {
   int i = 0;
   for (const auto& a : plan.actions) {
     std::cout << "  " << ++i << ". " << a.description << "\n";
-    std::cout << "     lock:     " << migration::lock_mode_name(a.lock);
+    std::cout << "     lock:     " << migration::plan_lock_name(a.lock);
     if (!a.lock_target.empty() && a.lock != migration::LockMode::none) std::cout << " on " << a.lock_target;
     std::cout << " (blocks " << migration::lock_blocks(a.lock) << ")";
     if (a.kind == migration::Action::Kind::concurrent) std::cout << ", outside a transaction";

@@ -14,21 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "pg/lock_mode.hpp"
+
 namespace slipway::migration {
 
-// PostgreSQL's table-level lock modes, weakest first.
-enum class LockMode {
-  none,
-  access_share,
-  row_share,
-  row_exclusive,
-  share_update_exclusive,
-  share,
-  share_row_exclusive,
-  exclusive,
-  access_exclusive,
-};
-const char* lock_mode_name(LockMode m);
+using pg::LockMode;  // PostgreSQL's table-level lock modes, weakest first
+// "ACCESS EXCLUSIVE"; "none" when a step takes no table lock.
+const char* plan_lock_name(LockMode m);
 // What the application cannot do while the lock is held: "nothing", "writes", "reads and writes".
 const char* lock_blocks(LockMode m);
 

@@ -23,7 +23,7 @@ nlohmann::json to_json(const Action& a) {
                    {"id", a.id},
                    {"description", a.description},
                    {"statements", a.statements},
-                   {"lock", lock_mode_name(a.lock)},
+                   {"lock", plan_lock_name(a.lock)},
                    {"lock_code", static_cast<int>(a.lock)},
                    {"blocks", lock_blocks(a.lock)},
                    {"lock_target", a.lock_target},
