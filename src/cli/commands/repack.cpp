@@ -1,66 +1,13 @@
 // slipway repack: reclaims a bloated table's space online, like VACUUM FULL without its
 // ACCESS EXCLUSIVE lock for the whole copy: the rewrite machinery with the same definition.
-#include <CLI/CLI.hpp>
-
-#include <iostream>
-
-#include "cli/context.hpp"
 #include "cli/registry.hpp"
-#include "rewrite/rewriter.hpp"
-#include "util/duration.hpp"
-#include "util/error.hpp"
+#include "cli/rewrite_command.hpp"
 
 namespace slipway::cli {
 namespace {
 
-struct RepackFlags {
-  rewrite::Options options;
-  bool undo = false, cleanup = false, abort = false;
-  std::string chunk_time = "500ms";
-  std::string max_lag;
-  double max_rate = 0;
-};
-
 CommandRegistration reg(61, [](CLI::App& app, GlobalOptions& g) {
-  auto flags = std::make_shared<RepackFlags>();
-  auto* cmd = app.add_subcommand("repack", "rebuild a bloated table online (same definition, bloat gone)");
-  cmd->add_option("--table", flags->options.table, "the table to repack")->required();
-  cmd->add_flag("--undo", flags->undo, "after the swap: swap the old table back in");
-  cmd->add_flag("--cleanup", flags->cleanup, "after the swap: drop the old table (ends the rollback window)");
-  cmd->add_flag("--abort", flags->abort, "before the swap: stop and remove every helper object");
-  cmd->add_option("--chunk-time", flags->chunk_time, "target duration of one copy chunk")->capture_default_str();
-  cmd->add_option("--chunk-rows", flags->options.initial_chunk_rows, "rows in the first copy chunk (then adapts)")
-      ->capture_default_str();
-  cmd->add_option("--workers", flags->options.copy_workers, "connections copying in parallel")
-      ->capture_default_str();
-  cmd->add_option("--max-rate", flags->max_rate, "at most this many rows per second (0: no limit)");
-  cmd->add_option("--max-lag", flags->max_lag, "pause while a standby's replication lag exceeds this (e.g. 5s)");
-  cmd->add_option("--throttle-query", flags->options.throttle_query, "pause while this query returns true");
-  cmd->add_option("--pause-file", flags->options.pause_file, "pause while this file exists");
-  cmd->add_option("--swap-backlog", flags->options.swap_backlog, "swap once fewer log entries than this remain")
-      ->capture_default_str();
-  cmd->callback([flags, &g] {
-    auto& f = *flags;
-    if (int(f.undo) + int(f.cleanup) + int(f.abort) > 1) {
-      throw InputError("--undo, --cleanup and --abort exclude each other");
-    }
-    auto action = f.undo ? rewrite::Action::undo
-                  : f.cleanup ? rewrite::Action::cleanup
-                  : f.abort   ? rewrite::Action::abort
-                              : rewrite::Action::run;
-    f.options.schema = g.schema;
-    f.options.state_schema = g.state_schema;
-    f.options.kind = rewrite::Kind::repack;
-    f.options.chunk_time = parse_duration(f.chunk_time, "--chunk-time");
-    if (!f.max_lag.empty()) f.options.max_lag = parse_duration(f.max_lag, "--max-lag");
-    if (f.max_rate > 0) f.options.max_rate = f.max_rate;
-    Session s(g, Session::Mode::state_changing);
-    s.store().require_initialized();
-    s.store().init();
-    rewrite::Rewriter rw(s.ddl());
-    auto report = rw.perform(action, f.options);
-    std::cout << (g.json ? report.to_json().dump(2) + "\n" : report.to_text());
-  });
+  add_rewrite_command(app, g, {"repack", "rebuild a bloated table online (same definition, bloat gone)", false});
 });
 
 }  // namespace
