@@ -12,14 +12,14 @@ class DemoNaive : public test::PgTest {};
 TEST_F(DemoNaive, PlainAlterTableAndOneBigUpdateStallTheApplication) {
   {
     auto c = connect();
-    load_scenario(c, "copy", 60000);
+    load_scenario(c, "copy", 100000);
   }
   RunSettings s;
   s.conninfo = url();
   s.schema = "copy";
   s.traffic.rate_per_app = 200;
   s.traffic.threads_per_app = 4;
-  s.traffic.id_range = 60000;
+  s.traffic.id_range = 100000;
   s.warmup_s = 0.5;
   LiveView view(stderr, false, /*quiet=*/true);
   Interrupt interrupt;
@@ -30,18 +30,16 @@ TEST_F(DemoNaive, PlainAlterTableAndOneBigUpdateStallTheApplication) {
   std::set<std::string> changes;
   for (const auto& p : run.phases) changes.insert(p.change);
   for (const auto& step : scenario_steps()) EXPECT_TRUE(changes.count(step.name)) << step.name;
-  // The stall: while the UPDATE holds every row and ALTER TYPE holds the table, the application
-  // waits as long as the statement runs — longer than any lock_timeout slipway would use, and
-  // for most of the statement. Relative to the statement's own duration, so it holds on a fast
-  // machine and a loaded one alike.
+  // The stall: while the UPDATE holds the rows it changed and ALTER TYPE holds the table, the
+  // application waits longer than slipway ever lets it (its lock timeout, 100 ms, + 50 ms).
+  // (An application update blocks only on rows the UPDATE already passed, so the wait is a
+  // part of the statement's duration, not all of it.)
   const PhaseSummary* worst = nullptr;
   for (const auto& p : run.phases)
     if (!worst || p.app.max_ms > worst->app.max_ms) worst = &p;
   ASSERT_NE(worst, nullptr);
-  EXPECT_GT(worst->app.max_ms, 150.0) << "worst phase: " << worst->change << " " << worst->step;
-  EXPECT_GT(worst->app.max_ms, 0.5 * worst->duration_s() * 1000)
-      << "the application was not blocked for most of " << worst->change << " " << worst->step
-      << " (" << worst->duration_s() << " s)";
+  EXPECT_GT(worst->app.max_ms, 150.0) << "worst phase: " << worst->change << " " << worst->step << " ("
+                                      << worst->duration_s() << " s)";
   // The final table has every change.
   auto c = connect();
   auto final_state = check_final_state(c, "copy", true);
