@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "backfill/engine.hpp"
+#include "cli/backfill_flags.hpp"
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
 #include "util/duration.hpp"
@@ -22,18 +23,7 @@ struct BackfillArgs {
   std::string where;
   std::string key;
   std::string job;
-  std::string batch_time = "100ms";
-  int64_t batch_size = 0;
-  int workers = 1;
-  double max_rate = 0;
-  std::string max_lag;
-  std::string lag_query;
-  std::string throttle_query;
-  std::string pause_file;
-  std::string metrics_addr;
-  std::string progress = "auto";
-  std::string progress_interval = "5s";
-  double vacuum_every = 0.1;
+  BackfillFlags flags;
 };
 
 std::atomic<backfill::Engine*> running_engine{nullptr};
@@ -105,29 +95,9 @@ void run_backfill(const GlobalOptions& g, const BackfillArgs& a) {
   if (a.set.empty()) {
     throw InputError("slipway backfill: --set is required", "e.g. --set \"full_name = first_name || ' ' || last_name\"");
   }
-  backfill::EngineOptions opt;
-  opt.state_schema = g.state_schema;
-  opt.batch_time = parse_duration(a.batch_time, "--batch-time");
-  if (a.batch_size < 0) throw InputError("--batch-size must be positive");
-  if (a.batch_size > 0) opt.fixed_batch_size = a.batch_size;
-  opt.workers = a.workers;
-  if (a.max_rate < 0) throw InputError("--max-rate must be positive");
-  if (a.max_rate > 0) opt.throttle.max_rate = a.max_rate;
-  if (!a.max_lag.empty()) opt.throttle.max_lag = parse_duration(a.max_lag, "--max-lag");
-  opt.throttle.lag_query = a.lag_query;
-  opt.throttle.throttle_query = a.throttle_query;
-  opt.throttle.pause_file = a.pause_file;
-  if (a.vacuum_every < 0 || a.vacuum_every > 1) throw InputError("--vacuum-every must be between 0 and 1");
-  opt.vacuum_every_fraction = a.vacuum_every;
-  opt.metrics_addr = a.metrics_addr;
-  opt.lock_timeout = std::max(std::chrono::milliseconds(100), g.lock_policy().lock_timeout);
-
-  bool json = g.json || a.progress == "json";
-  backfill::ProgressConfig pc;
-  pc.style = json ? backfill::ProgressStyle::json : backfill::parse_progress_style(a.progress);
-  pc.line_interval = parse_duration(a.progress_interval, "--progress-interval");
-  auto sink = backfill::make_progress_sink(json ? std::cout : std::cerr, pc);
-  opt.progress = sink.get();
+  std::unique_ptr<backfill::ProgressSink> sink;
+  backfill::EngineOptions opt = engine_options(g, a.flags, sink);
+  bool json = progress_is_json(g, a.flags);
 
   backfill::JobSpec spec;
   spec.schema = g.schema;
@@ -195,20 +165,7 @@ CommandRegistration reg(60, [](CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--where", a->where, "only update rows matching this condition");
   cmd->add_option("--key", a->key, "key columns to walk by (default: primary key), comma-separated");
   cmd->add_option("--job", a->job, "job id (default: derived from table and --set); rerun to resume");
-  cmd->add_option("--batch-time", a->batch_time, "target duration of one batch")->capture_default_str();
-  cmd->add_option("--batch-size", a->batch_size, "fixed rows per batch (disables adaptive sizing)");
-  cmd->add_option("--workers", a->workers, "parallel connections, each on its own key range")->capture_default_str();
-  cmd->add_option("--max-rate", a->max_rate, "rows per second at most (all workers)");
-  cmd->add_option("--max-lag", a->max_lag, "pause while any standby's replication lag exceeds this (e.g. 5s)");
-  cmd->add_option("--lag-query", a->lag_query, "SQL returning the lag in seconds (default: pg_stat_replication)");
-  cmd->add_option("--throttle-query", a->throttle_query, "SQL returning true while the backfill should pause");
-  cmd->add_option("--pause-file", a->pause_file, "pause while this file exists");
-  cmd->add_option("--metrics-addr", a->metrics_addr, "serve Prometheus metrics on HOST:PORT while running");
-  cmd->add_option("--progress", a->progress, "auto|bar|lines|json|none")->capture_default_str();
-  cmd->add_option("--progress-interval", a->progress_interval, "interval of plain/JSON progress lines")
-      ->capture_default_str();
-  cmd->add_option("--vacuum-every", a->vacuum_every, "VACUUM after this fraction of the rows (0 = never)")
-      ->capture_default_str();
+  add_backfill_flags(*cmd, a->flags);
   cmd->callback([&g, a] {
     if (a->status) return show_status(g, *a);
     if (!a->forget.empty()) {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <set>
 
+#include "cli/backfill_flags.hpp"
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
 #include "util/error.hpp"
@@ -19,15 +20,19 @@ CommandRegistration reg(23, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("migrate", "apply the migrations of a directory that are not applied yet, in order");
   static std::string dir;
   static bool complete = false;
+  static BackfillFlags flags;
   cmd->add_option("dir", dir, "directory of migration files")->required();
   cmd->add_flag("--complete", complete, "also complete the last migration");
+  add_backfill_flags(*cmd, flags);
   cmd->callback([&g] {
     auto files = migration::migration_files_in(dir);
     // Parse every file first: a bad file anywhere stops us before anything changes.
     std::vector<migration::MigrationDocument> docs;
     for (const auto& f : files) docs.push_back(migration::read_migration_file(f));
+    std::unique_ptr<backfill::ProgressSink> sink;
+    auto backfill_options = engine_options(g, flags, sink, /*global_json=*/false);
     Session s(g, Session::Mode::state_changing);
-    auto m = make_migrator(s, g);
+    auto m = make_migrator(s, g, backfill_options);
     std::set<std::string> applied;
     std::optional<state::MigrationRecord> active;
     if (s.store().initialized()) {

@@ -9,8 +9,9 @@
 
 namespace slipway::cli {
 
-inline migration::Migrator make_migrator(Session& s, const GlobalOptions& g) {
-  return migration::Migrator(s.ddl(), s.store(), {g.postgres_url, g.schema, g.state_schema});
+inline migration::Migrator make_migrator(Session& s, const GlobalOptions& g,
+                                         backfill::EngineOptions backfill = {}) {
+  return migration::Migrator(s.ddl(), s.store(), {g.postgres_url, g.schema, g.state_schema, std::move(backfill)});
 }
 
 inline std::string file_format(const std::string& path) {

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/backfill_flags.hpp"
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
 
@@ -14,12 +15,16 @@ CommandRegistration reg(20, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("start", "start a migration (expand); re-run to resume an interrupted start");
   static std::string file;
   static bool complete = false;
+  static BackfillFlags flags;
   cmd->add_option("file", file, "migration file (.yaml, .yml or .json)")->required();
   cmd->add_flag("--complete", complete, "complete the migration right after starting it");
+  add_backfill_flags(*cmd, flags);
   cmd->callback([&g] {
     auto doc = migration::read_migration_file(file);
+    std::unique_ptr<backfill::ProgressSink> sink;
+    auto backfill_options = engine_options(g, flags, sink, /*global_json=*/false);
     Session s(g, Session::Mode::state_changing);
-    auto m = make_migrator(s, g);
+    auto m = make_migrator(s, g, backfill_options);
     m.start(doc, file_format(file));
     if (complete) m.complete();
     if (g.json) {

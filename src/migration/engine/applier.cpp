@@ -119,7 +119,7 @@ void Applier::run_backfill(const Action& a) {
   spec.action = backfill::update_action(set);
   spec.action_description = set;
   spec.label = a.description;
-  backfill::EngineOptions eo;
+  backfill::EngineOptions eo = options_.backfill;
   eo.state_schema = options_.state_schema;
   eo.lock_timeout = std::max(ddl_.policy().lock_timeout, std::chrono::milliseconds(1000));
   // The engine checkpoints every batch: a resumed start continues where the backfill stopped.

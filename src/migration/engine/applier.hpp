@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backfill/engine.hpp"
 #include "migration/engine/history.hpp"
 #include "migration/engine/plan.hpp"
 #include "pg/ddl_executor.hpp"
@@ -21,6 +22,7 @@ struct ApplierOptions {
   std::string state_schema;
   std::string migration;     // name, the history key
   std::string phase;         // start | complete | rollback
+  backfill::EngineOptions backfill;  // base options of the backfill jobs
 };
 
 // The backfill engine's job id for a migration's backfill action.

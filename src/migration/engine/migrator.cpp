@@ -86,7 +86,7 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
 
 void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase) {
   History history(ddl_.connection(), options_.state_schema, options_.schema);
-  ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase};
+  ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase, options_.backfill};
   // security_invoker views exist from PostgreSQL 15 on.
   const bool security_invoker = ddl_.connection().server_version() >= 150000;
   auto generator = [&](const Action& a) -> std::vector<std::string> {

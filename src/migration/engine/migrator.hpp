@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "backfill/engine.hpp"
 #include "migration/engine/planner.hpp"
 #include "migration/file/migration_file.hpp"
 #include "pg/ddl_executor.hpp"
@@ -15,6 +16,9 @@ struct MigratorOptions {
   std::string conninfo;
   std::string schema = "public";
   std::string state_schema = "slipway";
+  // How start backfills (workers, batch time, throttles, progress); state_schema and the lock
+  // timeout are filled in by the applier.
+  backfill::EngineOptions backfill;
 };
 
 class Migrator {

@@ -1,0 +1,47 @@
+// The backfill flags shared by every command that fills rows in batches: `slipway backfill`
+// itself and the migration commands whose start backfills new columns (`start`, `migrate`).
+// One definition, so `--workers 2` means the same thing everywhere.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "backfill/engine.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace slipway::cli {
+
+struct GlobalOptions;
+
+struct BackfillFlags {
+  std::string batch_time = "100ms";
+  int64_t batch_size = 0;
+  int workers = 1;
+  double max_rate = 0;
+  std::string max_lag;
+  std::string lag_query;
+  std::string throttle_query;
+  std::string pause_file;
+  std::string metrics_addr;
+  std::string progress = "auto";
+  std::string progress_interval = "5s";
+  double vacuum_every = 0.1;
+};
+
+void add_backfill_flags(CLI::App& cmd, BackfillFlags& flags);
+
+// Engine options from the flags (InputError for bad values). The progress sink is created too
+// and owned by `sink`, which must outlive the engine runs. `json_stream`: progress as JSON lines
+// on stdout (--json or --progress json); otherwise bar/lines on stderr.
+// `global_json`: whether --json alone asks for JSON progress events (true for `backfill`, whose
+// JSON output is the event stream; false for `start`/`migrate`, whose --json output is one
+// result object).
+backfill::EngineOptions engine_options(const GlobalOptions& g, const BackfillFlags& flags,
+                                       std::unique_ptr<backfill::ProgressSink>& sink, bool global_json = true);
+
+// True when progress goes to stdout as JSON lines.
+bool progress_is_json(const GlobalOptions& g, const BackfillFlags& flags, bool global_json = true);
+
+}  // namespace slipway::cli
