@@ -36,6 +36,20 @@ BatchAction update_action(std::string set_clause, std::string where) {
   };
 }
 
+BatchAction replay_action(std::string target, std::vector<std::string> key, std::string set_clause) {
+  std::string cols;
+  for (const auto& k : key) cols += (cols.empty() ? "" : ", ") + pg::quote_ident(k);
+  std::string row = key.size() == 1 ? cols : "(" + cols + ")";
+  return [target = std::move(target), set_clause = std::move(set_clause), cols, row](BatchContext& c) {
+    std::vector<std::string> params;
+    // Inside the subquery the key names resolve to the log's columns; outside, to the target's.
+    std::string pred = c.key.range_predicate(c.bounds, 1, params);
+    return c.exec(fmt::format("UPDATE {} SET {} WHERE {} IN (SELECT {} FROM {} WHERE {})", target, set_clause, row,
+                              cols, c.table, pred),
+                  params);
+  };
+}
+
 namespace {
 
 struct Range {

@@ -65,6 +65,11 @@ using BatchAction = std::function<int64_t(BatchContext&)>;
 // `where` (optional) further restricts the rows updated (e.g. "col IS NULL").
 BatchAction update_action(std::string set_clause, std::string where = {});
 
+// A replay of captured writes: the job walks a change log (whose rows hold keys of `target`),
+// and each batch runs UPDATE <target> SET <set_clause> WHERE (key) IN (the batch's logged keys).
+// `target` is "schema"."table", quoted; `key` the target's key columns, as named in the log.
+BatchAction replay_action(std::string target, std::vector<std::string> key, std::string set_clause);
+
 struct JobSpec {
   std::string job_id;   // stable across runs: the checkpoint is found by it
   std::string schema;   // application schema of the table

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "backfill/engine.hpp"
+#include "migration/engine/capture.hpp"
 #include "util/error.hpp"
 #include "pg/quote.hpp"
 #include "util/log.hpp"
@@ -120,6 +121,15 @@ void Applier::run_backfill(const Action& a) {
   spec.action_description = set;
   spec.label = a.description;
   backfill::EngineOptions eo = options_.backfill;
+  if (!a.backfill->replay_log.empty()) {
+    // Walk the change log by its sequence; update the table's rows it names (engine/capture.hpp).
+    spec.schema = options_.state_schema;
+    spec.table = a.backfill->replay_log;
+    spec.key_columns = {kCaptureSeqColumn};
+    spec.action = backfill::replay_action(pg::qualified(options_.schema, a.backfill->table), a.backfill->key, set);
+    spec.action_description = "replay: " + set;
+    eo.vacuum_every_fraction = 0;  // the log is append-only
+  }
   eo.state_schema = options_.state_schema;
   eo.lock_timeout = std::max(ddl_.policy().lock_timeout, std::chrono::milliseconds(1000));
   // The engine checkpoints every batch: a resumed start continues where the backfill stopped.

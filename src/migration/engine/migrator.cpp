@@ -51,7 +51,7 @@ MigrationPlans Migrator::validate(const MigrationDocument& doc) {
       }
     }
   }
-  return plan_migration(ddl_.connection(), options_.schema, doc, previous_version_schema());
+  return plan_migration(ddl_.connection(), options_.schema, options_.state_schema, doc, previous_version_schema());
 }
 
 void Migrator::start(const MigrationDocument& doc, const std::string& format) {

@@ -29,6 +29,9 @@ struct BackfillSpec {
   std::string table;                  // physical table
   std::vector<std::string> key;       // batch key (primary key or unique NOT NULL key)
   std::vector<std::string> set;       // "\"col\" = (expr)" assignments, one per column filled
+  // A replay (engine/capture.hpp): walk this change log (in the state schema) instead of the
+  // table, and apply `set` to the rows of `table` whose keys it lists.
+  std::string replay_log;
 };
 
 struct Action {

@@ -35,6 +35,7 @@ nlohmann::json to_json(const Action& a) {
   if (a.creates_index) j["creates_index"] = *a.creates_index;
   if (a.backfill) {
     j["backfill"] = {{"table", a.backfill->table}, {"key", a.backfill->key}, {"set", a.backfill->set}};
+    if (!a.backfill->replay_log.empty()) j["backfill"]["replay_log"] = a.backfill->replay_log;
   }
   return j;
 }
@@ -56,7 +57,7 @@ Action action_from_json(const nlohmann::json& j) {
   if (j.contains("backfill")) {
     const auto& b = j["backfill"];
     a.backfill = BackfillSpec{b.value("table", ""), b.value("key", std::vector<std::string>{}),
-                              b.value("set", std::vector<std::string>{})};
+                              b.value("set", std::vector<std::string>{}), b.value("replay_log", "")};
   }
   return a;
 }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "catalog/inspector.hpp"
+#include "migration/engine/capture.hpp"
 #include "migration/engine/plan_json.hpp"
 #include "migration/engine/triggers.hpp"
 #include "migration/engine/views.hpp"
@@ -63,9 +64,24 @@ const VirtualTable* by_physical_table(const VirtualSchema& s, const std::string&
   return nullptr;
 }
 
+// One pass per table: the backfills of several operations on the same table become one action
+// whose UPDATE sets all their columns.
+void add_backfill(Plan& backfills, Action a) {
+  for (auto& b : backfills.actions) {
+    if (b.backfill->table != a.backfill->table) continue;
+    for (auto& s : a.backfill->set) b.backfill->set.push_back(std::move(s));
+    b.description = fmt::format("backfill {} columns of {} in batches by ({})", b.backfill->set.size(),
+                                b.backfill->table, fmt::join(b.backfill->key, ", "));
+    return;
+  }
+  a.id = "backfill:" + a.backfill->table;
+  backfills.add(std::move(a));
+}
+
 }  // namespace
 
-MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, const MigrationDocument& doc,
+MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, const std::string& state_schema,
+                              const MigrationDocument& doc,
                               const std::optional<std::string>& previous_version_schema) {
   MigrationPlans out;
   out.version_schema = version_schema_name(schema, doc);
@@ -140,7 +156,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
             if (auto k = t->catalog->batch_key()) a.backfill->key = *k;
           }
         }
-        backfills.add(std::move(a));
+        add_backfill(backfills, std::move(a));
       } else if (a.after_backfill) {
         after_backfills.add(std::move(a));
       } else {
@@ -152,10 +168,14 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     doc.operations[i]->rollback(ctx, rollbacks[i]);
   }
 
-  // start: operations, triggers, backfills, version schema.
+  // start: operations; sync triggers of tables without a backfill; for each backfilled table
+  // capture, backfill, switch to the sync trigger, replay the captured writes (see
+  // engine/capture.hpp); then what needs filled rows; then the version schema.
   out.start = std::move(ops_start);
   auto tts = trigger_tables(triggers);
-  for (const auto& table : tts) {
+  std::set<std::string> backfilled;
+  for (const auto& b : backfills.actions) backfilled.insert(b.backfill->table);
+  auto trigger_action = [&](const std::string& table) {
     std::vector<TriggerAssignment> mine;
     for (const auto& a : triggers.assignments())
       if (a.table == table) mine.push_back(a);
@@ -164,14 +184,61 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     a.description = fmt::format("create the up/down sync trigger on {}", table);
     a.statements = create_trigger_statements(schema, doc.name, out.version_schema, table,
                                              by_physical_table(old_version, table), by_physical_table(new_version, table), mine);
-    a.lock = LockMode::share_row_exclusive;
+    a.lock = LockMode::access_exclusive;  // DROP TRIGGER IF EXISTS first: a brief exclusive lock
     a.lock_target = table;
     a.rollback = fmt::format("DROP TRIGGER {} ON {}", pg::quote_ident(trigger_name(doc.name)), pg::qualified(schema, table));
     a.verify = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {})",
                            pg::quote_literal(pg::qualified(schema, table)), pg::quote_literal(trigger_name(doc.name)));
+    return a;
+  };
+  for (const auto& table : tts)
+    if (!backfilled.count(table)) out.start.add(trigger_action(table));
+  for (const auto& b : backfills.actions) {
+    const auto& table = b.backfill->table;
+    auto names = capture_names(schema, table);
+    Action a;
+    a.id = "capture:" + table;
+    a.description = fmt::format("capture the keys of rows the application writes to {} during its backfill", table);
+    a.statements = create_capture_statements(state_schema, schema, table, b.backfill->key);
+    a.lock = LockMode::share_row_exclusive;
+    a.lock_target = table;
+    a.rollback = fmt::format("DROP TRIGGER {} ON {}; DROP TABLE {}", pg::quote_ident(names.trigger),
+                             pg::qualified(schema, table), pg::qualified(state_schema, names.log_table));
+    a.verify = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {})",
+                           pg::quote_literal(pg::qualified(schema, table)), pg::quote_literal(names.trigger));
     out.start.add(std::move(a));
   }
-  for (auto& a : backfills.actions) out.start.add(std::move(a));
+  for (const auto& b : backfills.actions) out.start.add(b);
+  for (const auto& b : backfills.actions) {
+    const auto& table = b.backfill->table;
+    auto names = capture_names(schema, table);
+    Action sw;
+    if (std::find(tts.begin(), tts.end(), table) != tts.end()) sw = trigger_action(table);
+    sw.id = "switch:" + table;
+    sw.description = fmt::format("switch {} from write capture to the up/down sync trigger (one transaction)", table);
+    for (auto& s : drop_capture_trigger_statements(state_schema, schema, table)) sw.statements.push_back(std::move(s));
+    sw.lock = LockMode::access_exclusive;
+    sw.lock_target = table;
+    sw.verify = fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {})",
+                            pg::quote_literal(pg::qualified(schema, table)), pg::quote_literal(names.trigger));
+    out.start.add(std::move(sw));
+
+    Action replay = b;
+    replay.id = "replay:" + table;
+    replay.description = fmt::format("recompute the rows of {} the application wrote during the backfill", table);
+    replay.backfill->replay_log = names.log_table;
+    out.start.add(std::move(replay));
+
+    Action drop;
+    drop.id = "drop_capture_log:" + table;
+    drop.description = fmt::format("drop the change log of {}", table);
+    drop.statements = drop_capture_log_statements(state_schema, schema, table);
+    drop.lock = LockMode::none;
+    drop.lock_target = pg::qualified(state_schema, names.log_table);
+    drop.verify = fmt::format("SELECT to_regclass({}) IS NULL",
+                              pg::quote_literal(pg::qualified(state_schema, names.log_table)));
+    out.start.add(std::move(drop));
+  }
   for (auto& a : after_backfills.actions) out.start.add(std::move(a));
   {
     Action a;
@@ -243,6 +310,19 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     out.rollback.add(std::move(a));
   }
   drop_triggers(out.rollback);
+  for (const auto& b : backfills.actions) {
+    const auto& table = b.backfill->table;
+    Action a;
+    a.id = "drop_capture:" + table;
+    a.description = fmt::format("drop the write capture of {} and its change log", table);
+    a.statements = drop_capture_trigger_statements(state_schema, schema, table);
+    for (auto& s : drop_capture_log_statements(state_schema, schema, table)) a.statements.push_back(std::move(s));
+    a.lock = LockMode::access_exclusive;
+    a.lock_target = table;
+    a.verify = fmt::format("SELECT to_regclass({}) IS NULL",
+                           pg::quote_literal(pg::qualified(state_schema, capture_names(schema, table).log_table)));
+    out.rollback.add(std::move(a));
+  }
   for (auto it = rollbacks.rbegin(); it != rollbacks.rend(); ++it)
     for (auto& a : it->actions) out.rollback.add(std::move(a));
 

@@ -30,7 +30,9 @@ std::string version_schema_name(const std::string& schema, const MigrationDocume
 
 // Validates every operation in order on a copy of the live schema (InputError on the first
 // problem) and plans start, complete and rollback.
-MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, const MigrationDocument& doc,
+// `state_schema` holds the change logs of tables being backfilled (engine/capture.hpp).
+MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, const std::string& state_schema,
+                              const MigrationDocument& doc,
                               const std::optional<std::string>& previous_version_schema);
 
 }  // namespace slipway::migration

@@ -6,13 +6,14 @@
 
 namespace slipway::migration {
 
-namespace {
 std::string limit_name(std::string name) {
   if (name.size() <= 63) return name;
   uint32_t h = 2166136261u;
   for (unsigned char c : name) h = (h ^ c) * 16777619u;
   return name.substr(0, 54) + fmt::format("_{:08x}", h);
 }
+
+namespace {
 
 // Declarations of one version's column names as PL/pgSQL variables holding the row's values,
 // typed like the physical columns they read.

@@ -38,6 +38,9 @@ class TriggerSet {
 // A user's up/down expression as a SQL expression: `SELECT ...` becomes `(SELECT ...)`.
 std::string as_expression(const std::string& user_expression);
 
+// `name` if it fits PostgreSQL's 63 bytes, else a prefix plus a hash of the whole (stable).
+std::string limit_name(std::string name);
+
 // Names of slipway's trigger and function for a table in a migration.
 std::string trigger_name(const std::string& migration);
 std::string trigger_function_name(const std::string& table, const std::string& migration);

@@ -246,7 +246,7 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     fill.kind = Action::Kind::backfill;
     fill.id = p.id + ":backfill";
     fill.description = fmt::format("backfill {} in batches by ({})", fmt::join(names, ", "), fmt::join(p.batch_key, ", "));
-    fill.backfill = BackfillSpec{p.table, p.batch_key, set};
+    fill.backfill = BackfillSpec{p.table, p.batch_key, set, {}};
     fill.lock = LockMode::row_exclusive;
     fill.lock_target = p.table;
     fill.rollback = "nothing (the temporary columns are dropped)";

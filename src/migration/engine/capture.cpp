@@ -1,0 +1,60 @@
+#include "migration/engine/capture.hpp"
+
+#include <fmt/format.h>
+
+#include "migration/engine/triggers.hpp"
+#include "pg/quote.hpp"
+
+namespace slipway::migration {
+
+CaptureNames capture_names(const std::string& schema, const std::string& physical_table) {
+  std::string base = limit_name("capture_" + schema + "_" + physical_table);
+  return {base, limit_name(base + "_fn"), "_slipway_capture"};
+}
+
+std::vector<std::string> create_capture_statements(const std::string& state_schema, const std::string& schema,
+                                                   const std::string& physical_table,
+                                                   const std::vector<std::string>& key) {
+  auto n = capture_names(schema, physical_table);
+  std::string table = pg::qualified(schema, physical_table);
+  std::string log = pg::qualified(state_schema, n.log_table);
+  std::string cols, news;
+  for (const auto& k : key) {
+    cols += (cols.empty() ? "" : ", ") + pg::quote_ident(k);
+    news += (news.empty() ? "" : ", ") + ("NEW." + pg::quote_ident(k));
+  }
+  return {
+      // The key columns with exactly the table's types and collations.
+      fmt::format("CREATE TABLE IF NOT EXISTS {} AS SELECT {} FROM {} WITH NO DATA", log, cols, table),
+      fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", log,
+                  pg::quote_ident(kCaptureSeqColumn)),
+      // Every name in the body is schema-qualified, so the definer's rights cannot be steered
+      // by the caller's search_path (and a SET clause would cost a GUC save/restore per row).
+      fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS "
+                  "$_slipway_$ BEGIN INSERT INTO {} ({}) VALUES ({}); RETURN NULL; END $_slipway_$",
+                  pg::qualified(state_schema, n.function), log, cols, news),
+      fmt::format("CREATE TRIGGER {} AFTER INSERT OR UPDATE ON {} FOR EACH ROW "
+                  "WHEN (current_setting('slipway.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION {}()",
+                  pg::quote_ident(n.trigger), table, pg::qualified(state_schema, n.function)),
+  };
+}
+
+std::vector<std::string> drop_capture_trigger_statements(const std::string& state_schema, const std::string& schema,
+                                                         const std::string& physical_table) {
+  auto n = capture_names(schema, physical_table);
+  std::string table = pg::qualified(schema, physical_table);
+  return {
+      fmt::format("DO $_slipway_$ BEGIN IF to_regclass({}) IS NOT NULL THEN DROP TRIGGER IF EXISTS {} ON {}; END IF; "
+                  "END $_slipway_$",
+                  pg::quote_literal(table), pg::quote_ident(n.trigger), table),
+      fmt::format("DROP FUNCTION IF EXISTS {}()", pg::qualified(state_schema, n.function)),
+  };
+}
+
+std::vector<std::string> drop_capture_log_statements(const std::string& state_schema, const std::string& schema,
+                                                     const std::string& physical_table) {
+  return {fmt::format("DROP TABLE IF EXISTS {}",
+                      pg::qualified(state_schema, capture_names(schema, physical_table).log_table))};
+}
+
+}  // namespace slipway::migration
