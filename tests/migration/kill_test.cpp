@@ -117,6 +117,31 @@ TEST_F(KillDuringStart, RollbackRecoversFromEveryStep) {
   }
 }
 
+// Writes the application makes while the backfill runs are captured (keys only, the backfill's
+// own writes not) and replayed after the switch to the sync trigger: stop start right after the
+// backfill, write as the old application, then resume.
+TEST_F(KillDuringStart, WritesDuringTheBackfillAreCapturedAndReplayed) {
+  kill_at("switch:users");
+  auto old = old_app();
+  old.exec("UPDATE users SET name = 'changed' || id WHERE id <= 100");
+  old.exec("INSERT INTO users (id, name) VALUES (1001, 'inserted')");
+  // The backfilled values of those rows are stale now; only the change log knows them.
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM users WHERE _slipway_new_loud IS DISTINCT FROM upper(name)"), 101);
+  EXPECT_EQ(scalar<long long>("SELECT count(DISTINCT id) FROM slipway.capture_public_users"), 101)
+      << "the log holds exactly the application's writes, none of the backfill's";
+
+  auto r = slipway({"start", file_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto neu = new_app("01_expand");
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM users"), 501);
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM users WHERE loud = upper(name)"), 501);
+  EXPECT_FALSE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_slipway_capture')"));
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('slipway.capture_public_users') IS NULL"));
+  // From the switch on, the sync trigger keeps new writes right.
+  old.exec("UPDATE users SET name = 'again' WHERE id = 1");
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM users WHERE id = 1 AND loud = 'AGAIN'"), 1);
+}
+
 TEST_F(KillDuringStart, RerunningStartResumesFromEveryStep) {
   auto ids = start_step_ids();
   for (size_t i = 0; i < ids.size(); ++i) {
