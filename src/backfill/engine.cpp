@@ -295,6 +295,15 @@ struct Engine::Impl {
     return key_from_json(row[0][0].c_str());
   }
 
+  // The range's checkpoint counters: rows_done, batches.
+  std::pair<int64_t, int64_t> checkpoint_counts(pg::Connection& c, const Range& r) {
+    auto row = c.exec_params(
+        fmt::format("SELECT rows_done, batches FROM {} WHERE job_id = $1 AND range_no = $2", ranges_table),
+        spec.job_id, r.no);
+    if (row.empty()) return {0, 0};
+    return {row[0][0].as<int64_t>(), row[0][1].as<int64_t>()};
+  }
+
   void worker() {
     std::unique_ptr<pg::Connection> conn;
     int pid = 0;
@@ -321,6 +330,13 @@ struct Engine::Impl {
                const std::function<void()>& disconnect) {
     std::optional<KeyValue> after = range.last ? range.last : range.lo;
     int failures = 0;
+    // The range's checkpoint counters when this worker last read them, and what it committed
+    // since. A server crash can undo the last batches it committed (they commit with
+    // synchronous_commit off; their checkpoints go with them and they run again), and a lost
+    // connection can hide a commit that happened: after reconnecting, the checkpoint says what
+    // this run did, and the counters follow it.
+    std::optional<std::pair<int64_t, int64_t>> synced;
+    int64_t rows_since_sync = 0, batches_since_sync = 0;
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto stopfn = [this] { return stopping(); };
     const std::string bound_sql_head = fmt::format("SELECT {0}, count(*) OVER () FROM (SELECT {0} FROM {1} WHERE ",
@@ -342,6 +358,17 @@ struct Engine::Impl {
           pid = conn->backend_pid();
           throttler->register_backend(pid);
           after = reload_checkpoint(*conn, range);
+          if (synced) {
+            auto now = checkpoint_counts(*conn, range);
+            rows_run += now.first - synced->first - rows_since_sync;
+            batches_run += now.second - synced->second - batches_since_sync;
+            synced = now;
+            rows_since_sync = batches_since_sync = 0;
+          }
+        }
+        if (!synced) {
+          synced = checkpoint_counts(*conn, range);
+          rows_since_sync = batches_since_sync = 0;
         }
         KeyValue upto;
         int64_t walked = 0, affected = 0;
@@ -364,6 +391,10 @@ struct Engine::Impl {
           BatchContext ctx{tx, *key, bounds, qtable, walked};
           affected = spec.action(ctx);
           tx.exec_params(checkpoint_sql, spec.job_id, range.no, key_to_json(upto), walked, final);
+          // The range's last batch commits durably: once it returns, this worker moves on and
+          // nothing in this run would redo the range if a crash undid its `done`. (Earlier batches
+          // need not: a reconnect rereads their checkpoint.)
+          if (final) tx.exec("SET LOCAL synchronous_commit = on");
           tx.commit();
         });
         double secs = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -372,6 +403,8 @@ struct Engine::Impl {
         rows_run += walked;
         affected_run += affected;
         ++batches_run;
+        rows_since_sync += walked;
+        ++batches_since_sync;
         metrics.add_batch(secs, walked);
         if (!final) sizer.observe(n, secs);
         if (throttler->take_lock_wait_event(pid)) sizer.shrink();

@@ -164,6 +164,17 @@ void TempCluster::stop() {
   dir_.clear();
 }
 
+void TempCluster::restart(const std::string& mode) {
+  if (!running_) throw Error("cannot restart the private PostgreSQL cluster: it is not running");
+  if (mode != "smart" && mode != "fast" && mode != "immediate") {
+    throw Error("pg_ctl shutdown mode must be smart, fast or immediate, not \"" + mode + "\"");
+  }
+  std::string log = log_file();
+  int rc = run_server_tool(
+      {pg_bin_dir() + "/pg_ctl", "-D", data_dir(), "-l", log, "-m", mode, "-w", "-t", "60", "restart"}, log);
+  if (rc != 0) throw Error("the private PostgreSQL cluster did not restart:\n" + tail_of(log));
+}
+
 void TempCluster::stop_dir(const std::string& dir) {
   if (!fs::exists(dir + "/data")) return;
   run_server_tool({pg_bin_dir() + "/pg_ctl", "-D", dir + "/data", "-m", "fast", "-w", "stop"},

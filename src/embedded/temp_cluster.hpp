@@ -32,6 +32,10 @@ class TempCluster {
 
   void start();  // initdb + start; throws Error with the server log's tail on failure
   void stop();   // fast shutdown and removal of the directory; idempotent
+  // Restarts the server in place (same data dir, port and socket): `pg_ctl restart -m <mode>`,
+  // waiting until it accepts connections again. "fast" shuts down cleanly; "immediate" does not
+  // (the start then runs crash recovery). Every open connection is lost.
+  void restart(const std::string& mode = "fast");
 
   // Leaves the cluster running after this object dies (the watchdog still guards it).
   void detach() { detached_ = true; }
