@@ -134,6 +134,12 @@ void Applier::run_backfill(const Action& a) {
   eo.lock_timeout = std::max(ddl_.policy().lock_timeout, std::chrono::milliseconds(1000));
   // The engine checkpoints every batch: a resumed start continues where the backfill stopped.
   auto result = backfill::Engine(options_.conninfo, spec, eo).run();
+  // A run that stopped early (a stop request, a range a crash undid) must not be marked done.
+  if (!result.complete && !result.already_complete) {
+    throw Error(fmt::format("the backfill of {} stopped before the end ({} rows done)", a.backfill->table,
+                            result.rows_done),
+                "run the same `slipway start` again: it continues from the checkpoint");
+  }
   log::info("    {} rows in {:.1f}s{}", result.rows_this_run, result.seconds, result.resumed ? " (resumed)" : "");
 }
 
