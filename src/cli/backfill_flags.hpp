@@ -33,8 +33,8 @@ struct BackfillFlags {
 void add_backfill_flags(CLI::App& cmd, BackfillFlags& flags);
 
 // Engine options from the flags (InputError for bad values). The progress sink is created too
-// and owned by `sink`, which must outlive the engine runs. `json_stream`: progress as JSON lines
-// on stdout (--json or --progress json); otherwise bar/lines on stderr.
+// and owned by `sink`, which must outlive the engine runs: JSON lines on stdout when
+// progress_is_json(), else a bar or plain lines on stderr.
 // `global_json`: whether --json alone asks for JSON progress events (true for `backfill`, whose
 // JSON output is the event stream; false for `start`/`migrate`, whose --json output is one
 // result object).

@@ -114,14 +114,15 @@ void Applier::run_backfill(const Action& a) {
   for (const auto& s : a.backfill->set) set += (set.empty() ? "" : ", ") + s;
   backfill::JobSpec spec;
   spec.job_id = backfill_job_id(options_.migration, a.id);
-  spec.schema = options_.schema;
-  spec.table = a.backfill->table;
-  spec.key_columns = a.backfill->key;
-  spec.action = backfill::update_action(set);
-  spec.action_description = set;
   spec.label = a.description;
   backfill::EngineOptions eo = options_.backfill;
-  if (!a.backfill->replay_log.empty()) {
+  if (a.backfill->replay_log.empty()) {
+    spec.schema = options_.schema;
+    spec.table = a.backfill->table;
+    spec.key_columns = a.backfill->key;
+    spec.action = backfill::update_action(set);
+    spec.action_description = set;
+  } else {
     // Walk the change log by its sequence; update the table's rows it names (engine/capture.hpp).
     spec.schema = options_.state_schema;
     spec.table = a.backfill->replay_log;

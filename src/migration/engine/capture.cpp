@@ -42,11 +42,8 @@ std::vector<std::string> create_capture_statements(const std::string& state_sche
 std::vector<std::string> drop_capture_trigger_statements(const std::string& state_schema, const std::string& schema,
                                                          const std::string& physical_table) {
   auto n = capture_names(schema, physical_table);
-  std::string table = pg::qualified(schema, physical_table);
   return {
-      fmt::format("DO $_slipway_$ BEGIN IF to_regclass({}) IS NOT NULL THEN DROP TRIGGER IF EXISTS {} ON {}; END IF; "
-                  "END $_slipway_$",
-                  pg::quote_literal(table), pg::quote_ident(n.trigger), table),
+      drop_trigger_if_exists_sql(schema, physical_table, n.trigger),
       fmt::format("DROP FUNCTION IF EXISTS {}()", pg::qualified(state_schema, n.function)),
   };
 }

@@ -97,14 +97,20 @@ std::vector<std::string> create_trigger_statements(const std::string& schema, co
   };
 }
 
-std::vector<std::string> drop_trigger_statements(const std::string& schema, const std::string& physical_table,
-                                                 const std::string& migration) {
+std::string drop_trigger_if_exists_sql(const std::string& schema, const std::string& physical_table,
+                                       const std::string& trigger) {
   // The table itself may be gone (rolled back before it was created): check first.
   std::string table = pg::qualified(schema, physical_table);
+  return fmt::format(
+      "DO $_slipway_$ BEGIN IF to_regclass({}) IS NOT NULL THEN DROP TRIGGER IF EXISTS {} ON {}; END IF; "
+      "END $_slipway_$",
+      pg::quote_literal(table), pg::quote_ident(trigger), table);
+}
+
+std::vector<std::string> drop_trigger_statements(const std::string& schema, const std::string& physical_table,
+                                                 const std::string& migration) {
   return {
-      fmt::format("DO $_slipway_$ BEGIN IF to_regclass({}) IS NOT NULL THEN DROP TRIGGER IF EXISTS {} ON {}; END IF; "
-                  "END $_slipway_$",
-                  pg::quote_literal(table), pg::quote_ident(trigger_name(migration)), table),
+      drop_trigger_if_exists_sql(schema, physical_table, trigger_name(migration)),
       fmt::format("DROP FUNCTION IF EXISTS {}()",
                   pg::qualified(schema, trigger_function_name(physical_table, migration))),
   };

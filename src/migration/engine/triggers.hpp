@@ -54,6 +54,9 @@ std::vector<std::string> create_trigger_statements(const std::string& schema, co
                                                    const VirtualTable* old_version,
                                                    const VirtualTable* new_version,
                                                    const std::vector<TriggerAssignment>& assignments);
+// DROP TRIGGER IF EXISTS that also succeeds when the table is gone.
+std::string drop_trigger_if_exists_sql(const std::string& schema, const std::string& physical_table,
+                                       const std::string& trigger);
 // Drops them (IF EXISTS).
 std::vector<std::string> drop_trigger_statements(const std::string& schema, const std::string& physical_table,
                                                  const std::string& migration);
