@@ -26,7 +26,7 @@ bool is_serial(const std::string& type) {
 // True when the expression calls any function (it may be volatile; the catalog decides at start).
 bool calls_functions(const std::string& expression) { return expression.find('(') != std::string::npos; }
 
-class AddColumn : public Operation {
+class AddColumn : public SyncedOperation {
  public:
   explicit AddColumn(Fields& f) {
     table_ = f.required_string("table");
@@ -109,28 +109,8 @@ class AddColumn : public Operation {
     t->columns.push_back(std::move(c));
   }
 
-  void start(const PlanContext& ctx, Plan& plan) const override {
-    const VirtualTable& t = planned_table(ctx, table_);
-    if (!t.catalog) {
-      plan.add(add_to_new_table(ctx, t));
-      return;
-    }
-    plan_sync_start(ctx, sync_plan(ctx, t), plan);
-  }
-
-  void complete(const PlanContext& ctx, Plan& plan) const override {
-    const VirtualTable& t = planned_table(ctx, table_);
-    if (t.catalog) plan_sync_complete(ctx, sync_plan(ctx, t), plan);
-  }
-
-  void rollback(const PlanContext& ctx, Plan& plan) const override {
-    const VirtualTable& t = planned_table(ctx, table_);
-    if (t.catalog) {
-      plan_sync_rollback(ctx, sync_plan(ctx, t), plan);
-      return;
-    }
-    // The table goes with create_table's rollback; dropping the column first keeps this safe
-    // whatever the order.
+  // The table goes with create_table's rollback; dropping the column first keeps this safe.
+  Action drop_from_new_table(const PlanContext& ctx, const VirtualTable& t) const override {
     Action a;
     a.id = id() + ":drop";
     a.description = fmt::format("drop column {} from {}", column_.name, t.physical);
@@ -138,8 +118,9 @@ class AddColumn : public Operation {
                                        pg::qualified(ctx.schema, t.physical), pg::quote_ident(column_.name)));
     a.lock_target = t.physical;
     a.verify = "SELECT NOT " + column_exists_sql(ctx.schema, t.physical, column_.name);
-    plan.add(std::move(a));
+    return a;
   }
+  const std::string& table_name() const override { return table_; }
 
  private:
   std::string id() const { return "add_column:" + table_ + "." + column_.name; }
@@ -155,7 +136,7 @@ class AddColumn : public Operation {
     return r.table;
   }
 
-  SyncPlan sync_plan(const PlanContext& ctx, const VirtualTable& t) const {
+  SyncPlan sync_plan(const PlanContext& ctx, const VirtualTable& t) const override {
     SyncPlan p;
     p.id = id();
     p.table = t.physical;
@@ -204,7 +185,7 @@ class AddColumn : public Operation {
   }
 
   // A table created by this migration is empty and unseen by the old version: plain DDL.
-  Action add_to_new_table(const PlanContext& ctx, const VirtualTable& t) const {
+  Action add_to_new_table(const PlanContext& ctx, const VirtualTable& t) const override {
     const std::string table = pg::qualified(ctx.schema, t.physical);
     std::string def = fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", table, pg::quote_ident(column_.name),
                                   column_.type);

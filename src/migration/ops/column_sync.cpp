@@ -569,4 +569,23 @@ void check_up_down_maps(ValidationContext& ctx, const VirtualTable& table, const
   }
 }
 
+void SyncedOperation::start(const PlanContext& ctx, Plan& plan) const {
+  const VirtualTable& t = planned_table(ctx, table_name());
+  if (t.catalog) plan_sync_start(ctx, sync_plan(ctx, t), plan);
+  else plan.add(add_to_new_table(ctx, t));
+}
+
+void SyncedOperation::complete(const PlanContext& ctx, Plan& plan) const {
+  const VirtualTable& t = planned_table(ctx, table_name());
+  if (t.catalog) plan_sync_complete(ctx, sync_plan(ctx, t), plan);
+}
+
+void SyncedOperation::rollback(const PlanContext& ctx, Plan& plan) const {
+  const VirtualTable& t = planned_table(ctx, table_name());
+  // On a new table the table goes with create_table's rollback; undoing this first keeps it
+  // safe whatever the order.
+  if (t.catalog) plan_sync_rollback(ctx, sync_plan(ctx, t), plan);
+  else plan.add(drop_from_new_table(ctx, t));
+}
+
 }  // namespace slipway::migration

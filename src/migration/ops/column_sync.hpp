@@ -114,6 +114,23 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 void plan_sync_rollback(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 
+// An operation that changes an existing table through the sync mechanism above, and acts
+// directly on a table the same migration creates (nobody reads that one yet): add_column,
+// create_constraint. The phases dispatch here; the operation says what each case does.
+class SyncedOperation : public Operation {
+ public:
+  void start(const PlanContext& ctx, Plan& plan) const final;
+  void complete(const PlanContext& ctx, Plan& plan) const final;
+  void rollback(const PlanContext& ctx, Plan& plan) const final;
+
+ protected:
+  virtual const std::string& table_name() const = 0;
+  virtual SyncPlan sync_plan(const PlanContext& ctx, const VirtualTable& t) const = 0;
+  // The table is new in this migration: the change itself, and its undo.
+  virtual Action add_to_new_table(const PlanContext& ctx, const VirtualTable& t) const = 0;
+  virtual Action drop_from_new_table(const PlanContext& ctx, const VirtualTable& t) const = 0;
+};
+
 // Fails naming `field` if dropping `columns` of the physical table at complete would fail or
 // take other objects with it: foreign keys of other tables referencing them, views of the
 // application schema reading them. (Checked at start so complete never stops half way.)

@@ -18,7 +18,7 @@
 namespace slipway::migration {
 namespace {
 
-class CreateConstraint : public Operation {
+class CreateConstraint : public SyncedOperation {
  public:
   explicit CreateConstraint(Fields& f) {
     table_ = f.required_string("table");
@@ -104,26 +104,7 @@ class CreateConstraint : public Operation {
         if (type_ == "primary_key") c->not_null = true;
   }
 
-  void start(const PlanContext& ctx, Plan& plan) const override {
-    const VirtualTable& t = planned_table(ctx, table_);
-    if (!t.catalog) {
-      plan.add(add_to_new_table(ctx, t));
-      return;
-    }
-    plan_sync_start(ctx, sync_plan(ctx, t), plan);
-  }
-
-  void complete(const PlanContext& ctx, Plan& plan) const override {
-    const VirtualTable& t = planned_table(ctx, table_);
-    if (t.catalog) plan_sync_complete(ctx, sync_plan(ctx, t), plan);
-  }
-
-  void rollback(const PlanContext& ctx, Plan& plan) const override {
-    const VirtualTable& t = planned_table(ctx, table_);
-    if (t.catalog) {
-      plan_sync_rollback(ctx, sync_plan(ctx, t), plan);
-      return;
-    }
+  Action drop_from_new_table(const PlanContext& ctx, const VirtualTable& t) const override {
     Action a;
     a.id = id() + ":drop";
     a.description = fmt::format("drop constraint {} from {}", name_, t.physical);
@@ -131,8 +112,9 @@ class CreateConstraint : public Operation {
                                        pg::qualified(ctx.schema, t.physical), pg::quote_ident(name_)));
     a.lock_target = t.physical;
     a.verify = "SELECT NOT " + constraint_exists_sql(ctx.schema, t.physical, name_);
-    plan.add(std::move(a));
+    return a;
   }
+  const std::string& table_name() const override { return table_; }
 
  private:
   std::string id() const { return "create_constraint:" + table_ + "." + name_; }
@@ -154,7 +136,7 @@ class CreateConstraint : public Operation {
     return "FOREIGN KEY " + cols + " " + references_->references_clause(ctx.schema, referenced_physical(ctx));
   }
 
-  Action add_to_new_table(const PlanContext& ctx, const VirtualTable& t) const {
+  Action add_to_new_table(const PlanContext& ctx, const VirtualTable& t) const override {
     Action a;
     a.id = id() + ":add";
     a.description = fmt::format("add {} constraint {} to {} (created by this migration: empty)", type_, name_, t.physical);
@@ -169,7 +151,7 @@ class CreateConstraint : public Operation {
     return a;
   }
 
-  SyncPlan sync_plan(const PlanContext& ctx, const VirtualTable& t) const {
+  SyncPlan sync_plan(const PlanContext& ctx, const VirtualTable& t) const override {
     SyncPlan p = duplicate_columns(id(), t, columns_, up_, down_);
     std::vector<std::string> temps;
     for (auto& c : p.columns) {
