@@ -1,60 +1,12 @@
 // `slipway backfill` end to end: kill -9 and resume, progress output, --status, bad input.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "backfill/fixture.hpp"
+#include "support/slipway_process.hpp"
 
 namespace slipway::test {
 namespace {
-
-namespace fs = std::filesystem;
-
-// A slipway process running in the background (so the test can kill it).
-class Background {
- public:
-  Background(const std::vector<std::string>& args, const std::string& url) {
-    out_ = (fs::temp_directory_path() / ("slipway-bg-" + std::to_string(getpid()) + ".out")).string();
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      setenv("SLIPWAY_POSTGRES_URL", url.c_str(), 1);
-      std::vector<std::string> argv{slipway_bin()};
-      argv.insert(argv.end(), args.begin(), args.end());
-      std::vector<char*> cargs;
-      for (auto& a : argv) cargs.push_back(a.data());
-      cargs.push_back(nullptr);
-      execvp(cargs[0], cargs.data());
-      _exit(127);
-    }
-  }
-  ~Background() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    fs::remove(out_);
-  }
-  int kill9() {
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string out_;
-};
 
 std::vector<nlohmann::json> json_lines(const std::string& text) {
   std::vector<nlohmann::json> out;
@@ -74,12 +26,12 @@ TEST_F(BackfillCliTest, KillNineThenRerunResumesFromTheCheckpoint) {
                                 "full_name = first || ' ' || last, hits = hits + 1",
                                 "--batch-size", "100", "--max-rate", "4000", "--progress", "none"};
   {
-    Background bg(args, url());
+    SlipwayProcess bg(args, {{"SLIPWAY_POSTGRES_URL", url()}});
     ASSERT_TRUE(eventually([&] {
       return checkpointed_rows() >= 1000;
     }));
-    int status = bg.kill9();
-    ASSERT_TRUE(WIFSIGNALED(status));
+    bg.kill9();
+    ASSERT_TRUE(bg.signaled());
   }
   int64_t done_before = scalar<int64_t>("SELECT sum(rows_done) FROM slipway.backfill_ranges");
   ASSERT_LT(done_before, 4000);

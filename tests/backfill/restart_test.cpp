@@ -13,9 +13,6 @@
 // a lock the batch of the row in the middle of the table needs, so the backfill stops exactly at
 // the half until the restart ends that transaction; the tests poll the checkpoints (with a
 // deadline) for that.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -28,6 +25,7 @@
 #include "backfill/fixture.hpp"
 #include "embedded/process.hpp"
 #include "embedded/temp_cluster.hpp"
+#include "support/slipway_process.hpp"
 
 namespace slipway::test {
 namespace {
@@ -37,72 +35,6 @@ using namespace std::chrono_literals;
 
 constexpr int64_t kRows = 200000;
 constexpr int64_t kLockedId = kRows / 2 + 1;  // the backfill stops at kRows / 2 while it is locked
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// `slipway ARGS` running in the background, stdout and stderr to files.
-class Child {
- public:
-  Child(const std::vector<std::string>& args, const std::string& url, const fs::path& dir, const std::string& name)
-      : out_(dir / (name + ".out")), err_(dir / (name + ".err")) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int in = open("/dev/null", O_RDONLY);
-      int out = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(in, 0);
-      dup2(out, 1);
-      dup2(err, 2);
-      setenv("SLIPWAY_POSTGRES_URL", url.c_str(), 1);
-      std::vector<std::string> argv{slipway_bin()};
-      argv.insert(argv.end(), args.begin(), args.end());
-      std::vector<char*> cargs;
-      for (auto& a : argv) cargs.push_back(a.data());
-      cargs.push_back(nullptr);
-      execv(cargs[0], cargs.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  bool exited() {
-    if (pid_ <= 0) return true;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
-    record(status);
-    return true;
-  }
-  // The exit code (128 + signal when killed), or nullopt if it still runs after `timeout`.
-  std::optional<int> wait(std::chrono::seconds timeout) {
-    eventually([&] { return exited(); }, timeout);
-    if (!exited()) return std::nullopt;
-    return exit_code_;
-  }
-  std::string out() const { return slurp(out_); }
-  std::string err() const { return slurp(err_); }
-  std::string output() const { return "stdout:\n" + out() + "\nstderr:\n" + err(); }
-
- private:
-  void record(int status) {
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    pid_ = -1;
-  }
-  pid_t pid_ = -1;
-  int exit_code_ = -1;
-  fs::path out_, err_;
-};
 
 std::optional<nlohmann::json> result_event(const std::string& json_lines) {
   std::istringstream in(json_lines);
@@ -170,8 +102,9 @@ class ServerRestart : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv, {{"SLIPWAY_POSTGRES_URL", url_}});
   }
-  std::unique_ptr<Child> spawn(const std::vector<std::string>& args, const std::string& name) {
-    return std::make_unique<Child>(args, url_, dir_, name);
+  // `slipway ARGS` running in the background.
+  std::unique_ptr<SlipwayProcess> spawn(const std::vector<std::string>& args) {
+    return std::make_unique<SlipwayProcess>(args, std::map<std::string, std::string>{{"SLIPWAY_POSTGRES_URL", url_}});
   }
 
   // The batches commit with synchronous_commit off. With the WAL writer this slow, the last of
@@ -198,7 +131,7 @@ class ServerRestart : public ::testing::Test {
 
   // Polls until the backfill has stopped at the locked row: all rows below it checkpointed.
   // Fails at once if `child` exits meanwhile.
-  void wait_for_half(Child& child, const std::string& job = "%") {
+  void wait_for_half(SlipwayProcess& child, const std::string& job = "%") {
     bool reached = eventually([&] { return child.exited() || checkpointed(job) >= kLockedId - 1; }, 120s);
     ASSERT_FALSE(child.exited()) << "slipway ended before the restart\n" << child.output();
     ASSERT_TRUE(reached) << "the backfill did not reach the locked row in time; checkpointed "
@@ -244,7 +177,7 @@ void ServerRestart::backfill_survives_restart(const std::string& mode) {
                                          "--vacuum-every", "0"};
   hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
 
-  auto child = spawn(command, "backfill");
+  auto child = spawn(command);
   ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits = 1"), kLockedId - 1);
 
@@ -253,7 +186,7 @@ void ServerRestart::backfill_survives_restart(const std::string& mode) {
   auto rc = child->wait(120s);
   ASSERT_TRUE(rc.has_value()) << "slipway backfill still runs two minutes after the restart\n" << child->output();
   // The process that saw the restart reconnected and finished the job itself.
-  ASSERT_EQ(*rc, 0) << child->output();
+  ASSERT_EQ(rc->exit_code, 0) << child->output();
   auto result = result_event(child->out());
   ASSERT_TRUE(result.has_value()) << child->output();
   EXPECT_EQ((*result)["complete"], true) << result->dump();
@@ -301,8 +234,7 @@ TEST_F(ServerRestart, CrashRightAfterARangeFinished) {
   hold("SELECT 1 FROM people WHERE id = " + std::to_string(first_of_second) + " FOR UPDATE");
   auto child = spawn({"--json", "--verbose", "backfill", "--table", "people", "--set",
                       "full_name = first || ' ' || last, hits = hits + 1", "--batch-size", "2000", "--workers",
-                      "2", "--vacuum-every", "0"},
-                     "backfill");
+                      "2", "--vacuum-every", "0"});
   auto ranges = [&] {
     if (!scalar<bool>("SELECT to_regclass('slipway.backfill_ranges') IS NOT NULL")) return int64_t(0);
     return scalar<int64_t>("SELECT count(*) FROM slipway.backfill_ranges");
@@ -320,7 +252,7 @@ TEST_F(ServerRestart, CrashRightAfterARangeFinished) {
 
   auto rc = child->wait(120s);
   ASSERT_TRUE(rc.has_value()) << child->output();
-  ASSERT_EQ(*rc, 0) << child->output();
+  ASSERT_EQ(rc->exit_code, 0) << child->output();
   auto result = result_event(child->out());
   ASSERT_TRUE(result.has_value()) << child->output();
   EXPECT_EQ((*result)["complete"], true) << result->dump();
@@ -360,17 +292,17 @@ void ServerRestart::migration_resumes_after_restart(const std::string& mode) {
                                          "--progress", "none"};
   hold("SELECT pg_advisory_xact_lock(4242)");
 
-  auto child = spawn(command, "start");
+  auto child = spawn(command);
   ASSERT_NO_FATAL_FAILURE(wait_for_half(*child, "migration:%"));
   cluster_->restart(mode);  // ends the lock holder too
 
   auto rc = child->wait(120s);
   ASSERT_TRUE(rc.has_value()) << "slipway start still runs two minutes after the restart\n" << child->output();
-  bool survived = *rc == 0;
+  bool survived = rc->exit_code == 0;
   std::cerr << "[ restart ] slipway start " << (survived ? "finished after" : "failed on")
-            << " the server restart (-m " << mode << "), exit " << *rc << "\n";
+            << " the server restart (-m " << mode << "), exit " << rc->exit_code << "\n";
   if (!survived) {
-    EXPECT_EQ(*rc, 1) << child->output();  // failed as an operation, did not crash
+    EXPECT_EQ(rc->exit_code, 1) << child->output();  // failed as an operation, did not crash
     // Its session (and the database's advisory lock) went with the restart: it stops, the
     // migration stays started-but-unfinished, and running the same command again resumes it.
     auto status = slipway({"status"});

@@ -1,14 +1,8 @@
 // kill -9 during `start`, at every step of the plan: both `rollback` and a re-run of `start`
 // recover. The applier's test hook (SLIPWAY_TEST_PAUSE_AT=<action id>) writes a marker file
 // before running that step and waits to be killed: no sleeps as synchronisation.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <thread>
-
 #include "migration/ops_test_support.hpp"
+#include "support/slipway_process.hpp"
 
 namespace slipway::test {
 namespace {
@@ -55,40 +49,9 @@ class KillDuringStart : public OpsTest {
 
   // Runs `slipway <command>` paused at `step`, waits for its marker, kills it with SIGKILL.
   void kill_at(const std::string& step, const std::string& command = "start") {
-    std::string marker = (std::filesystem::temp_directory_path() / ("slipway-pause-" + dbname())).string();
-    std::filesystem::remove(marker);
-    pid_t pid = fork();
-    if (pid == 0) {
-      int null = open("/dev/null", O_RDWR);
-      dup2(null, 0), dup2(null, 1), dup2(null, 2);
-      setenv("SLIPWAY_POSTGRES_URL", url().c_str(), 1);
-      setenv("SLIPWAY_TEST_PAUSE_AT", step.c_str(), 1);
-      setenv("SLIPWAY_TEST_PAUSE_FILE", marker.c_str(), 1);
-      std::string bin = slipway_bin();
-      if (command == "start") execl(bin.c_str(), bin.c_str(), "start", file_.c_str(), static_cast<char*>(nullptr));
-      else execl(bin.c_str(), bin.c_str(), command.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    bool paused = false;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (std::filesystem::exists(marker)) {
-        paused = true;
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        ADD_FAILURE() << "slipway exited before reaching step " << step;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling interval, not synchronisation
-    }
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    std::filesystem::remove(marker);
-    ASSERT_TRUE(paused) << "slipway never reached step " << step;
-    ASSERT_TRUE(WIFSIGNALED(status));
+    std::vector<std::string> args{command};
+    if (command == "start") args.push_back(file_);
+    run_until_step_then_kill(url(), args, step);
   }
 
   void expect_expanded_and_complete() {

@@ -1,15 +1,10 @@
 // alter_column against a real PostgreSQL: the old version keeps its column, the new version
 // sees the duplicate; up and down keep both in sync for writes from either side; complete swaps;
 // rollback restores; changes that need no duplicate create none.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "migration/ops_test_support.hpp"
+#include "support/slipway_process.hpp"
 
 namespace slipway::test {
 namespace {
@@ -266,38 +261,9 @@ TEST_F(AlterColumnTest, ReferencedColumnOrViewBlocksTheChangeUpFront) {
 class AlterColumnKillTest : public AlterColumnTest {
  protected:
   void kill_at(const std::string& command, const std::string& file, const std::string& step) {
-    std::string marker = (std::filesystem::temp_directory_path() / ("slipway-ops-pause-" + dbname())).string();
-    std::filesystem::remove(marker);
-    pid_t pid = fork();
-    if (pid == 0) {
-      int null = open("/dev/null", O_RDWR);
-      dup2(null, 0), dup2(null, 1), dup2(null, 2);
-      setenv("SLIPWAY_POSTGRES_URL", url().c_str(), 1);
-      setenv("SLIPWAY_TEST_PAUSE_AT", step.c_str(), 1);
-      setenv("SLIPWAY_TEST_PAUSE_FILE", marker.c_str(), 1);
-      std::string bin = slipway_bin();
-      if (command == "start")
-        execl(bin.c_str(), bin.c_str(), "start", file.c_str(), static_cast<char*>(nullptr));
-      else
-        execl(bin.c_str(), bin.c_str(), command.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    bool paused = false;
-    while (!paused && std::chrono::steady_clock::now() < deadline) {
-      paused = std::filesystem::exists(marker);
-      int status = 0;
-      if (!paused && waitpid(pid, &status, WNOHANG) == pid) {
-        ADD_FAILURE() << "slipway " << command << " exited before step " << step;
-        return;
-      }
-      if (!paused) std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling interval
-    }
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    std::filesystem::remove(marker);
-    ASSERT_TRUE(paused) << "slipway " << command << " never reached step " << step;
+    std::vector<std::string> args{command};
+    if (command == "start") args.push_back(file);
+    run_until_step_then_kill(url(), args, step);
   }
 
   std::vector<std::string> step_ids(const std::string& file, const std::string& phase) {

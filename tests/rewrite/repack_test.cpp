@@ -34,8 +34,8 @@ TEST_F(Repack, BloatedTableShrinksDataIdentical) {
 TEST_F(Repack, AbortBeforeSwapLeavesNothing) {
   seed(1000);
   std::string before = schema_dump({"--exclude-schema=slipway"});
-  AsyncSlipway run({"repack", "--table", "accounts", "--chunk-rows", "200"}, owner_env({{"SLIPWAY_TEST_PAUSE_AT", "verify"}}));
-  ASSERT_TRUE(run.wait_paused("verify")) << run.err_so_far();
+  SlipwayProcess run({"repack", "--table", "accounts", "--chunk-rows", "200"}, owner_env({{"SLIPWAY_TEST_PAUSE_AT", "verify"}}));
+  ASSERT_TRUE(run.wait_paused("verify")) << run.err();
   run.kill9();
   auto a = slipway_as_owner({"repack", "--table", "accounts", "--abort"});
   ASSERT_EQ(a.exit_code, 0) << a.err;

@@ -13,8 +13,8 @@ class RewriteCrash : public RewriteTest, public ::testing::WithParamInterface<co
   }
   // Starts the rewrite, lets the writer run while it is paused at `phase`, kills it there.
   void kill_at(const std::string& phase, Writer& writer) {
-    AsyncSlipway run(command(), owner_env({{"SLIPWAY_TEST_PAUSE_AT", phase}}));
-    ASSERT_TRUE(run.wait_paused(phase)) << run.err_so_far();
+    SlipwayProcess run(command(), owner_env({{"SLIPWAY_TEST_PAUSE_AT", phase}}));
+    ASSERT_TRUE(run.wait_paused(phase)) << run.err();
     if (phase != "swap") {
       ASSERT_TRUE(writer.advance(100));  // at "swap" the writer waits for our lock
     }

@@ -14,11 +14,11 @@ TEST_F(RewriteOnline, IntToBigintWithConcurrentWriter) {
   writer.start();
   ASSERT_TRUE(writer.advance(50));
   // Pause at every phase before the swap and let the application write meanwhile.
-  AsyncSlipway run({"rewrite", "--table", "accounts", "--alter", "ALTER COLUMN id TYPE bigint", "--chunk-rows", "400",
-                    "--json"},
-                   owner_env({{"SLIPWAY_TEST_PAUSE_AT", "copy,replay,verify"}}));
+  SlipwayProcess run({"rewrite", "--table", "accounts", "--alter", "ALTER COLUMN id TYPE bigint", "--chunk-rows",
+                      "400", "--json"},
+                     owner_env({{"SLIPWAY_TEST_PAUSE_AT", "copy,replay,verify"}}));
   for (const char* phase : {"copy", "replay", "verify"}) {
-    ASSERT_TRUE(run.wait_paused(phase)) << phase << ": " << run.err_so_far();
+    ASSERT_TRUE(run.wait_paused(phase)) << phase << ": " << run.err();
     ASSERT_TRUE(writer.advance(100)) << phase << (writer.errors().empty() ? "" : writer.errors()[0]);
     run.resume();
   }

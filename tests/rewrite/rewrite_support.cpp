@@ -1,112 +1,18 @@
 #include "rewrite_support.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "pg/conninfo.hpp"
-
-namespace fs = std::filesystem;
 
 namespace slipway::test {
 
 namespace {
-std::string slurp(const std::string& f) {
-  std::ifstream in(f);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 std::string as_user(const std::string& url, const std::string& user) {
   auto params = pg::parse_conninfo(url);
   params["user"] = user;
   return pg::to_keyvalue(params);
 }
 }  // namespace
-
-AsyncSlipway::AsyncSlipway(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  static std::atomic<int> counter{0};
-  std::string base = (fs::temp_directory_path() / ("slipway-rw-" + std::to_string(getpid()) + "-" +
-                                                   std::to_string(counter++)))
-                         .string();
-  out_file_ = base + ".out";
-  err_file_ = base + ".err";
-  pause_file_ = base + ".pause";
-  fs::remove(pause_file_);
-  pid_ = fork();
-  if (pid_ == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(out_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    setenv("SLIPWAY_TEST_PAUSE_FILE", pause_file_.c_str(), 1);
-    std::vector<std::string> argv{slipway_bin()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    execvp(cargs[0], cargs.data());
-    _exit(127);
-  }
-}
-
-AsyncSlipway::~AsyncSlipway() {
-  if (!reaped_ && pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    waitpid(pid_, &status_, 0);
-  }
-  fs::remove(out_file_);
-  fs::remove(err_file_);
-  fs::remove(pause_file_);
-}
-
-bool AsyncSlipway::wait_paused(const std::string& phase, std::chrono::seconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (fs::exists(pause_file_)) {
-      std::string got = slurp(pause_file_);
-      if (got == phase + "\n") return true;
-    }
-    if (!reaped_ && waitpid(pid_, &status_, WNOHANG) == pid_) {
-      reaped_ = true;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
-
-std::string AsyncSlipway::err_so_far() const { return slurp(err_file_); }
-
-void AsyncSlipway::resume() { fs::remove(pause_file_); }
-
-void AsyncSlipway::kill9() {
-  if (reaped_) return;
-  ::kill(pid_, SIGKILL);
-  waitpid(pid_, &status_, 0);
-  reaped_ = true;
-}
-
-CommandResult AsyncSlipway::wait() {
-  if (!reaped_) {
-    waitpid(pid_, &status_, 0);
-    reaped_ = true;
-  }
-  CommandResult r;
-  r.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
-  r.out = slurp(out_file_);
-  r.err = slurp(err_file_);
-  return r;
-}
 
 void Writer::start() { thread_ = std::thread([this] { loop(); }); }
 

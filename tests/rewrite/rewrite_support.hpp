@@ -1,6 +1,6 @@
-// Support for the rewrite tests: a slipway subprocess that can be paused at a named phase and
-// killed with SIGKILL, an application writer that mirrors every change into a reference table,
-// and a non-superuser owner role.
+// Support for the rewrite tests: an application writer that mirrors every change into a reference
+// table, and a non-superuser owner role. slipway itself runs as a SlipwayProcess
+// (support/slipway_process.hpp), paused at a named phase, then resumed or killed with SIGKILL.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -10,29 +10,9 @@
 #include <vector>
 
 #include "support/pg_test.hpp"
+#include "support/slipway_process.hpp"
 
 namespace slipway::test {
-
-// `slipway ARGS` started in the background; output captured to files.
-class AsyncSlipway {
- public:
-  AsyncSlipway(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
-  ~AsyncSlipway();
-  // Waits until the process paused at `phase` (the pause file holds its name). False on timeout
-  // or when the process ended first.
-  bool wait_paused(const std::string& phase, std::chrono::seconds timeout = std::chrono::seconds(60));
-  void resume();  // removes the pause file
-  void kill9();
-  CommandResult wait();  // exit code and output
-  std::string err_so_far() const;  // for failure messages (never waits)
-  const std::string& pause_file() const { return pause_file_; }
-
- private:
-  int pid_ = -1;
-  std::string out_file_, err_file_, pause_file_;
-  bool reaped_ = false;
-  int status_ = 0;
-};
 
 // Inserts, updates and deletes rows of `accounts` (and `orders`) as the application role, each
 // change mirrored in the same transaction into `accounts_ref`: the writer's view of the world.

@@ -15,8 +15,8 @@ class RewriteVerify : public RewriteTest {
 TEST_F(RewriteVerify, MismatchedRangeIsRecopied) {
   seed(3000);
   std::vector<std::string> cmd{"rewrite", "--table", "accounts", "--alter", "ALTER COLUMN balance TYPE bigint", "--json"};
-  AsyncSlipway run(cmd, owner_env({{"SLIPWAY_TEST_PAUSE_AT", "replay"}}));
-  ASSERT_TRUE(run.wait_paused("replay")) << run.err_so_far();
+  SlipwayProcess run(cmd, owner_env({{"SLIPWAY_TEST_PAUSE_AT", "replay"}}));
+  ASSERT_TRUE(run.wait_paused("replay")) << run.err();
   // Damage the shadow behind slipway's back (a bug, a stray session): verification must see it.
   pg::Connection owner(owner_url_);
   owner.exec("UPDATE \"" + shadow() + "\" SET balance = balance + 7 WHERE id % 100 = 0");
@@ -32,8 +32,8 @@ TEST_F(RewriteVerify, MismatchedRangeIsRecopied) {
 TEST_F(RewriteVerify, PersistentMismatchNeverSwaps) {
   seed(1000);
   std::vector<std::string> cmd{"rewrite", "--table", "accounts", "--alter", "ALTER COLUMN balance TYPE bigint"};
-  AsyncSlipway run(cmd, owner_env({{"SLIPWAY_TEST_PAUSE_AT", "replay"}}));
-  ASSERT_TRUE(run.wait_paused("replay")) << run.err_so_far();
+  SlipwayProcess run(cmd, owner_env({{"SLIPWAY_TEST_PAUSE_AT", "replay"}}));
+  ASSERT_TRUE(run.wait_paused("replay")) << run.err();
   // Every row written into the shadow from now on is altered: re-copies cannot fix it.
   pg::Connection owner(owner_url_);
   owner.exec("CREATE FUNCTION corrupt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.balance := NEW.balance + 1; "

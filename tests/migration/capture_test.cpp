@@ -1,0 +1,97 @@
+// slipway start's write capture and replay (src/migration/engine/capture.hpp) for a table whose
+// key is composite and not an integer, with a key column that `up` reads too: the capture logs
+// the keys of the rows the application writes during the backfill (the new key when an UPDATE
+// changes it), the switch drops the capture, and the replay recomputes the logged rows by their
+// key. The start is stopped with the applier's test hook right after the backfill (before
+// `switch:orders`), the old application writes, then the same start runs again.
+#include "migration/ops_test_support.hpp"
+#include "support/slipway_process.hpp"
+
+namespace slipway::test {
+namespace {
+
+class CaptureReplay : public OpsTest {};
+
+TEST_F(CaptureReplay, CompositeNonIntegerKeyThatUpReads) {
+  sql("CREATE TABLE orders (tenant text, id uuid, qty int NOT NULL, PRIMARY KEY (tenant, id))");
+  // 200 rows for each of three tenants; the ids are md5(tenant || n)::uuid, so the test knows
+  // every key.
+  sql("INSERT INTO orders SELECT t, md5(t || g)::uuid, g FROM unnest(ARRAY['acme', 'globex', 'initech']) t, "
+      "generate_series(1, 200) g");
+  ASSERT_EQ(slipway({"baseline"}).exit_code, 0);
+  const auto before = app_schema_dump();
+  const auto file = migration_file("01_label", R"(operations:
+  - add_column:
+      table: orders
+      up: tenant || ':' || qty
+      column:
+        name: label
+        type: text
+        nullable: true
+)");
+
+  // Stop after the backfill: the capture trigger still logs the application's writes.
+  ASSERT_NO_FATAL_FAILURE(run_until_step_then_kill(url(), {"start", file}, "switch:orders"));
+  auto status = slipway({"status"});
+  EXPECT_NE(status.out.find("stopped at:"), std::string::npos) << status.out << status.err;
+  const std::string stale =
+      "SELECT count(*) FROM orders WHERE _slipway_new_label IS DISTINCT FROM tenant || ':' || qty";
+  ASSERT_EQ(scalar<long long>(stale), 0) << "the backfill filled every row";
+  ASSERT_EQ(scalar<long long>("SELECT count(*) FROM slipway.capture_public_orders"), 0)
+      << "the backfill's own writes are not logged";
+
+  // The old application writes.
+  auto old = old_app();
+  old.exec("UPDATE orders SET qty = qty + 1000 WHERE tenant = 'acme' AND qty <= 20");
+  old.exec("UPDATE orders SET tenant = 'umbrella' WHERE tenant = 'globex' AND qty = 7");  // a key column
+  old.exec("UPDATE orders SET qty = 70 WHERE tenant = 'umbrella'");  // the same row again: logged twice
+  old.exec("INSERT INTO orders VALUES ('acme', md5('new1')::uuid, 1), ('hooli', md5('new2')::uuid, 2)");
+  old.exec("DELETE FROM orders WHERE tenant = 'acme' AND id = md5('acme5')::uuid");  // a logged row
+  // Their backfilled values are stale now (or missing); only the log knows the rows: 19 updated
+  // and kept, the one whose key changed, the two inserted.
+  EXPECT_EQ(scalar<long long>(stale), 22);
+
+  // The log holds exactly the keys written (the new key of the row whose key changed; the
+  // deleted row's key stays logged), none of the backfill's.
+  const std::string written =
+      "(SELECT 'acme'::text AS tenant, md5('acme' || g)::uuid AS id FROM generate_series(1, 20) g "
+      "UNION ALL VALUES ('umbrella', md5('globex7')::uuid), ('acme', md5('new1')::uuid), "
+      "('hooli', md5('new2')::uuid))";
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM ((SELECT tenant, id FROM slipway.capture_public_orders EXCEPT " +
+                              written + ") UNION ALL (" + written +
+                              " EXCEPT SELECT tenant, id FROM slipway.capture_public_orders)) d"),
+            0);
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.capture_public_orders"), 24);
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.capture_public_orders "
+                              "WHERE tenant = 'globex' AND id = md5('globex7')::uuid"),
+            0)
+      << "the old key of the row whose key changed is not logged";
+
+  auto r = slipway({"start", file});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("resuming"), std::string::npos) << r.err;
+
+  // Every row's new column as `up` says, seen through the new version's schema.
+  auto neu = new_app("01_label");
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM orders"), 601);
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM orders WHERE label IS DISTINCT FROM tenant || ':' || qty"), 0);
+  EXPECT_EQ(text(neu, "SELECT label FROM orders WHERE id = md5('globex7')::uuid"), "umbrella:70");
+  EXPECT_EQ(text(neu, "SELECT label FROM orders WHERE tenant = 'hooli'"), "hooli:2");
+  EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.backfill_jobs WHERE job_id = "
+                                "'migration:01_label:replay:orders'"),
+            "complete");
+  // The capture is gone: trigger, function and log.
+  EXPECT_FALSE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_slipway_capture')"));
+  EXPECT_TRUE(scalar<bool>("SELECT to_regproc('slipway.capture_public_orders_fn') IS NULL"));
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('slipway.capture_public_orders') IS NULL"));
+  // From the switch on, the sync trigger keeps writes right, key changes included.
+  old.exec("UPDATE orders SET tenant = 'acme2', qty = 3 WHERE tenant = 'acme' AND id = md5('acme6')::uuid");
+  EXPECT_EQ(text(neu, "SELECT label FROM orders WHERE id = md5('acme6')::uuid"), "acme2:3");
+
+  auto rb = slipway({"rollback"});
+  ASSERT_EQ(rb.exit_code, 0) << rb.out << rb.err;
+  EXPECT_EQ(app_schema_dump(), before);
+}
+
+}  // namespace
+}  // namespace slipway::test
