@@ -117,7 +117,9 @@ TEST_F(KillDuringStart, RerunningStartResumesFromEveryStep) {
     EXPECT_NE(r.err.find("resuming"), std::string::npos) << r.err;
     auto neu = new_app("01_expand");
     EXPECT_EQ(number(neu, "SELECT count(*) FROM users WHERE loud = upper(name)"), 500);
-    if (i + 1 < ids.size()) ASSERT_EQ(slipway({"rollback"}).exit_code, 0);
+    if (i + 1 < ids.size()) {
+      ASSERT_EQ(slipway({"rollback"}).exit_code, 0);
+    }
   }
   expect_expanded_and_complete();
 }
@@ -147,7 +149,9 @@ TEST_F(KillDuringStart, CompleteResumesFromEveryStep) {
     auto status = slipway({"status"});
     EXPECT_NE(status.out.find("phase:         complete, " + std::to_string(i) + " of"), std::string::npos) << status.out;
     // Once a complete step has run, the migration can only be completed.
-    if (i > 0) EXPECT_EQ(slipway({"rollback"}).exit_code, 2);
+    if (i > 0) {
+      EXPECT_EQ(slipway({"rollback"}).exit_code, 2);
+    }
   }
   complete();
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM users WHERE loud = upper(name)"), 500);
