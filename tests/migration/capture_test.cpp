@@ -1,7 +1,7 @@
 // slipway start's write capture and replay (src/migration/engine/capture.hpp) for a table whose
 // key is composite and not an integer, with a key column that `up` reads too: the capture logs
 // the keys of the rows the application writes during the backfill (the new key when an UPDATE
-// changes it), the switch drops the capture, and the replay recomputes the logged rows by their
+// changes it), the switch disables the capture, and the replay recomputes the logged rows by their
 // key. The start is stopped with the applier's test hook right after the backfill (before
 // `switch:orders`), the old application writes, then the same start runs again.
 #include "migration/ops_test_support.hpp"
@@ -91,6 +91,50 @@ TEST_F(CaptureReplay, CompositeNonIntegerKeyThatUpReads) {
   auto rb = slipway({"rollback"});
   ASSERT_EQ(rb.exit_code, 0) << rb.out << rb.err;
   EXPECT_EQ(app_schema_dump(), before);
+}
+
+// The switch takes only SHARE ROW EXCLUSIVE: an application transaction that has read the table
+// and keeps its ACCESS SHARE neither blocks the switch nor deadlocks with it when it then writes.
+// (A DROP of the capture trigger in the switch would wait for that reader with ACCESS EXCLUSIVE
+// while holding the weaker lock its write needs: the benchmark's probe hit exactly that deadlock.)
+TEST_F(CaptureReplay, SwitchLetsAnOpenReaderGoOnAndWrite) {
+  sql("CREATE TABLE items (id bigint PRIMARY KEY, qty int NOT NULL)");
+  sql("INSERT INTO items SELECT g, g FROM generate_series(1, 300) g");
+  ASSERT_EQ(slipway({"baseline"}).exit_code, 0);
+  const auto file = migration_file("01_double", R"(operations:
+  - add_column:
+      table: items
+      up: qty * 2
+      column:
+        name: double_qty
+        type: int
+        nullable: true
+)");
+  ASSERT_NO_FATAL_FAILURE(run_until_step_then_kill(url(), {"start", file}, "switch:items"));
+
+  auto reader = old_app();
+  reader.exec("BEGIN");
+  EXPECT_EQ(number(reader, "SELECT count(*) FROM items"), 300);  // holds ACCESS SHARE from here on
+
+  // No retries: a switch that needed a lock the reader holds would exit 3 instead of pausing.
+  SlipwayProcess p({"--lock-timeout", "300ms", "--lock-retries", "0", "start", file},
+                   {{"SLIPWAY_POSTGRES_URL", url()}, {"SLIPWAY_TEST_PAUSE_AT", "replay:items"}});
+  bool paused = p.wait_paused("", std::chrono::seconds(60));
+  p.kill9();
+  ASSERT_TRUE(paused) << "the switch did not get past the open reader\n" << p.output();
+  EXPECT_TRUE(scalar<bool>("SELECT tgenabled = 'D' FROM pg_trigger WHERE tgname = '_slipway_capture'"));
+
+  // The reader writes now (the capture is disabled and the sync trigger is on) and commits.
+  reader.exec("UPDATE items SET qty = 1000 WHERE id = 7");
+  reader.exec("COMMIT");
+
+  auto r = slipway({"start", file});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto neu = new_app("01_double");
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM items WHERE double_qty IS DISTINCT FROM qty * 2"), 0);
+  EXPECT_EQ(number(neu, "SELECT double_qty FROM items WHERE id = 7"), 2000);
+  EXPECT_FALSE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '_slipway_capture')"));
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('slipway.capture_public_items') IS NULL"));
 }
 
 }  // namespace

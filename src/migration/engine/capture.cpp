@@ -39,6 +39,11 @@ std::vector<std::string> create_capture_statements(const std::string& state_sche
   };
 }
 
+std::vector<std::string> disable_capture_trigger_statements(const std::string& schema, const std::string& physical_table) {
+  return {fmt::format("ALTER TABLE {} DISABLE TRIGGER {}", pg::qualified(schema, physical_table),
+                      pg::quote_ident(capture_names(schema, physical_table).trigger))};
+}
+
 std::vector<std::string> drop_capture_trigger_statements(const std::string& state_schema, const std::string& schema,
                                                          const std::string& physical_table) {
   auto n = capture_names(schema, physical_table);

@@ -10,13 +10,19 @@
 //   capture   AFTER INSERT OR UPDATE trigger (WHEN: not a slipway backfill session) appends the
 //             key of every row the application writes to a change log in the state schema
 //   backfill  keyset batches compute the new columns for every row that existed
-//   switch    one short transaction: create the up/down sync trigger, drop the capture trigger.
-//             CREATE TRIGGER waits for every open writer of the table (its lock conflicts with
-//             theirs), so every write made before the switch is committed and logged, and every
-//             write after it goes through the sync trigger
+//   switch    one short transaction: create the up/down sync trigger, disable the capture
+//             trigger. CREATE TRIGGER waits for every open writer of the table (its lock
+//             conflicts with theirs), so every write made before the switch is committed and
+//             logged, and every write after it goes through the sync trigger. Both statements
+//             take SHARE ROW EXCLUSIVE (reads go on): dropping the capture trigger here would
+//             need ACCESS EXCLUSIVE after the weaker lock is held, and that lock upgrade
+//             deadlocks with an application transaction that read the table and then writes it
+//             (it waits for our lock while we wait for its ACCESS SHARE) — the application gets
+//             the deadlock error. Measured in the benchmark; see tests/migration/capture_test.
 //   replay    the logged keys' rows get the new columns recomputed from their current values,
 //             in checkpointed batches (walking the log by its sequence)
-//   drop log
+//   drop      the disabled capture trigger, its function, the log (the trigger's brief
+//             ACCESS EXCLUSIVE is the transaction's first lock)
 //
 // No write is missed: rows written before the capture existed were committed before the
 // backfill fixed its key space (CREATE TRIGGER waited for their writers), so the backfill
@@ -45,7 +51,10 @@ inline constexpr const char* kCaptureSeqColumn = "_slipway_seq";
 std::vector<std::string> create_capture_statements(const std::string& state_schema, const std::string& schema,
                                                    const std::string& physical_table,
                                                    const std::vector<std::string>& key);
-// Drops the capture trigger and function (IF EXISTS); the log stays for the replay.
+// Disables the capture trigger (SHARE ROW EXCLUSIVE, like CREATE TRIGGER); the log stays for
+// the replay.
+std::vector<std::string> disable_capture_trigger_statements(const std::string& schema, const std::string& physical_table);
+// Drops the capture trigger and function (IF EXISTS).
 std::vector<std::string> drop_capture_trigger_statements(const std::string& state_schema, const std::string& schema,
                                                          const std::string& physical_table);
 // Drops the change log (IF EXISTS).

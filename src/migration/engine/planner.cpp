@@ -216,10 +216,12 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     if (std::find(tts.begin(), tts.end(), table) != tts.end()) sw = trigger_action(table);
     sw.id = "switch:" + table;
     sw.description = fmt::format("switch {} from write capture to the up/down sync trigger (one transaction)", table);
-    for (auto& s : drop_capture_trigger_statements(state_schema, schema, table)) sw.statements.push_back(std::move(s));
-    sw.lock = LockMode::access_exclusive;
+    // Not a DROP: see engine/capture.hpp (no lock upgrade inside the switch).
+    for (auto& s : disable_capture_trigger_statements(schema, table)) sw.statements.push_back(std::move(s));
+    sw.lock = LockMode::share_row_exclusive;  // reads go on during the switch
     sw.lock_target = table;
-    sw.verify = fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {})",
+    sw.verify = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {} "
+                            "AND tgenabled = 'D')",
                             pg::quote_literal(pg::qualified(schema, table)), pg::quote_literal(names.trigger));
     out.start.add(std::move(sw));
 
@@ -231,10 +233,11 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
 
     Action drop;
     drop.id = "drop_capture_log:" + table;
-    drop.description = fmt::format("drop the change log of {}", table);
-    drop.statements = drop_capture_log_statements(state_schema, schema, table);
-    drop.lock = LockMode::none;
-    drop.lock_target = pg::qualified(state_schema, names.log_table);
+    drop.description = fmt::format("drop the disabled capture trigger and the change log of {}", table);
+    drop.statements = drop_capture_trigger_statements(state_schema, schema, table);
+    for (auto& s : drop_capture_log_statements(state_schema, schema, table)) drop.statements.push_back(std::move(s));
+    drop.lock = LockMode::access_exclusive;  // DROP TRIGGER: brief, and the transaction's first lock
+    drop.lock_target = table;
     drop.verify = fmt::format("SELECT to_regclass({}) IS NULL",
                               pg::quote_literal(pg::qualified(state_schema, names.log_table)));
     out.start.add(std::move(drop));
