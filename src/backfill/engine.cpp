@@ -339,9 +339,13 @@ struct Engine::Impl {
     int64_t rows_since_sync = 0, batches_since_sync = 0;
     static thread_local std::mt19937 rng{std::random_device{}()};
     auto stopfn = [this] { return stopping(); };
-    const std::string bound_sql_head = fmt::format("SELECT {0}, count(*) OVER () FROM (SELECT {0} FROM {1} WHERE ",
-                                                   key->list(), qtable);
-    const std::string bound_sql_tail = fmt::format(" ORDER BY {} LIMIT $", key->list());
+    // The batch's upper key is the n-th key after `after`: OFFSET n-1 on the key's index reads n
+    // entries and returns one (an index-only scan, no sort). A window count over the same n
+    // keys cost ~5x more (10.7 vs 2.1 ms for 20k keys, psql), ~8% of a 100 ms batch.
+    const std::string bound_sql_head = fmt::format("SELECT {} FROM {} WHERE ", key->list(), qtable);
+    const std::string bound_sql_tail = fmt::format(" ORDER BY {} OFFSET $", key->list());
+    // Only for a range's last batch (fewer than n keys left): how many keys it walks.
+    const std::string count_sql_head = fmt::format("SELECT count(*) FROM {} WHERE ", qtable);
     const std::string checkpoint_sql = fmt::format(
         "UPDATE {} SET last_key = $3::jsonb, rows_done = rows_done + $4, batches = batches + 1, done = $5, "
         "updated_at = now() WHERE job_id = $1 AND range_no = $2",
@@ -378,12 +382,15 @@ struct Engine::Impl {
           // The batch's upper key: the n-th key after `after` (an index range scan of n entries).
           std::vector<std::string> params;
           std::string pred = key->range_predicate(KeyBounds{after, range.hi}, 1, params);
+          auto range_params = params;
           params.push_back(std::to_string(n));
-          std::string sql = bound_sql_head + pred + bound_sql_tail + std::to_string(params.size()) +
-                            fmt::format("::bigint) s ORDER BY {} LIMIT 1", key->list(true));
+          std::string sql =
+              bound_sql_head + pred + bound_sql_tail + std::to_string(params.size()) + "::bigint - 1 LIMIT 1";
           auto b = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-          walked = b.empty() ? 0 : b[0][int(nkey)].as<int64_t>();
-          final = walked < n;
+          final = b.empty();
+          walked = final ? tx.exec_params1(count_sql_head + pred, pqxx::prepare::make_dynamic_params(range_params))[0]
+                               .as<int64_t>()
+                         : n;
           // The range's last batch reaches to its upper bound, so keys inserted meanwhile inside
           // the range are covered too.
           upto = final ? range.hi : key_of(b[0], nkey);
@@ -407,7 +414,7 @@ struct Engine::Impl {
         ++batches_since_sync;
         metrics.add_batch(secs, walked);
         if (!final) sizer.observe(n, secs);
-        if (throttler->take_lock_wait_event(pid)) sizer.shrink();
+        if (throttler->take_lock_wait_event(pid)) sizer.contended(contended_target());
         note_rows_for_vacuum(walked);
         throttler->account_rows(walked, stopfn);
         if (final) return;
@@ -425,14 +432,28 @@ struct Engine::Impl {
         handle_failure(e, ++failures, sizer, rng);
         after = reload_or_drop(conn, range, after, disconnect);
       } catch (const pg::QueryCanceled& e) {
-        if (pid) throttler->take_lock_wait_event(pid);  // already shrunk below
-        handle_failure(e, ++failures, sizer, rng);
+        if (pid && throttler->take_lock_wait_event(pid)) {
+          // The throttler cancelled it for a waiting application session: its lock-wait pause
+          // (taken at the top of the loop, and counted as such) is the backoff.
+          if (++failures > opt.max_consecutive_failures) throw;
+          sizer.contended(contended_target());
+        } else {
+          handle_failure(e, ++failures, sizer, rng);
+        }
         after = reload_or_drop(conn, range, after, disconnect);
       } catch (const pg::SerializationFailure& e) {
         handle_failure(e, ++failures, sizer, rng);
         after = reload_or_drop(conn, range, after, disconnect);
       }
     }
+  }
+
+  // The batch time to aim at after an application session waited on a batch: half the wait
+  // after which the throttler cancels, so the next waiters are let through by a commit rather
+  // than by a cancel that throws the batch away.
+  double contended_target() const {
+    double cancel_after = double(opt.throttle.lock_wait_cancel_after.count()) / 1000.0;
+    return std::max(0.005, cancel_after / 2.0);
   }
 
   // After a failed batch the commit's outcome is what the checkpoint says, never our guess.
@@ -468,7 +489,10 @@ struct Engine::Impl {
     if (opt.vacuum_every_fraction <= 0) return;
     std::lock_guard l(vac_mu);
     rows_since_vacuum += rows;
-    if (rows_since_vacuum >= vacuum_threshold()) {
+    // Near the end no later batch would reuse what a vacuum frees: leave it to autovacuum
+    // rather than make the run wait for it.
+    int64_t left = rows_estimate - (rows_before + rows_run.load());
+    if (rows_since_vacuum >= vacuum_threshold() && left > vacuum_threshold() / 2) {
       rows_since_vacuum = 0;
       vacuum_wanted = true;
       vac_cv.notify_one();
@@ -608,14 +632,21 @@ BackfillResult Engine::run() {
   if (!m.opt.metrics_addr.empty()) server = std::make_unique<MetricsServer>(m.opt.metrics_addr, m.metrics);
 
   std::thread vacuum([&m] { m.vacuum_loop(); });
-  std::atomic<bool> workers_done{false};
-  std::thread ticker([&m, &workers_done] {
+  // Progress every 100ms; woken at the end so that a short job (a replay of a few rows) does
+  // not wait out the tick.
+  std::mutex tick_mu;
+  std::condition_variable tick_cv;
+  bool workers_done = false;
+  std::thread ticker([&] {
     Impl::RateWindow window;
+    std::unique_lock l(tick_mu);
     while (!workers_done) {
+      l.unlock();
       double rate = window.rate(Clock::now(), m.rows_run.load());
       m.publish(rate);
       if (m.opt.progress) m.opt.progress->update(m.snapshot(rate, false));
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      l.lock();
+      tick_cv.wait_for(l, std::chrono::milliseconds(100), [&] { return workers_done; });
     }
   });
 
@@ -623,7 +654,11 @@ BackfillResult Engine::run() {
   std::vector<std::thread> workers;
   for (int i = 0; i < n; ++i) workers.emplace_back([&m] { m.worker(); });
   for (auto& w : workers) w.join();
-  workers_done = true;
+  {
+    std::lock_guard l(tick_mu);
+    workers_done = true;
+  }
+  tick_cv.notify_one();
   ticker.join();
   {
     std::lock_guard l(m.vac_mu);

@@ -109,12 +109,15 @@ struct Throttler::State {
       double waited = r[1].is_null() ? 0.0 : r[1].as<double>();
       if (waited * 1000.0 < double(opt.lock_wait_cancel_after.count())) continue;
       // Someone waits on our batch: release its locks now by cancelling it. The batch rolls
-      // back and is retried smaller after a pause.
+      // back and is retried smaller after a pause. The event is recorded before the cancel, so
+      // the worker that gets the cancel error always finds it.
+      {
+        std::lock_guard l(mu);
+        lock_wait_hits.insert(blocker);
+        lock_wait_until = Clock::now() + opt.lock_wait_backoff;
+        ++lock_wait_events;
+      }
       conn.exec_params("SELECT pg_cancel_backend($1)", blocker);
-      std::lock_guard l(mu);
-      lock_wait_hits.insert(blocker);
-      lock_wait_until = Clock::now() + opt.lock_wait_backoff;
-      ++lock_wait_events;
       log::verbose("lock wait on backfill backend {} ({:.0f} ms): batch cancelled", blocker, waited * 1000);
     }
   }

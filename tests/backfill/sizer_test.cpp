@@ -27,6 +27,20 @@ TEST(BatchSizer, ShrinksOnSlowBatchesAndContentionWithinBounds) {
   EXPECT_EQ(s.size(), 5000);
 }
 
+TEST(BatchSizer, ContentionLowersTheTargetTimeThenItRecovers) {
+  BatchSizer s(100ms, 10000, 10, 100000, std::nullopt);
+  s.contended(0.025);
+  EXPECT_EQ(s.size(), 2500);
+  EXPECT_DOUBLE_EQ(s.current_target(), 0.025);
+  // 1 row per 10 us: 25 ms is 2,500 rows, and the size stays there while the target is low.
+  s.observe(2500, 0.025);
+  EXPECT_EQ(s.size(), 2500);
+  // Each batch without contention raises the target by 5%, up to the full 100 ms.
+  for (int i = 0; i < 100; ++i) s.observe(s.size(), 0.00001 * double(s.size()));
+  EXPECT_DOUBLE_EQ(s.current_target(), 0.1);
+  EXPECT_NEAR(double(s.size()), 10000.0, 200.0);
+}
+
 TEST(BatchSizer, FixedSizeIsPinned) {
   BatchSizer s(100ms, 1000, 10, 5000, 77);
   s.observe(77, 5.0);

@@ -137,5 +137,59 @@ TEST_F(CaptureReplay, SwitchLetsAnOpenReaderGoOnAndWrite) {
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('slipway.capture_public_items') IS NULL"));
 }
 
+// The capture trigger watches only what can change the backfilled values: UPDATEs that set a
+// column `up` reads or a key column (a row whose key changes may move behind the backfill).
+// An `up` whose inputs cannot be told from its text (here: a volatile function) watches every
+// UPDATE.
+TEST_F(CaptureReplay, OnlyWritesThatCanChangeUpAreLogged) {
+  sql("CREATE TABLE items (id bigint PRIMARY KEY, qty int NOT NULL, note text)");
+  sql("INSERT INTO items SELECT g, g, 'n' FROM generate_series(1, 300) g");
+  sql("CREATE TABLE stock (id bigint PRIMARY KEY, qty int NOT NULL, note text)");
+  sql("INSERT INTO stock SELECT g, g, 'n' FROM generate_series(1, 300) g");
+  ASSERT_EQ(slipway({"baseline"}).exit_code, 0);
+  const auto file = migration_file("01_watch", R"(operations:
+  - add_column:
+      table: items
+      up: qty * 2
+      column:
+        name: double_qty
+        type: int
+        nullable: true
+  - add_column:
+      table: stock
+      up: qty + (random() * 0)::int
+      column:
+        name: qty_copy
+        type: int
+        nullable: true
+)");
+  ASSERT_NO_FATAL_FAILURE(run_until_step_then_kill(url(), {"start", file}, "switch:items"));
+  auto triggerdef = [&](const std::string& table) {
+    return scalar<std::string>("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = '_slipway_capture' "
+                               "AND tgrelid = '" + table + "'::regclass");
+  };
+  EXPECT_NE(triggerdef("items").find("AFTER INSERT OR UPDATE OF id, qty ON"), std::string::npos) << triggerdef("items");
+  EXPECT_NE(triggerdef("stock").find("AFTER INSERT OR UPDATE ON"), std::string::npos) << triggerdef("stock");
+
+  auto old = old_app();
+  const std::string logged = "SELECT count(*) FROM slipway.capture_public_items";
+  old.exec("UPDATE items SET note = 'changed' WHERE id <= 50");
+  EXPECT_EQ(scalar<long long>(logged), 0) << "a write that cannot change `up` is not captured";
+  old.exec("UPDATE items SET qty = qty + 1000 WHERE id <= 10");
+  EXPECT_EQ(scalar<long long>(logged), 10);
+  old.exec("UPDATE items SET id = 1000 WHERE id = 299");
+  old.exec("INSERT INTO items VALUES (2000, 5, 'new')");
+  EXPECT_EQ(scalar<long long>(logged), 12);
+  old.exec("UPDATE stock SET note = 'changed' WHERE id <= 50");
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.capture_public_stock"), 50);
+
+  auto r = slipway({"start", file});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto neu = new_app("01_watch");
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM items WHERE double_qty IS DISTINCT FROM qty * 2"), 0);
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM items"), 301);
+  EXPECT_EQ(number(neu, "SELECT count(*) FROM stock WHERE qty_copy IS DISTINCT FROM qty"), 0);
+}
+
 }  // namespace
 }  // namespace slipway::test

@@ -14,8 +14,17 @@ CaptureNames capture_names(const std::string& schema, const std::string& physica
 
 std::vector<std::string> create_capture_statements(const std::string& state_schema, const std::string& schema,
                                                    const std::string& physical_table,
-                                                   const std::vector<std::string>& key) {
+                                                   const std::vector<std::string>& key,
+                                                   const std::optional<std::set<std::string>>& watched) {
   auto n = capture_names(schema, physical_table);
+  std::string events = "INSERT OR UPDATE";
+  if (watched) {
+    std::set<std::string> of(watched->begin(), watched->end());
+    of.insert(key.begin(), key.end());
+    std::string list;
+    for (const auto& c : of) list += (list.empty() ? "" : ", ") + pg::quote_ident(c);
+    events += " OF " + list;
+  }
   std::string table = pg::qualified(schema, physical_table);
   std::string log = pg::qualified(state_schema, n.log_table);
   std::string cols, news;
@@ -33,9 +42,9 @@ std::vector<std::string> create_capture_statements(const std::string& state_sche
       fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS "
                   "$_slipway_$ BEGIN INSERT INTO {} ({}) VALUES ({}); RETURN NULL; END $_slipway_$",
                   pg::qualified(state_schema, n.function), log, cols, news),
-      fmt::format("CREATE TRIGGER {} AFTER INSERT OR UPDATE ON {} FOR EACH ROW "
+      fmt::format("CREATE TRIGGER {} AFTER {} ON {} FOR EACH ROW "
                   "WHEN (current_setting('slipway.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION {}()",
-                  pg::quote_ident(n.trigger), table, pg::qualified(state_schema, n.function)),
+                  pg::quote_ident(n.trigger), events, table, pg::qualified(state_schema, n.function)),
   };
 }
 

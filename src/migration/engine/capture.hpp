@@ -30,6 +30,8 @@
 // During the backfill no session writes as the new version (its schema of views is created at
 // the end of start), so only the `up` direction needs capturing.
 #pragma once
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,9 +50,14 @@ inline constexpr const char* kCaptureSeqColumn = "_slipway_seq";
 // Creates the change log (the key columns with the table's own types, plus the sequence), the
 // capture function (SECURITY DEFINER: application roles need no privilege on the state schema)
 // and the trigger. One transaction.
+// `watched`: when known, the columns whose UPDATE can change what the backfill computed (the
+// columns `up` reads) — the trigger then fires only for UPDATEs that set one of them or a key
+// column (a row whose key changes may move behind the backfill's position). nullopt: every
+// UPDATE. An application UPDATE that sets none of them costs no trigger call at all.
 std::vector<std::string> create_capture_statements(const std::string& state_schema, const std::string& schema,
                                                    const std::string& physical_table,
-                                                   const std::vector<std::string>& key);
+                                                   const std::vector<std::string>& key,
+                                                   const std::optional<std::set<std::string>>& watched);
 // Disables the capture trigger (SHARE ROW EXCLUSIVE, like CREATE TRIGGER); the log stays for
 // the replay.
 std::vector<std::string> disable_capture_trigger_statements(const std::string& schema, const std::string& physical_table);

@@ -9,6 +9,7 @@
 #include "migration/engine/plan_json.hpp"
 #include "migration/engine/triggers.hpp"
 #include "migration/engine/views.hpp"
+#include "migration/ops/column_sql.hpp"
 #include "pg/quote.hpp"
 #include "util/error.hpp"
 
@@ -49,6 +50,20 @@ std::string version_schema_name(const std::string& schema, const MigrationDocume
 }
 
 namespace {
+
+// The columns whose UPDATEs the write capture must see: those the backfill's assignments read
+// (nullopt: any UPDATE, when that cannot be told; see create_capture_statements).
+std::optional<std::set<std::string>> capture_watched_columns(pg::Connection& conn, const std::string& schema,
+                                                             const std::string& table,
+                                                             const std::vector<std::string>& set) {
+  auto rows = conn.exec_params(
+      "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+      pg::qualified(schema, table));
+  if (rows.empty()) return std::nullopt;
+  std::set<std::string> columns;
+  for (const auto& r : rows) columns.insert(r[0].c_str());
+  return columns_read_by_assignments(conn, set, columns);
+}
 
 // Tables (physical) that have trigger assignments, in first-seen order.
 std::vector<std::string> trigger_tables(const TriggerSet& ts) {
@@ -199,7 +214,8 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     Action a;
     a.id = "capture:" + table;
     a.description = fmt::format("capture the keys of rows the application writes to {} during its backfill", table);
-    a.statements = create_capture_statements(state_schema, schema, table, b.backfill->key);
+    a.statements = create_capture_statements(state_schema, schema, table, b.backfill->key,
+                                             capture_watched_columns(conn, schema, table, b.backfill->set));
     a.lock = LockMode::share_row_exclusive;
     a.lock_target = table;
     a.rollback = fmt::format("DROP TRIGGER {} ON {}; DROP TABLE {}", pg::quote_ident(names.trigger),

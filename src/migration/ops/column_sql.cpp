@@ -115,6 +115,40 @@ bool expression_is_volatile(pg::Connection& conn, const std::string& expression)
   return volatile_found.value_or(true);
 }
 
+std::optional<std::set<std::string>> columns_read_by_assignments(pg::Connection& conn,
+                                                                 const std::vector<std::string>& assignments,
+                                                                 const std::set<std::string>& table_columns) {
+  if (assignments.empty()) return std::set<std::string>{};
+  std::string sql = "UPDATE t SET ";
+  for (size_t i = 0; i < assignments.size(); ++i) sql += (i ? ", " : "") + assignments[i];
+  auto tree = parse_select(sql);
+  std::set<std::string> read, functions;
+  bool known = true;
+  walk(tree, [&](const std::string& type, const nlohmann::json& node) {
+    if (type == "SubLink") known = false;
+    if (type == "FuncCall" && node.contains("funcname") && !node["funcname"].empty() &&
+        node["funcname"].back().contains("String"))
+      functions.insert(node["funcname"].back()["String"].value("sval", ""));
+    if (type != "ColumnRef") return;
+    const auto& fields = node.value("fields", nlohmann::json::array());
+    if (fields.size() != 1 || !fields[0].contains("String")) {
+      known = false;  // t.col, t.*, *
+      return;
+    }
+    std::string name = fields[0]["String"].value("sval", "");
+    if (!table_columns.count(name)) known = false;  // e.g. the table's name: the whole row
+    read.insert(name);
+  });
+  if (!known) return std::nullopt;
+  if (!functions.empty()) {
+    auto volatile_found = conn.query_value<bool>(
+        "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ANY($1::text[]) AND provolatile = 'v')",
+        catalog::text_array_literal({functions.begin(), functions.end()}));
+    if (volatile_found.value_or(true)) return std::nullopt;
+  }
+  return read;
+}
+
 std::string helper_name(const std::string& prefix, const std::string& name) {
   std::string full = prefix + name;
   if (full.size() <= 63) return full;

@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,13 @@ std::string rename_columns_in_expression(const std::string& expression,
 // EXCLUSIVE; non-volatile ones are catalog-only since PostgreSQL 11. Conservative: if any
 // overload of a called function is volatile, the answer is true.
 bool expression_is_volatile(pg::Connection& conn, const std::string& expression);
+
+// The columns that `"col" = (expr)` assignments read, or nullopt when the text cannot tell: a
+// subquery, a qualified or whole-row reference, a name that is not one of `table_columns`, or a
+// volatile function (its result can change while no column does). Uses libpg_query.
+std::optional<std::set<std::string>> columns_read_by_assignments(pg::Connection& conn,
+                                                                 const std::vector<std::string>& assignments,
+                                                                 const std::set<std::string>& table_columns);
 
 // A name for a slipway helper object: "<prefix><name>", cut to PostgreSQL's 63 bytes with a
 // short hash of the full name so distinct long names stay distinct.
