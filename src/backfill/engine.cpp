@@ -490,9 +490,11 @@ struct Engine::Impl {
     std::lock_guard l(vac_mu);
     rows_since_vacuum += rows;
     // Near the end no later batch would reuse what a vacuum frees: leave it to autovacuum
-    // rather than make the run wait for it.
+    // rather than make the run wait for it. (Past the estimate, which may be stale, nobody
+    // knows how much is left: keep vacuuming.)
     int64_t left = rows_estimate - (rows_before + rows_run.load());
-    if (rows_since_vacuum >= vacuum_threshold() && left > vacuum_threshold() / 2) {
+    bool near_end = left >= 0 && left < vacuum_threshold() / 2;
+    if (rows_since_vacuum >= vacuum_threshold() && !near_end) {
       rows_since_vacuum = 0;
       vacuum_wanted = true;
       vac_cv.notify_one();

@@ -189,6 +189,12 @@ TEST_F(CaptureReplay, OnlyWritesThatCanChangeUpAreLogged) {
   EXPECT_EQ(number(neu, "SELECT count(*) FROM items WHERE double_qty IS DISTINCT FROM qty * 2"), 0);
   EXPECT_EQ(number(neu, "SELECT count(*) FROM items"), 301);
   EXPECT_EQ(number(neu, "SELECT count(*) FROM stock WHERE qty_copy IS DISTINCT FROM qty"), 0);
+  // The sync trigger declares only the variables `up` reads; the new version's branch, with
+  // no `down`, declares none.
+  auto fn = scalar<std::string>("SELECT pg_get_functiondef('public._slipway_trg_items_01_watch'::regproc)");
+  EXPECT_NE(fn.find("\"qty\" \"public\".\"items\".\"qty\"%TYPE := NEW.\"qty\""), std::string::npos) << fn;
+  EXPECT_EQ(fn.find("\"note\" \"public\""), std::string::npos) << fn;
+  EXPECT_EQ(fn.find("\"double_qty\" \"public\""), std::string::npos) << fn;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "migration/ops/column_sql.hpp"
 #include "pg/quote.hpp"
 
 namespace slipway::migration {
@@ -15,26 +16,30 @@ std::string limit_name(std::string name) {
 
 namespace {
 
-// Declarations of one version's column names as PL/pgSQL variables holding the row's values,
-// typed like the physical columns they read.
-std::string declare_columns(const std::string& schema, const std::string& table, const VirtualTable* t) {
-  std::string out;
-  if (!t) return out;
-  for (const auto& c : t->columns) {
-    if (c.hidden) continue;
-    out += fmt::format("      {} {}.{}%TYPE := NEW.{};\n", pg::quote_ident(c.name), pg::qualified(schema, table),
-                       pg::quote_ident(c.physical), pg::quote_ident(c.physical));
-  }
-  return out;
-}
-
-std::string assign(const std::vector<TriggerAssignment>& as, TriggerAssignment::Direction d) {
-  std::string out;
+// The block of one direction: its version's column names as PL/pgSQL variables holding the
+// row's values (typed like the physical columns they read), then the assignments. Only the
+// names the expressions use are declared when that can be told (each declaration is evaluated
+// for every row the application writes: on a 7-column table, declaring all of them cost about
+// as much as the expression itself); nothing at all when the direction assigns nothing.
+std::string direction_block(const std::string& schema, const std::string& table, const VirtualTable* t,
+                            const std::vector<TriggerAssignment>& as, TriggerAssignment::Direction d) {
+  std::string assignments;
+  std::optional<std::set<std::string>> used = std::set<std::string>{};
   for (const auto& a : as) {
     if (a.direction != d) continue;
-    out += fmt::format("      NEW.{} := {};\n", pg::quote_ident(a.column), as_expression(a.expression));
+    assignments += fmt::format("      NEW.{} := {};\n", pg::quote_ident(a.column), as_expression(a.expression));
+    auto names = names_referenced(as_expression(a.expression));
+    if (!names) used.reset();
+    else if (used) used->insert(names->begin(), names->end());
   }
-  return out;
+  if (assignments.empty()) return "    NULL;\n";
+  std::string declarations;
+  for (const auto& c : t ? t->columns : std::vector<VirtualColumn>{}) {
+    if (c.hidden || (used && !used->count(c.name))) continue;
+    declarations += fmt::format("      {} {}.{}%TYPE := NEW.{};\n", pg::quote_ident(c.name),
+                                pg::qualified(schema, table), pg::quote_ident(c.physical), pg::quote_ident(c.physical));
+  }
+  return (declarations.empty() ? "" : "    DECLARE\n" + declarations) + "    BEGIN\n" + assignments + "    END;\n";
 }
 }  // namespace
 
@@ -71,21 +76,14 @@ std::vector<std::string> create_trigger_statements(const std::string& schema, co
       "DECLARE\n"
       "  _slipway_new_version boolean := {};\n"
       "BEGIN\n"
-      "  IF NOT _slipway_new_version THEN\n"
-      "    DECLARE\n{}"
-      "    BEGIN\n{}"
-      "    END;\n"
-      "  ELSE\n"
-      "    DECLARE\n{}"
-      "    BEGIN\n{}"
-      "    END;\n"
+      "  IF NOT _slipway_new_version THEN\n{}"
+      "  ELSE\n{}"
       "  END IF;\n"
       "  RETURN NEW;\n"
       "END",
-      session_uses_version_sql(version_schema), declare_columns(schema, physical_table, old_version),
-      assign(assignments, TriggerAssignment::Direction::up) + "      NULL;\n",
-      declare_columns(schema, physical_table, new_version),
-      assign(assignments, TriggerAssignment::Direction::down) + "      NULL;\n");
+      session_uses_version_sql(version_schema),
+      direction_block(schema, physical_table, old_version, assignments, TriggerAssignment::Direction::up),
+      direction_block(schema, physical_table, new_version, assignments, TriggerAssignment::Direction::down));
   return {
       fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $_slipway_$\n{}\n$_slipway_$", fn,
                   body),

@@ -149,6 +149,25 @@ std::optional<std::set<std::string>> columns_read_by_assignments(pg::Connection&
   return read;
 }
 
+std::optional<std::set<std::string>> names_referenced(const std::string& expression) {
+  PgQueryParseResult r = pg_query_parse(("SELECT " + expression).c_str());
+  bool parsed = !r.error;
+  nlohmann::json tree = parsed ? nlohmann::json::parse(r.parse_tree) : nlohmann::json();
+  pg_query_free_parse_result(r);
+  if (!parsed) return std::nullopt;
+  std::set<std::string> names;
+  bool star = false;
+  walk(tree, [&](const std::string& type, const nlohmann::json& node) {
+    if (type != "ColumnRef") return;
+    for (const auto& f : node.value("fields", nlohmann::json::array())) {
+      if (f.contains("String")) names.insert(f["String"].value("sval", ""));
+      else star = true;  // A_Star
+    }
+  });
+  if (star) return std::nullopt;
+  return names;
+}
+
 std::string helper_name(const std::string& prefix, const std::string& name) {
   std::string full = prefix + name;
   if (full.size() <= 63) return full;

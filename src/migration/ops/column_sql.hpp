@@ -35,6 +35,11 @@ std::optional<std::set<std::string>> columns_read_by_assignments(pg::Connection&
                                                                  const std::vector<std::string>& assignments,
                                                                  const std::set<std::string>& table_columns);
 
+// Every name an expression uses as a column or variable (each field of its column references,
+// subqueries included), or nullopt when it does not parse or has a `*` reference. For
+// declaring only the trigger variables an expression can read.
+std::optional<std::set<std::string>> names_referenced(const std::string& expression);
+
 // A name for a slipway helper object: "<prefix><name>", cut to PostgreSQL's 63 bytes with a
 // short hash of the full name so distinct long names stay distinct.
 std::string helper_name(const std::string& prefix, const std::string& name);
