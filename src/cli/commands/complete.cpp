@@ -12,9 +12,12 @@ namespace {
 CommandRegistration reg(21, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("complete", "complete the active migration (contract)");
   cmd->callback([&g] {
-    Session s(g, Session::Mode::state_changing);
-    s.store().require_initialized();
-    auto name = make_migrator(s, g).complete();
+    std::string name;
+    resume_after_lost_connection("complete", [&] {
+      Session s(g, Session::Mode::state_changing);
+      s.store().require_initialized();
+      name = make_migrator(s, g).complete();
+    });
     if (g.json) std::cout << nlohmann::json{{"migration", name}, {"status", "complete"}}.dump() << "\n";
   });
 });

@@ -23,10 +23,16 @@ CommandRegistration reg(20, [](CLI::App& app, GlobalOptions& g) {
     auto doc = migration::read_migration_file(file);
     std::unique_ptr<backfill::ProgressSink> sink;
     auto backfill_options = engine_options(g, flags, sink, /*global_json=*/false);
-    Session s(g, Session::Mode::state_changing);
-    auto m = make_migrator(s, g, backfill_options);
-    m.start(doc, file_format(file));
-    if (complete) m.complete();
+    resume_after_lost_connection("start", [&] {
+      Session s(g, Session::Mode::state_changing);
+      make_migrator(s, g, backfill_options).start(doc, file_format(file));
+    });
+    if (complete) {
+      resume_after_lost_connection("complete", [&] {
+        Session s(g, Session::Mode::state_changing);
+        make_migrator(s, g, backfill_options).complete();
+      });
+    }
     if (g.json) {
       std::cout << nlohmann::json{{"migration", doc.name}, {"status", complete ? "complete" : "active"}}.dump() << "\n";
     }
