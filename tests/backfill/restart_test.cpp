@@ -140,17 +140,15 @@ class ServerRestart : public ::testing::Test {
     ASSERT_EQ(checkpointed(job), kLockedId - 1);
   }
 
-  std::string app_schema_dump() {
-    auto r = run_command({embedded::pg_bin_dir() + "/pg_dump", "--schema-only", "--no-owner", "--no-privileges",
-                          "--exclude-schema=slipway", "-d", url_});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::stringstream in(r.out);
-    std::string line, out;
-    while (std::getline(in, line)) {
-      if (line.rfind("\\restrict ", 0) == 0 || line.rfind("\\unrestrict ", 0) == 0) continue;
-      out += line + "\n";
-    }
-    return out;
+  std::string app_schema_dump() { return schema_dump_of(url_, {"--exclude-schema=slipway"}); }
+
+  // kRows rows; `hits` counts how often the backfill processed each row.
+  void make_people() {
+    sql("CREATE TABLE people (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, first text NOT NULL, "
+        "last text NOT NULL, full_name text, hits int NOT NULL DEFAULT 0)");
+    sql("INSERT INTO people (first, last) SELECT 'first' || g, 'last' || g FROM generate_series(1, " +
+        std::to_string(kRows) + ") g");
+    sql("ANALYZE people");
   }
 
   void backfill_survives_restart(const std::string& mode);
@@ -165,11 +163,7 @@ class ServerRestart : public ::testing::Test {
 
 void ServerRestart::backfill_survives_restart(const std::string& mode) {
   slow_wal_writer();
-  sql("CREATE TABLE people (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, first text NOT NULL, "
-      "last text NOT NULL, full_name text, hits int NOT NULL DEFAULT 0)");
-  sql("INSERT INTO people (first, last) SELECT 'first' || g, 'last' || g FROM generate_series(1, " +
-      std::to_string(kRows) + ") g");
-  sql("ANALYZE people");
+  make_people();
   // hits counts how often each row was processed: exactly once, whatever the restart did. No
   // VACUUM: its WAL would push the last commit before the crash out to the OS.
   const std::vector<std::string> command{"--json", "--verbose", "backfill", "--table", "people", "--set",
@@ -223,11 +217,7 @@ TEST_F(ServerRestart, BackfillContinuesAfterCrashRestart) { backfill_survives_re
 // end "stopped before the end". The range's last batch commits durably, so it is not.
 TEST_F(ServerRestart, CrashRightAfterARangeFinished) {
   slow_wal_writer();
-  sql("CREATE TABLE people (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, first text NOT NULL, "
-      "last text NOT NULL, full_name text, hits int NOT NULL DEFAULT 0)");
-  sql("INSERT INTO people (first, last) SELECT 'first' || g, 'last' || g FROM generate_series(1, " +
-      std::to_string(kRows) + ") g");
-  sql("ANALYZE people");
+  make_people();
   // Two ranges split at the key kRows / 2 rows in (the estimate is exact after ANALYZE of a
   // table this small): (, kLockedId] and (kLockedId, kRows].
   const int64_t first_of_second = kLockedId + 1;

@@ -10,7 +10,19 @@
 namespace slipway::test {
 namespace {
 
-class CaptureReplay : public OpsTest {};
+class CaptureReplay : public OpsTest {
+ protected:
+  // `table` (id bigint PRIMARY KEY, qty int, note text) with 300 rows, qty = id.
+  void make_items(const std::string& table) {
+    sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, qty int NOT NULL, note text)");
+    sql("INSERT INTO " + table + " SELECT g, g, 'n' FROM generate_series(1, 300) g");
+  }
+  // A migration operation (YAML list item) adding `column` int to `table`, filled by `up`.
+  static std::string add_int_column(const std::string& table, const std::string& column, const std::string& up) {
+    return "  - add_column:\n      table: " + table + "\n      up: " + up + "\n      column:\n        name: " + column +
+           "\n        type: int\n        nullable: true\n";
+  }
+};
 
 TEST_F(CaptureReplay, CompositeNonIntegerKeyThatUpReads) {
   sql("CREATE TABLE orders (tenant text, id uuid, qty int NOT NULL, PRIMARY KEY (tenant, id))");
@@ -98,18 +110,9 @@ TEST_F(CaptureReplay, CompositeNonIntegerKeyThatUpReads) {
 // (A DROP of the capture trigger in the switch would wait for that reader with ACCESS EXCLUSIVE
 // while holding the weaker lock its write needs: the benchmark's probe hit exactly that deadlock.)
 TEST_F(CaptureReplay, SwitchLetsAnOpenReaderGoOnAndWrite) {
-  sql("CREATE TABLE items (id bigint PRIMARY KEY, qty int NOT NULL)");
-  sql("INSERT INTO items SELECT g, g FROM generate_series(1, 300) g");
+  make_items("items");
   ASSERT_EQ(slipway({"baseline"}).exit_code, 0);
-  const auto file = migration_file("01_double", R"(operations:
-  - add_column:
-      table: items
-      up: qty * 2
-      column:
-        name: double_qty
-        type: int
-        nullable: true
-)");
+  const auto file = migration_file("01_double", "operations:\n" + add_int_column("items", "double_qty", "qty * 2"));
   ASSERT_NO_FATAL_FAILURE(run_until_step_then_kill(url(), {"start", file}, "switch:items"));
 
   auto reader = old_app();
@@ -142,27 +145,11 @@ TEST_F(CaptureReplay, SwitchLetsAnOpenReaderGoOnAndWrite) {
 // An `up` whose inputs cannot be told from its text (here: a volatile function) watches every
 // UPDATE.
 TEST_F(CaptureReplay, OnlyWritesThatCanChangeUpAreLogged) {
-  sql("CREATE TABLE items (id bigint PRIMARY KEY, qty int NOT NULL, note text)");
-  sql("INSERT INTO items SELECT g, g, 'n' FROM generate_series(1, 300) g");
-  sql("CREATE TABLE stock (id bigint PRIMARY KEY, qty int NOT NULL, note text)");
-  sql("INSERT INTO stock SELECT g, g, 'n' FROM generate_series(1, 300) g");
+  make_items("items");
+  make_items("stock");
   ASSERT_EQ(slipway({"baseline"}).exit_code, 0);
-  const auto file = migration_file("01_watch", R"(operations:
-  - add_column:
-      table: items
-      up: qty * 2
-      column:
-        name: double_qty
-        type: int
-        nullable: true
-  - add_column:
-      table: stock
-      up: qty + (random() * 0)::int
-      column:
-        name: qty_copy
-        type: int
-        nullable: true
-)");
+  const auto file = migration_file("01_watch", "operations:\n" + add_int_column("items", "double_qty", "qty * 2") +
+                                                   add_int_column("stock", "qty_copy", "qty + (random() * 0)::int"));
   ASSERT_NO_FATAL_FAILURE(run_until_step_then_kill(url(), {"start", file}, "switch:items"));
   auto triggerdef = [&](const std::string& table) {
     return scalar<std::string>("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = '_slipway_capture' "

@@ -134,9 +134,12 @@ CommandResult PgTest::slipway(std::vector<std::string> args, std::map<std::strin
 }
 
 std::string PgTest::schema_dump(const std::vector<std::string>& extra_args) {
-  auto params = pg::parse_conninfo(url_);
+  return schema_dump_of(url_, extra_args);
+}
+
+std::string schema_dump_of(const std::string& url, const std::vector<std::string>& extra_args) {
   std::vector<std::string> argv{embedded::pg_bin_dir() + "/pg_dump", "--schema-only", "--no-owner",
-                                "--no-privileges", "-d", url_};
+                                "--no-privileges", "-d", url};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   auto r = run_command(argv);
   if (r.exit_code != 0) ADD_FAILURE() << "pg_dump failed: " << r.err;

@@ -28,6 +28,10 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env = {});
 
+// pg_dump --schema-only of the database at `url` (for "nothing changed" assertions); a gtest
+// failure if pg_dump fails.
+std::string schema_dump_of(const std::string& url, const std::vector<std::string>& extra_args = {});
+
 // Path of the built slipway binary ($SLIPWAY_BIN, set by ctest).
 std::string slipway_bin();
 // The source tree ($SLIPWAY_SOURCE_DIR), for fixtures and examples.

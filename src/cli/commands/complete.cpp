@@ -5,6 +5,7 @@
 
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
+#include "pg/resume.hpp"
 
 namespace slipway::cli {
 namespace {
@@ -13,7 +14,7 @@ CommandRegistration reg(21, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("complete", "complete the active migration (contract)");
   cmd->callback([&g] {
     std::string name;
-    resume_after_lost_connection("complete", [&] {
+    pg::resume_after_lost_connection("complete", [&] {
       Session s(g, Session::Mode::state_changing);
       s.store().require_initialized();
       name = make_migrator(s, g).complete();

@@ -7,6 +7,7 @@
 #include "cli/backfill_flags.hpp"
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
+#include "pg/resume.hpp"
 
 namespace slipway::cli {
 namespace {
@@ -23,12 +24,12 @@ CommandRegistration reg(20, [](CLI::App& app, GlobalOptions& g) {
     auto doc = migration::read_migration_file(file);
     std::unique_ptr<backfill::ProgressSink> sink;
     auto backfill_options = engine_options(g, flags, sink, /*global_json=*/false);
-    resume_after_lost_connection("start", [&] {
+    pg::resume_after_lost_connection("start", [&] {
       Session s(g, Session::Mode::state_changing);
       make_migrator(s, g, backfill_options).start(doc, file_format(file));
     });
     if (complete) {
-      resume_after_lost_connection("complete", [&] {
+      pg::resume_after_lost_connection("complete", [&] {
         Session s(g, Session::Mode::state_changing);
         make_migrator(s, g, backfill_options).complete();
       });

@@ -52,16 +52,13 @@ std::string version_schema_name(const std::string& schema, const MigrationDocume
 namespace {
 
 // The columns whose UPDATEs the write capture must see: those the backfill's assignments read
-// (nullopt: any UPDATE, when that cannot be told; see create_capture_statements).
-std::optional<std::set<std::string>> capture_watched_columns(pg::Connection& conn, const std::string& schema,
-                                                             const std::string& table,
+// (nullopt: any UPDATE, when that cannot be told; see create_capture_statements). `table`: the
+// physical table as the planner read it from the catalog.
+std::optional<std::set<std::string>> capture_watched_columns(pg::Connection& conn, const VirtualTable* table,
                                                              const std::vector<std::string>& set) {
-  auto rows = conn.exec_params(
-      "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
-      pg::qualified(schema, table));
-  if (rows.empty()) return std::nullopt;
+  if (!table || !table->catalog) return std::nullopt;
   std::set<std::string> columns;
-  for (const auto& r : rows) columns.insert(r[0].c_str());
+  for (const auto& c : table->catalog->columns) columns.insert(c.name);
   return columns_read_by_assignments(conn, set, columns);
 }
 
@@ -215,7 +212,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     a.id = "capture:" + table;
     a.description = fmt::format("capture the keys of rows the application writes to {} during its backfill", table);
     a.statements = create_capture_statements(state_schema, schema, table, b.backfill->key,
-                                             capture_watched_columns(conn, schema, table, b.backfill->set));
+                                             capture_watched_columns(conn, by_physical_table(old_version, table), b.backfill->set));
     a.lock = LockMode::share_row_exclusive;
     a.lock_target = table;
     a.rollback = fmt::format("DROP TRIGGER {} ON {}; DROP TABLE {}", pg::quote_ident(names.trigger),

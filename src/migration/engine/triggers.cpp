@@ -34,7 +34,8 @@ std::string direction_block(const std::string& schema, const std::string& table,
   }
   if (assignments.empty()) return "    NULL;\n";
   std::string declarations;
-  for (const auto& c : t ? t->columns : std::vector<VirtualColumn>{}) {
+  const std::vector<VirtualColumn> none;
+  for (const auto& c : t ? t->columns : none) {
     if (c.hidden || (used && !used->count(c.name))) continue;
     declarations += fmt::format("      {} {}.{}%TYPE := NEW.{};\n", pg::quote_ident(c.name),
                                 pg::qualified(schema, table), pg::quote_ident(c.physical), pg::quote_ident(c.physical));

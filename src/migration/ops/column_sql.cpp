@@ -70,6 +70,15 @@ std::string first_line(std::string msg) {
   return msg;
 }
 
+// True if any function of one of these names has a volatile overload (unknown: true).
+bool any_volatile(pg::Connection& conn, const std::set<std::string>& functions) {
+  if (functions.empty()) return false;
+  return conn
+      .query_value<bool>("SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ANY($1::text[]) AND provolatile = 'v')",
+                         catalog::text_array_literal({functions.begin(), functions.end()}))
+      .value_or(true);
+}
+
 uint32_t fnv1a(const std::string& s) {
   uint32_t h = 2166136261u;
   for (unsigned char c : s) h = (h ^ c) * 16777619u;
@@ -108,11 +117,7 @@ bool expression_is_volatile(pg::Connection& conn, const std::string& expression)
     const auto& name = node["funcname"];
     if (!name.empty() && name.back().contains("String")) functions.insert(name.back()["String"].value("sval", ""));
   });
-  if (functions.empty()) return false;
-  auto volatile_found = conn.query_value<bool>(
-      "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ANY($1::text[]) AND provolatile = 'v')",
-      catalog::text_array_literal({functions.begin(), functions.end()}));
-  return volatile_found.value_or(true);
+  return any_volatile(conn, functions);
 }
 
 std::optional<std::set<std::string>> columns_read_by_assignments(pg::Connection& conn,
@@ -139,22 +144,17 @@ std::optional<std::set<std::string>> columns_read_by_assignments(pg::Connection&
     if (!table_columns.count(name)) known = false;  // e.g. the table's name: the whole row
     read.insert(name);
   });
-  if (!known) return std::nullopt;
-  if (!functions.empty()) {
-    auto volatile_found = conn.query_value<bool>(
-        "SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = ANY($1::text[]) AND provolatile = 'v')",
-        catalog::text_array_literal({functions.begin(), functions.end()}));
-    if (volatile_found.value_or(true)) return std::nullopt;
-  }
+  if (!known || any_volatile(conn, functions)) return std::nullopt;
   return read;
 }
 
 std::optional<std::set<std::string>> names_referenced(const std::string& expression) {
-  PgQueryParseResult r = pg_query_parse(("SELECT " + expression).c_str());
-  bool parsed = !r.error;
-  nlohmann::json tree = parsed ? nlohmann::json::parse(r.parse_tree) : nlohmann::json();
-  pg_query_free_parse_result(r);
-  if (!parsed) return std::nullopt;
+  nlohmann::json tree;
+  try {
+    tree = parse_select("SELECT " + expression);
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
   std::set<std::string> names;
   bool star = false;
   walk(tree, [&](const std::string& type, const nlohmann::json& node) {
