@@ -76,15 +76,34 @@ class Probe {
   json stop() {
     stop_ = true;
     for (auto& w : workers_) w.join();
-    std::vector<double> all;
+    std::vector<Sample> all;
     for (auto& v : latencies_) all.insert(all.end(), v.begin(), v.end());
-    std::sort(all.begin(), all.end());
-    auto pct = [&](double p) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * double(all.size())))]; };
-    return {{"tx", all.size()}, {"failed", failed_.load()}, {"p50_ms", pct(0.50)}, {"p99_ms", pct(0.99)},
-            {"max_ms", all.empty() ? 0.0 : all.back()}};
+    std::sort(all.begin(), all.end(), [](const Sample& a, const Sample& b) { return a.total < b.total; });
+    auto pct = [&](double p) {
+      return all.empty() ? 0.0 : all[std::min(all.size() - 1, size_t(p * double(all.size())))].total;
+    };
+    // Where the slowest 1% spent their time (means): late start (the client was not scheduled,
+    // or an earlier transaction of the same connection was still running), the point read, the
+    // point update (row locks), the commit. Tells CPU contention from row-lock waits.
+    json tail = json::object();
+    size_t from = all.empty() ? 0 : std::min(all.size() - 1, size_t(0.99 * double(all.size())));
+    if (!all.empty()) {
+      double n = double(all.size() - from), lag = 0, read = 0, write = 0, commit = 0;
+      for (size_t i = from; i < all.size(); ++i) {
+        lag += all[i].lag, read += all[i].read, write += all[i].write, commit += all[i].commit;
+      }
+      tail = {{"n", all.size() - from}, {"lag_ms", lag / n}, {"read_ms", read / n}, {"write_ms", write / n},
+              {"commit_ms", commit / n}};
+    }
+    return {{"tx", all.size()},       {"failed", failed_.load()},
+            {"p50_ms", pct(0.50)},    {"p99_ms", pct(0.99)},
+            {"max_ms", all.empty() ? 0.0 : all.back().total}, {"tail", tail}};
   }
 
  private:
+  struct Sample {
+    double total = 0, lag = 0, read = 0, write = 0, commit = 0;  // ms
+  };
   void run(int i) {
     pg::Connection c(pg::with_application_name(conninfo_, "probe"));
     c.exec("SET statement_timeout = '120s'");
@@ -92,21 +111,34 @@ class Probe {
     std::uniform_int_distribution<int64_t> id(1, max_id_);
     auto interval = std::chrono::duration<double>(double(threads_) / rate_);
     auto t0 = Clock::now();
-    std::vector<double> lat;
+    std::vector<Sample> lat;
     int64_t last_k = -1;
+    auto ms = [](Clock::time_point a, Clock::time_point b) {
+      return 1000.0 * std::chrono::duration<double>(b - a).count();
+    };
     for (int64_t k = 0; !stop_; ++k) {
       auto scheduled = t0 + std::chrono::duration_cast<Clock::duration>(interval * double(k));
       std::this_thread::sleep_until(scheduled);
       if (stop_) break;
+      Sample s;
+      auto t_start = Clock::now(), t_read = t_start, t_write = t_start;
       try {
         pqxx::work tx(c.raw());
         tx.exec_params("SELECT * FROM user_profiles WHERE id = $1", id(rng));
+        t_read = Clock::now();
         tx.exec_params("UPDATE user_profiles SET bio = md5(random()::text) || substr(bio, 33) WHERE id = $1", id(rng));
+        t_write = Clock::now();
         tx.commit();
       } catch (const std::exception&) {
         ++failed_;
       }
-      lat.push_back(1000.0 * std::chrono::duration<double>(Clock::now() - scheduled).count());
+      auto t_end = Clock::now();
+      s.total = ms(scheduled, t_end);
+      s.lag = ms(scheduled, t_start);
+      s.read = ms(t_start, t_read);
+      s.write = t_write > t_read ? ms(t_read, t_write) : 0;
+      s.commit = t_write > t_read ? ms(t_write, t_end) : 0;
+      lat.push_back(s);
       last_k = k;
     }
     // Transactions that were due but never ran because the probe was stalled count with the
@@ -115,7 +147,8 @@ class Probe {
     for (int64_t k = last_k + 1;; ++k) {
       auto scheduled = t0 + std::chrono::duration_cast<Clock::duration>(interval * double(k));
       if (scheduled >= end) break;
-      lat.push_back(1000.0 * std::chrono::duration<double>(end - scheduled).count());
+      double waited = ms(scheduled, end);
+      lat.push_back({waited, waited, 0, 0, 0});
     }
     std::lock_guard l(mu_);
     latencies_.push_back(std::move(lat));
@@ -129,7 +162,7 @@ class Probe {
   std::atomic<int64_t> failed_{0};
   std::vector<std::thread> workers_;
   std::mutex mu_;
-  std::vector<std::vector<double>> latencies_;
+  std::vector<std::vector<Sample>> latencies_;
 };
 
 // --- the methods -------------------------------------------------------------------------------
@@ -599,6 +632,10 @@ struct Bench {
       pg::Connection c(url);
       int64_t size_before = c.query_value<int64_t>("SELECT pg_table_size('user_profiles')").value_or(0);
       warm(c);
+      // The file copy just dirtied ~600 MB of page cache (and the previous method more): left
+      // alone, the kernel writes it back in the middle of this method and the probe stalls on
+      // the disk for reasons that are not the method's.
+      ::sync();
       json extra = json::object();
       std::string error;
       Probe probe(url, rows, probe_rate);
@@ -814,6 +851,25 @@ void print_summary(int64_t rows, const Results& results, const std::vector<std::
         g("wall_s"), rps, ref > 0 && m != "baseline" ? fmt::format("{:.2f}x", rps / ref) : "-", g("size_before_mb"),
         g("size_after_mb"), g("growth"), gp("p50_ms"), gp("p99_ms"), gp("max_ms"), gp("failed"),
         m == "baseline" ? "-" : std::to_string(int64_t(g("wrong_rows"))));
+  }
+  // The probe's slowest 1%: where their time went (medians over runs of the per-run means).
+  bool tail_header = false;
+  for (const auto& m : methods) {
+    if (m == "trigger_cost" || m == "shapes" || !med_key(results, m, "wall_s")) continue;
+    auto gt = [&](const char* k) {
+      return med(results, m, [k](const json& r) {
+        const auto& t = r["probe"].value("tail", json::object());
+        return t.contains(k) ? t[k].get<double>() : 0.0;
+      });
+    };
+    if (!tail_header) {
+      std::cout << "\nprobe's slowest 1%, mean ms per transaction: late start (client not scheduled or "
+                   "queued behind its previous transaction) / read / update (row locks) / commit\n\n"
+                   "| method | late start | read | update | commit |\n|---|---|---|---|---|\n";
+      tail_header = true;
+    }
+    std::cout << fmt::format("| {} | {:.1f} | {:.1f} | {:.1f} | {:.1f} |\n", m, *gt("lag_ms"), *gt("read_ms"),
+                             *gt("write_ms"), *gt("commit_ms"));
   }
   if (results.count("trigger_cost")) {
     const auto& runs_tc = results.at("trigger_cost");

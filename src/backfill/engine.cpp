@@ -90,7 +90,7 @@ struct Engine::Impl {
 
   std::unique_ptr<Throttler> throttler;
   Metrics metrics;
-  std::atomic<int64_t> rows_run{0}, affected_run{0}, batches_run{0}, batch_size{0};
+  std::atomic<int64_t> rows_run{0}, affected_run{0}, batches_run{0}, batch_size{0}, batches_waited_on{0};
   std::atomic<int> vacuums{0};
   Clock::time_point started;
 
@@ -98,6 +98,13 @@ struct Engine::Impl {
   std::deque<Range> queue;
   std::exception_ptr error;
   int active_workers = 0;
+
+  // The job's lock: a session-level advisory lock on a connection of its own. A server restart
+  // ends that session and the lock with it, while the workers reconnect and go on; so a worker
+  // takes it again (or learns another process has it) before its first batch on a new
+  // connection, and the progress ticker checks it every second even while throttled.
+  std::mutex job_lock_mu;
+  std::unique_ptr<pg::Connection> job_lock_conn;
 
   // Vacuum scheduling.
   std::mutex vac_mu;
@@ -275,6 +282,37 @@ struct Engine::Impl {
     }
   }
 
+  // Makes sure this process holds the job's lock, taking it again after its session was lost.
+  // Throws AnotherSlipwayRunning when another process has it; ConnectFailed while the server
+  // is unreachable (a worker backs off and tries again).
+  void hold_job_lock() {
+    std::lock_guard l(job_lock_mu);
+    if (job_lock_conn) {
+      try {
+        job_lock_conn->exec("SELECT 1");
+        return;
+      } catch (const pg::ConnectionLost&) {
+        job_lock_conn.reset();
+        log::verbose("backfill job \"{}\": the session holding its lock was lost; taking the lock again",
+                     spec.job_id);
+      }
+    }
+    auto c = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-lock"));
+    bool locked = c->query_value<bool>(fmt::format("SELECT pg_try_advisory_lock({})", kJobLockSql),
+                                       opt.state_schema, spec.job_id)
+                      .value_or(false);
+    if (!locked) {
+      throw AnotherSlipwayRunning(fmt::format("backfill job \"{}\" is being run by another process", spec.job_id),
+                                  "wait for it, or stop it; `slipway backfill --status` shows its progress");
+    }
+    job_lock_conn = std::move(c);
+  }
+
+  void release_job_lock() {
+    std::lock_guard l(job_lock_mu);
+    job_lock_conn.reset();  // the session's end releases its advisory lock
+  }
+
   // --- workers ---------------------------------------------------------------------------------
 
   std::unique_ptr<pg::Connection> connect_worker() {
@@ -309,6 +347,7 @@ struct Engine::Impl {
     int pid = 0;
     BatchSizer sizer(opt.batch_time, opt.initial_batch_size, opt.min_batch_size, opt.max_batch_size,
                      opt.fixed_batch_size);
+    if (opt.slow_start && opt.throttle.lock_wait_detection) sizer.start_short(contended_target(), 1.0);
     auto disconnect = [&] {
       if (pid) throttler->unregister_backend(pid);
       pid = 0;
@@ -358,6 +397,7 @@ struct Engine::Impl {
       auto t0 = Clock::now();
       try {
         if (!conn) {
+          hold_job_lock();  // no batch on a new connection unless the job is still ours
           conn = connect_worker();
           pid = conn->backend_pid();
           throttler->register_backend(pid);
@@ -414,7 +454,12 @@ struct Engine::Impl {
         ++batches_since_sync;
         metrics.add_batch(secs, walked);
         if (!final) sizer.observe(n, secs);
-        if (throttler->take_lock_wait_event(pid)) sizer.contended(contended_target());
+        if (throttler->take_lock_wait_event(pid)) {
+          sizer.contended(contended_target());
+        } else if (throttler->take_waited_on(pid)) {
+          ++batches_waited_on;
+          sizer.waited_on(contended_target());
+        }
         note_rows_for_vacuum(walked);
         throttler->account_rows(walked, stopfn);
         if (final) return;
@@ -448,12 +493,13 @@ struct Engine::Impl {
     }
   }
 
-  // The batch time to aim at after an application session waited on a batch: half the wait
-  // after which the throttler cancels, so the next waiters are let through by a commit rather
-  // than by a cancel that throws the batch away.
+  // The batch time to aim at after an application session waited on a batch: at most half the
+  // wait after which the throttler cancels, so the next waiters are let through by a commit
+  // rather than by a cancel that throws the batch away.
   double contended_target() const {
     double cancel_after = double(opt.throttle.lock_wait_cancel_after.count()) / 1000.0;
-    return std::max(0.005, cancel_after / 2.0);
+    double wanted = double(opt.contended_batch_time.count()) / 1000.0;
+    return std::max(0.005, std::min(wanted, cancel_after / 2.0));
   }
 
   // After a failed batch the commit's outcome is what the checkpoint says, never our guess.
@@ -609,15 +655,10 @@ BackfillResult Engine::run() {
   m.ranges_table = store.table("backfill_ranges");
 
   // One process per job at a time: a session-level advisory lock, released if we die.
-  bool locked = conn.query_value<bool>(fmt::format("SELECT pg_try_advisory_lock({})", kJobLockSql),
-                                       m.opt.state_schema, m.spec.job_id)
-                    .value_or(false);
-  if (!locked) {
-    throw AnotherSlipwayRunning(fmt::format("backfill job \"{}\" is being run by another process", m.spec.job_id),
-                                "wait for it, or stop it; `slipway backfill --status` shows its progress");
-  }
+  m.hold_job_lock();
 
   if (!m.load_or_create(conn, res)) {
+    m.release_job_lock();
     res.rows_done = m.rows_before;
     res.seconds = std::chrono::duration<double>(Clock::now() - m.started).count();
     if (m.opt.progress) m.opt.progress->finish(m.snapshot(0, true));
@@ -641,9 +682,20 @@ BackfillResult Engine::run() {
   bool workers_done = false;
   std::thread ticker([&] {
     Impl::RateWindow window;
+    auto lock_checked = Clock::now();
     std::unique_lock l(tick_mu);
     while (!workers_done) {
       l.unlock();
+      if (Clock::now() - lock_checked >= std::chrono::seconds(1)) {
+        lock_checked = Clock::now();
+        try {
+          m.hold_job_lock();
+        } catch (const AnotherSlipwayRunning&) {
+          m.fail(std::current_exception());
+        } catch (const std::exception& e) {
+          log::verbose("backfill job lock check: {}", e.what());  // server away: the workers wait too
+        }
+      }
       double rate = window.rate(Clock::now(), m.rows_run.load());
       m.publish(rate);
       if (m.opt.progress) m.opt.progress->update(m.snapshot(rate, false));
@@ -678,13 +730,17 @@ BackfillResult Engine::run() {
   res.seconds = secs;
   res.throttled_seconds = m.throttler->throttled_seconds();
   res.lock_wait_events = m.throttler->lock_wait_events();
+  res.batches_waited_on = m.batches_waited_on;
   res.vacuums = m.vacuums;
   double avg_rate = secs > 0 ? double(m.rows_run) / secs : 0;
   m.publish(avg_rate);
 
   if (m.error) {
+    m.release_job_lock();
     try {
       std::rethrow_exception(m.error);
+    } catch (const AnotherSlipwayRunning&) {
+      // The job is another process's now: its status is that process's to write.
     } catch (const std::exception& e) {
       try {
         conn.exec_params(fmt::format("UPDATE {} SET status = 'failed', error = $2, updated_at = now() WHERE job_id = $1",
@@ -716,10 +772,8 @@ BackfillResult Engine::run() {
                    m.spec.job_id);
   }
   res.complete = complete;
+  m.release_job_lock();
   if (m.opt.progress) m.opt.progress->finish(m.snapshot(avg_rate, complete));
-  if (!fresh) {
-    conn.exec_params(fmt::format("SELECT pg_advisory_unlock({})", kJobLockSql), m.opt.state_schema, m.spec.job_id);
-  }
   return res;
 }
 

@@ -91,6 +91,13 @@ struct EngineOptions {
   int64_t min_batch_size = 10;
   int64_t max_batch_size = 50000;
   std::optional<int64_t> fixed_batch_size;  // --batch-size: pins the size
+  // After an application session waited on a batch, batches aim at this (at most half the
+  // throttler's cancel threshold) until they have run 10 s without contention: a table the
+  // application writes to gets short batches, which hold few rows locked at a time.
+  std::chrono::milliseconds contended_batch_time{15};
+  // Each worker starts at contended_batch_time and moves to batch_time after 1 s of batches
+  // without contention (when lock-wait detection is on).
+  bool slow_start = true;
   int workers = 1;                          // key range split across this many connections
   ThrottleOptions throttle;
   // Plain VACUUM (on a connection of its own, concurrently with the batches) after every
@@ -117,7 +124,8 @@ struct BackfillResult {
   bool complete = false;           // the job is done (false when stopped by request_stop)
   double seconds = 0;
   std::map<std::string, double> throttled_seconds;
-  int64_t lock_wait_events = 0;
+  int64_t lock_wait_events = 0;     // batches cancelled for a waiting application session
+  int64_t batches_waited_on = 0;    // batches an application session was seen waiting on
   int vacuums = 0;
 };
 

@@ -44,6 +44,7 @@ struct Throttler::State {
   mutable std::mutex mu;
   std::set<int> backends;
   std::set<int> lock_wait_hits;         // backends whose batch was cancelled, not yet taken
+  std::set<int> waited_on;              // backends an application session waited on, not yet taken
   Clock::time_point lock_wait_until{};  // all workers back off until then
   std::string db_reason;                // max-lag / throttle-query, from the last check
   std::optional<double> lag;
@@ -107,6 +108,11 @@ struct Throttler::State {
     for (const auto& r : rows) {
       int blocker = r[0].as<int>();
       double waited = r[1].is_null() ? 0.0 : r[1].as<double>();
+      {
+        // Any wait, however short, tells the worker its batches are too long for this table.
+        std::lock_guard l(mu);
+        waited_on.insert(blocker);
+      }
       if (waited * 1000.0 < double(opt.lock_wait_cancel_after.count())) continue;
       // Someone waits on our batch: release its locks now by cancelling it. The batch rolls
       // back and is retried smaller after a pause. The event is recorded before the cancel, so
@@ -176,6 +182,7 @@ void Throttler::unregister_backend(int pid) {
   std::lock_guard l(st_->mu);
   st_->backends.erase(pid);
   st_->lock_wait_hits.erase(pid);
+  st_->waited_on.erase(pid);
 }
 
 namespace {
@@ -238,7 +245,15 @@ std::chrono::milliseconds Throttler::account_rows(int64_t rows, const std::funct
 
 bool Throttler::take_lock_wait_event(int pid) {
   std::lock_guard l(st_->mu);
-  return st_->lock_wait_hits.erase(pid) > 0;
+  if (st_->lock_wait_hits.erase(pid) == 0) return false;
+  st_->waited_on.erase(pid);  // the same wait
+  return true;
+}
+
+bool Throttler::take_waited_on(int pid) {
+  std::lock_guard l(st_->mu);
+  st_->lock_wait_hits.erase(pid);
+  return st_->waited_on.erase(pid) > 0;
 }
 
 std::string Throttler::current_reason() const {

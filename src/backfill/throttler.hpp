@@ -60,6 +60,9 @@ class Throttler {
   // True (once per event) when a lock-wait event hit backend `pid` since the last call: the
   // worker shrinks its batch.
   bool take_lock_wait_event(int pid);
+  // True (once) when an application session was seen waiting on backend `pid`, for however
+  // short a time, since the last call (cancelled or not): the worker aims at shorter batches.
+  bool take_waited_on(int pid);
 
   // "" when clear, else the reason ("max-lag", "throttle-query", "pause-file", "lock-wait",
   // "max-rate").

@@ -210,6 +210,44 @@ void ServerRestart::backfill_survives_restart(const std::string& mode) {
 TEST_F(ServerRestart, BackfillContinuesAfterFastRestart) { backfill_survives_restart("fast"); }
 TEST_F(ServerRestart, BackfillContinuesAfterCrashRestart) { backfill_survives_restart("immediate"); }
 
+// The session that held the job's advisory lock went with the restart. The process riding the
+// restart out takes the lock again by itself, even while it is paused, so a second process
+// cannot start the same job meanwhile: it is told another one runs it (exit 4).
+TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
+  make_people();
+  const std::string pause = (dir_ / "pause").string();
+  const std::vector<std::string> command{"--json", "backfill", "--table", "people", "--set",
+                                         "full_name = first || ' ' || last, hits = hits + 1", "--batch-size", "2000",
+                                         "--vacuum-every", "0", "--pause-file", pause};
+  hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
+  auto child = spawn(command);
+  ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
+  std::ofstream(pause) << "paused\n";
+  cluster_->restart("fast");
+
+  auto job_lock_holders = [&] {
+    return scalar<int64_t>(
+        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' "
+        "AND l.granted AND a.application_name = 'slipway-backfill-lock'");
+  };
+  bool relocked = eventually([&] { return child->exited() || job_lock_holders() == 1; }, 60s);
+  ASSERT_FALSE(child->exited()) << child->output();
+  ASSERT_TRUE(relocked) << "the running backfill did not take its job lock again\n" << child->output();
+  EXPECT_EQ(checkpointed(), kLockedId - 1) << "batches ran while paused";
+
+  auto second = slipway(command);
+  EXPECT_EQ(second.exit_code, 4) << second.out << second.err;
+  EXPECT_NE(second.err.find("being run by another process"), std::string::npos) << second.err;
+
+  fs::remove(pause);
+  auto rc = child->wait(120s);
+  ASSERT_TRUE(rc.has_value()) << child->output();
+  ASSERT_EQ(rc->exit_code, 0) << child->output();
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS DISTINCT FROM first || ' ' || last"), 0);
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
+  EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.backfill_jobs"), "complete");
+}
+
 // Two workers, one range each. The second is blocked on its first row, so the first range
 // finishes alone, and the server crashes right after its last batch committed. Were that batch
 // lost like the others before a crash, its range would be unfinished in the checkpoints while the

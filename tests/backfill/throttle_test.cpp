@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "backfill/fixture.hpp"
@@ -126,6 +127,54 @@ TEST_F(ThrottleTest, LockWaitCancelsTheBlockingBatch) {
   EXPECT_EQ(wrong_rows(), 0);
   EXPECT_EQ(scalar<std::string>("SELECT full_name FROM people WHERE id = 1"), "first1 changed");
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
+}
+
+// An application session that waits on a batch for less than the cancel threshold is let
+// through by the commit, and the worker switches to short batches at once: on a table the
+// application writes to, fewer rows are locked at a time.
+TEST_F(ThrottleTest, ABriefLockWaitShortensTheNextBatches) {
+  make_people(3000);
+  add_up_trigger();
+  std::mutex mu;
+  std::vector<int64_t> sizes;
+  auto spec = people_job();
+  auto update = spec.action;
+  spec.action = [&, update](backfill::BatchContext& c) {
+    int64_t n = update(c);
+    if (c.batch_rows > 0) {
+      std::lock_guard l(mu);
+      sizes.push_back(c.batch_rows);
+      if (sizes.size() == 1) c.tx.exec("SELECT pg_sleep(1)");  // holds its row locks a while
+    }
+    return n;
+  };
+  backfill::EngineOptions opt;  // adaptive sizes, 100 ms target, first batch 1,000 rows
+  opt.throttle.lock_wait_cancel_after = std::chrono::seconds(5);  // the wait ends by the commit
+  opt.contended_batch_time = std::chrono::milliseconds(10);
+  opt.slow_start = false;  // at the full target until the wait
+  opt.vacuum_every_fraction = 0;
+  backfill::BackfillResult res;
+  std::thread t([&] { res = Engine(url(), spec, opt).run(); });
+  ASSERT_TRUE(eventually([&] {
+    return scalar<int64_t>("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                           "'slipway-backfill-worker' AND state = 'active' AND query LIKE '%pg_sleep%'") > 0;
+  }));
+  auto app = connect();
+  auto t0 = std::chrono::steady_clock::now();
+  app.exec("UPDATE people SET last = 'changed' WHERE id = 1");  // waits for the first batch's commit
+  auto waited = std::chrono::steady_clock::now() - t0;
+  t.join();
+  EXPECT_GT(waited, std::chrono::milliseconds(50)) << "the application never waited on the batch";
+  ASSERT_TRUE(res.complete);
+  EXPECT_EQ(res.lock_wait_events, 0) << "a wait shorter than the threshold must not cancel the batch";
+  EXPECT_GE(res.batches_waited_on, 1);
+  ASSERT_GE(sizes.size(), 2u);
+  EXPECT_EQ(sizes[0], 1000);
+  // The slow batch alone would take the next one to ~500 rows (1 s against 100 ms: at most
+  // halved); aiming at 10 ms takes it to ~50.
+  EXPECT_LE(sizes[1], 150) << "the batch after the wait was not shortened: " << testing::PrintToString(sizes);
+  EXPECT_EQ(wrong_rows(), 0);
+  EXPECT_EQ(scalar<std::string>("SELECT full_name FROM people WHERE id = 1"), "first1 changed");
 }
 
 TEST_F(ThrottleTest, MetricsEndpointServesPrometheusText) {
