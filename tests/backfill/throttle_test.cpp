@@ -135,6 +135,10 @@ TEST_F(ThrottleTest, LockWaitCancelsTheBlockingBatch) {
 TEST_F(ThrottleTest, ABriefLockWaitShortensTheNextBatches) {
   make_people(3000);
   add_up_trigger();
+  // The first batch, once it holds its row locks, waits for an advisory lock the test holds:
+  // the test decides when it commits.
+  auto holder = connect();
+  holder.exec("SELECT pg_advisory_lock(4242)");
   std::mutex mu;
   std::vector<int64_t> sizes;
   auto spec = people_job();
@@ -142,14 +146,19 @@ TEST_F(ThrottleTest, ABriefLockWaitShortensTheNextBatches) {
   spec.action = [&, update](backfill::BatchContext& c) {
     int64_t n = update(c);
     if (c.batch_rows > 0) {
-      std::lock_guard l(mu);
-      sizes.push_back(c.batch_rows);
-      if (sizes.size() == 1) c.tx.exec("SELECT pg_sleep(1)");  // holds its row locks a while
+      bool first = false;
+      {
+        std::lock_guard l(mu);
+        sizes.push_back(c.batch_rows);
+        first = sizes.size() == 1;
+      }
+      if (first) c.tx.exec("SELECT pg_advisory_xact_lock(4242)");
     }
     return n;
   };
   backfill::EngineOptions opt;  // adaptive sizes, 100 ms target, first batch 1,000 rows
-  opt.throttle.lock_wait_cancel_after = std::chrono::seconds(5);  // the wait ends by the commit
+  opt.throttle.lock_wait_cancel_after = std::chrono::seconds(60);  // the wait ends by the commit
+  opt.lock_timeout = std::chrono::seconds(60);
   opt.contended_batch_time = std::chrono::milliseconds(10);
   opt.slow_start = false;  // at the full target until the wait
   opt.vacuum_every_fraction = 0;
@@ -157,22 +166,32 @@ TEST_F(ThrottleTest, ABriefLockWaitShortensTheNextBatches) {
   std::thread t([&] { res = Engine(url(), spec, opt).run(); });
   ASSERT_TRUE(eventually([&] {
     return scalar<int64_t>("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                           "'slipway-backfill-worker' AND state = 'active' AND query LIKE '%pg_sleep%'") > 0;
+                           "'slipway-backfill-worker' AND wait_event_type = 'Lock' AND wait_event = 'advisory'") > 0;
   }));
-  auto app = connect();
-  auto t0 = std::chrono::steady_clock::now();
-  app.exec("UPDATE people SET last = 'changed' WHERE id = 1");  // waits for the first batch's commit
-  auto waited = std::chrono::steady_clock::now() - t0;
+  std::thread app_thread([&] {
+    auto app = connect();
+    app.exec("UPDATE people SET last = 'changed' WHERE id = 1");  // waits for the first batch's commit
+  });
+  // Wait until the application waits on the batch and the throttler's lock-wait poll has run
+  // since then (so it saw the waiter), then let the batch commit.
+  bool seen = eventually([&] {
+    return scalar<bool>(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks w, pg_stat_activity t WHERE NOT w.granted AND w.locktype = "
+        "'transactionid' AND t.application_name = 'slipway-backfill-throttler' AND t.state = 'idle' AND "
+        "t.query LIKE '%pg_blocking_pids%' AND t.query_start > w.waitstart)");
+  });
+  holder.exec("SELECT pg_advisory_unlock(4242)");
+  app_thread.join();
   t.join();
-  EXPECT_GT(waited, std::chrono::milliseconds(50)) << "the application never waited on the batch";
+  ASSERT_TRUE(seen) << "the application never waited on the batch, or the throttler never looked";
   ASSERT_TRUE(res.complete);
   EXPECT_EQ(res.lock_wait_events, 0) << "a wait shorter than the threshold must not cancel the batch";
   EXPECT_GE(res.batches_waited_on, 1);
   ASSERT_GE(sizes.size(), 2u);
   EXPECT_EQ(sizes[0], 1000);
-  // The slow batch alone would take the next one to ~500 rows (1 s against 100 ms: at most
-  // halved); aiming at 10 ms takes it to ~50.
-  EXPECT_LE(sizes[1], 150) << "the batch after the wait was not shortened: " << testing::PrintToString(sizes);
+  // Without the wait, the next batch would have between 500 and 2,000 rows (a batch's size moves
+  // at most 2x toward the 100 ms target); aiming at 10 ms scales that by 10 / 100: 50 to 200.
+  EXPECT_LE(sizes[1], 250) << "the batch after the wait was not shortened: " << testing::PrintToString(sizes);
   EXPECT_EQ(wrong_rows(), 0);
   EXPECT_EQ(scalar<std::string>("SELECT full_name FROM people WHERE id = 1"), "first1 changed");
 }
