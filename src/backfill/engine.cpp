@@ -454,11 +454,16 @@ struct Engine::Impl {
         ++batches_since_sync;
         metrics.add_batch(secs, walked);
         if (!final) sizer.observe(n, secs);
-        if (throttler->take_lock_wait_event(pid)) {
-          sizer.contended(contended_target());
-        } else if (throttler->take_waited_on(pid)) {
-          ++batches_waited_on;
-          sizer.waited_on(contended_target());
+        switch (throttler->take_contention(pid)) {
+          case Contention::cancelled:
+            sizer.contended(contended_target());
+            break;
+          case Contention::waited:
+            ++batches_waited_on;
+            sizer.waited_on(contended_target());
+            break;
+          case Contention::none:
+            break;
         }
         note_rows_for_vacuum(walked);
         throttler->account_rows(walked, stopfn);
@@ -736,7 +741,6 @@ BackfillResult Engine::run() {
   m.publish(avg_rate);
 
   if (m.error) {
-    m.release_job_lock();
     try {
       std::rethrow_exception(m.error);
     } catch (const AnotherSlipwayRunning&) {
@@ -750,6 +754,7 @@ BackfillResult Engine::run() {
         // The job stays 'running' (shown as interrupted); the original error matters more.
       }
     }
+    m.release_job_lock();  // after the status: whoever takes the job next writes its own
     std::rethrow_exception(m.error);
   }
   // The main connection may have been lost (server restart) while the workers reconnected.

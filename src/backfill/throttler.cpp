@@ -250,10 +250,11 @@ bool Throttler::take_lock_wait_event(int pid) {
   return true;
 }
 
-bool Throttler::take_waited_on(int pid) {
+Contention Throttler::take_contention(int pid) {
   std::lock_guard l(st_->mu);
-  st_->lock_wait_hits.erase(pid);
-  return st_->waited_on.erase(pid) > 0;
+  bool waited = st_->waited_on.erase(pid) > 0;
+  if (st_->lock_wait_hits.erase(pid) > 0) return Contention::cancelled;
+  return waited ? Contention::waited : Contention::none;
 }
 
 std::string Throttler::current_reason() const {

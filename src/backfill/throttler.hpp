@@ -35,6 +35,8 @@ struct ThrottleOptions {
   std::chrono::milliseconds lock_wait_backoff{50};
 };
 
+enum class Contention { none, waited, cancelled };
+
 class Throttler {
  public:
   // `conninfo`: the database; the throttler opens one connection for its polling (only when a
@@ -57,12 +59,13 @@ class Throttler {
   // After a batch of `rows`: waits as long as max-rate requires.
   std::chrono::milliseconds account_rows(int64_t rows, const std::function<bool()>& stop_requested = {});
 
-  // True (once per event) when a lock-wait event hit backend `pid` since the last call: the
-  // worker shrinks its batch.
+  // True (once per event) when the throttler cancelled backend `pid`'s batch for a waiting
+  // session: the worker that gets a cancel error recognises its own.
   bool take_lock_wait_event(int pid);
-  // True (once) when an application session was seen waiting on backend `pid`, for however
-  // short a time, since the last call (cancelled or not): the worker aims at shorter batches.
-  bool take_waited_on(int pid);
+  // What application sessions did to backend `pid` since the last call (once per event; the
+  // worker aims at shorter batches): none, waited on it (however briefly), or waited long
+  // enough to get its batch cancelled.
+  Contention take_contention(int pid);
 
   // "" when clear, else the reason ("max-lag", "throttle-query", "pause-file", "lock-wait",
   // "max-rate").

@@ -15,12 +15,14 @@
 // deadline) for that.
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "backfill/fixture.hpp"
 #include "embedded/process.hpp"
@@ -246,6 +248,61 @@ TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS DISTINCT FROM first || ' ' || last"), 0);
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
   EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.backfill_jobs"), "complete");
+}
+
+// The reverse: another process takes the job's lock the moment the running one loses it (its
+// lock session is terminated while a session of the test already queues for the lock). The
+// running process notices within a second, stops with exit 4 and leaves the job's status alone;
+// a later run resumes from the checkpoint.
+TEST_F(ServerRestart, BackfillStopsWhenAnotherProcessTookItsJobLock) {
+  make_people();
+  const std::string pause = (dir_ / "pause").string();
+  const std::vector<std::string> command{"--json", "backfill", "--table", "people", "--set",
+                                         "full_name = first || ' ' || last, hits = hits + 1", "--batch-size", "2000",
+                                         "--vacuum-every", "0", "--pause-file", pause};
+  hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
+  auto child = spawn(command);
+  ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
+  std::ofstream(pause) << "paused\n";
+
+  const std::string job_lock =
+      "hashtext('slipway.backfill'), hashtext('slipway:' || (SELECT job_id FROM slipway.backfill_jobs))";
+  pg::Connection other(url_);
+  other.exec("SET lock_timeout = '60s'");
+  std::atomic<bool> taken{false};
+  std::thread taker([&] {
+    try {
+      other.exec("SELECT pg_advisory_lock(" + job_lock + ")");
+      taken = true;
+    } catch (const std::exception&) {
+      // not taken: asserted below
+    }
+  });
+  bool queued = eventually([&] {
+    return scalar<int64_t>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1;
+  });
+  // The holder's end grants the lock to the queued session before slipway can ask again.
+  sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'slipway-backfill-lock'");
+  taker.join();
+  ASSERT_TRUE(queued) << "the test's session never queued behind the job's lock\n" << child->output();
+  ASSERT_TRUE(taken) << "the test's session did not get the job's lock\n" << child->output();
+
+  auto rc = child->wait(60s);
+  ASSERT_TRUE(rc.has_value()) << "slipway did not notice that another process took its job\n" << child->output();
+  EXPECT_EQ(rc->exit_code, 4) << child->output();
+  EXPECT_NE(child->output().find("being run by another process"), std::string::npos) << child->output();
+  EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.backfill_jobs"), "running")
+      << "the stopped process wrote the status of a job that is no longer its own";
+  EXPECT_EQ(checkpointed(), kLockedId - 1);
+
+  // Once the other holder is gone, a new run resumes the job from its checkpoint.
+  other.exec("SELECT pg_advisory_unlock_all()");
+  blocker_.reset();
+  fs::remove(pause);
+  auto again = slipway(command);
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS DISTINCT FROM first || ' ' || last"), 0);
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
 }
 
 // Two workers, one range each. The second is blocked on its first row, so the first range
