@@ -153,6 +153,14 @@ class ServerRestart : public ::testing::Test {
     sql("ANALYZE people");
   }
 
+  // `slipway backfill` of every row, paused while pause_file() exists: run while a row in the
+  // middle is held (hold), it stops at the half; create the file then, and it stays there.
+  std::string pause_file() const { return (dir_ / "pause").string(); }
+  std::vector<std::string> paused_backfill() const {
+    return {"--json",       "backfill", "--table", "people", "--set", "full_name = first || ' ' || last, hits = hits + 1",
+            "--batch-size", "2000",     "--vacuum-every", "0", "--pause-file", pause_file()};
+  }
+
   void backfill_survives_restart(const std::string& mode);
   void migration_resumes_after_restart(const std::string& mode);
 
@@ -217,14 +225,10 @@ TEST_F(ServerRestart, BackfillContinuesAfterCrashRestart) { backfill_survives_re
 // cannot start the same job meanwhile: it is told another one runs it (exit 4).
 TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
   make_people();
-  const std::string pause = (dir_ / "pause").string();
-  const std::vector<std::string> command{"--json", "backfill", "--table", "people", "--set",
-                                         "full_name = first || ' ' || last, hits = hits + 1", "--batch-size", "2000",
-                                         "--vacuum-every", "0", "--pause-file", pause};
   hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
-  auto child = spawn(command);
+  auto child = spawn(paused_backfill());
   ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
-  std::ofstream(pause) << "paused\n";
+  std::ofstream(pause_file()) << "paused\n";
   cluster_->restart("fast");
 
   auto job_lock_holders = [&] {
@@ -237,11 +241,11 @@ TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
   ASSERT_TRUE(relocked) << "the running backfill did not take its job lock again\n" << child->output();
   EXPECT_EQ(checkpointed(), kLockedId - 1) << "batches ran while paused";
 
-  auto second = slipway(command);
+  auto second = slipway(paused_backfill());
   EXPECT_EQ(second.exit_code, 4) << second.out << second.err;
   EXPECT_NE(second.err.find("being run by another process"), std::string::npos) << second.err;
 
-  fs::remove(pause);
+  fs::remove(pause_file());
   auto rc = child->wait(120s);
   ASSERT_TRUE(rc.has_value()) << child->output();
   ASSERT_EQ(rc->exit_code, 0) << child->output();
@@ -256,14 +260,10 @@ TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
 // a later run resumes from the checkpoint.
 TEST_F(ServerRestart, BackfillStopsWhenAnotherProcessTookItsJobLock) {
   make_people();
-  const std::string pause = (dir_ / "pause").string();
-  const std::vector<std::string> command{"--json", "backfill", "--table", "people", "--set",
-                                         "full_name = first || ' ' || last, hits = hits + 1", "--batch-size", "2000",
-                                         "--vacuum-every", "0", "--pause-file", pause};
   hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
-  auto child = spawn(command);
+  auto child = spawn(paused_backfill());
   ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
-  std::ofstream(pause) << "paused\n";
+  std::ofstream(pause_file()) << "paused\n";
 
   const std::string job_lock =
       "hashtext('slipway.backfill'), hashtext('slipway:' || (SELECT job_id FROM slipway.backfill_jobs))";
@@ -298,8 +298,8 @@ TEST_F(ServerRestart, BackfillStopsWhenAnotherProcessTookItsJobLock) {
   // Once the other holder is gone, a new run resumes the job from its checkpoint.
   other.exec("SELECT pg_advisory_unlock_all()");
   blocker_.reset();
-  fs::remove(pause);
-  auto again = slipway(command);
+  fs::remove(pause_file());
+  auto again = slipway(paused_backfill());
   ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS DISTINCT FROM first || ' ' || last"), 0);
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
