@@ -74,6 +74,29 @@ TEST_F(AddColumnTest, BothVersionsWriteAndReadThenCompleteEnforcesEverything) {
   EXPECT_EQ(scalar<std::string>("SELECT description FROM products WHERE name = 'fig'"), "dried fruit");
 }
 
+// The up trigger fires only for writes that can change what `up` computes: INSERTs and UPDATEs
+// that set a column `up` reads. An old-version UPDATE of another column neither pays for the
+// trigger function nor overwrites a value the new version wrote.
+TEST_F(AddColumnTest, AnOldVersionUpdateOfAColumnUpDoesNotReadLeavesTheColumnAlone) {
+  sql("ALTER TABLE products ADD COLUMN price int NOT NULL DEFAULT 1");
+  start(description_migration());
+  EXPECT_NE(scalar<std::string>("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = '_slipway_trg_02_add_description'")
+                .find("BEFORE INSERT OR UPDATE OF name ON public.products"),
+            std::string::npos);
+  auto old_app = OpsTest::old_app();
+  auto new_app = OpsTest::new_app("02_add_description");
+  new_app.exec("UPDATE products SET description = 'hand written' WHERE id = 1");
+
+  old_app.exec("UPDATE products SET price = 2 WHERE id = 1");
+  EXPECT_EQ(text(new_app, "SELECT description FROM products WHERE id = 1"), "hand written");
+  old_app.exec("UPDATE products SET name = 'renamed' WHERE id = 1");
+  EXPECT_EQ(text(new_app, "SELECT description FROM products WHERE id = 1"), "RENAMED");
+  old_app.exec("INSERT INTO products (name) VALUES ('pear')");
+  EXPECT_EQ(text(new_app, "SELECT description FROM products WHERE name = 'pear'"), "PEAR");
+  complete();
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM products WHERE description IS DISTINCT FROM upper(name)"), 0);
+}
+
 TEST_F(AddColumnTest, RollbackRestoresTheSchemaExactly) {
   auto before = app_schema_dump();
   start(description_migration());
@@ -114,6 +137,10 @@ TEST_F(AddColumnTest, DefaultsNeverRewriteTheTable) {
   old_app.exec("INSERT INTO products (name) VALUES ('old')");
   new_app.exec("INSERT INTO products (name) VALUES ('new')");
   EXPECT_EQ(number(new_app, "SELECT count(*) FROM products WHERE name IN ('old', 'new') AND stock = 100 AND lucky IS NOT NULL"), 2);
+  // A volatile `up` can change on any write: its trigger has no column list.
+  EXPECT_NE(scalar<std::string>("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = '_slipway_trg_03_defaults'")
+                .find("BEFORE INSERT OR UPDATE ON public.products"),
+            std::string::npos);
   complete();
   EXPECT_EQ(relfilenode("products"), file_before);
   EXPECT_TRUE(column_not_null("products", "stock"));

@@ -62,6 +62,27 @@ std::optional<std::set<std::string>> capture_watched_columns(pg::Connection& con
   return columns_read_by_assignments(conn, set, columns);
 }
 
+// The physical columns that one direction's sync assignments read (see TriggerReads). `table`:
+// the table as the direction's version sees it; its expressions use that version's names.
+std::optional<std::set<std::string>> trigger_reads(pg::Connection& conn, const VirtualTable* table,
+                                                   const std::vector<TriggerAssignment>& assignments,
+                                                   TriggerAssignment::Direction d) {
+  std::vector<std::string> set;
+  for (const auto& a : assignments)
+    if (a.direction == d) set.push_back(pg::quote_ident(a.column) + " = " + as_expression(a.expression));
+  if (set.empty()) return std::set<std::string>{};
+  if (!table) return std::nullopt;
+  std::set<std::string> names;
+  for (const auto& c : table->columns)
+    if (!c.hidden) names.insert(c.name);
+  auto read = columns_read_by_assignments(conn, set, names);
+  if (!read) return std::nullopt;
+  std::set<std::string> physical;
+  for (const auto& c : table->columns)
+    if (!c.hidden && read->count(c.name)) physical.insert(c.physical);
+  return physical;
+}
+
 // Tables (physical) that have trigger assignments, in first-seen order.
 std::vector<std::string> trigger_tables(const TriggerSet& ts) {
   std::vector<std::string> out;
@@ -194,13 +215,21 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     Action a;
     a.id = "triggers:" + table;
     a.description = fmt::format("create the up/down sync trigger on {}", table);
-    a.statements = create_trigger_statements(schema, doc.name, out.version_schema, table,
-                                             by_physical_table(old_version, table), by_physical_table(new_version, table), mine);
+    const VirtualTable* old_table = by_physical_table(old_version, table);
+    const VirtualTable* new_table = by_physical_table(new_version, table);
+    TriggerReads reads{trigger_reads(conn, old_table, mine, TriggerAssignment::Direction::up),
+                       trigger_reads(conn, new_table, mine, TriggerAssignment::Direction::down)};
+    a.statements = create_trigger_statements(schema, doc.name, out.version_schema, table, old_table, new_table, mine, reads);
     a.lock = LockMode::access_exclusive;  // DROP TRIGGER IF EXISTS first: a brief exclusive lock
     a.lock_target = table;
-    a.rollback = fmt::format("DROP TRIGGER {} ON {}", pg::quote_ident(trigger_name(doc.name)), pg::qualified(schema, table));
-    a.verify = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {})",
-                           pg::quote_literal(pg::qualified(schema, table)), pg::quote_literal(trigger_name(doc.name)));
+    std::vector<std::string> names, drops;
+    for (auto d : directions_of(mine)) {
+      names.push_back(pg::quote_literal(trigger_name(doc.name, d)));
+      drops.push_back(fmt::format("DROP TRIGGER {} ON {}", pg::quote_ident(trigger_name(doc.name, d)), pg::qualified(schema, table)));
+    }
+    a.rollback = fmt::format("{}", fmt::join(drops, "; "));
+    a.verify = fmt::format("SELECT count(*) = {} FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname IN ({})", names.size(),
+                           pg::quote_literal(pg::qualified(schema, table)), fmt::join(names, ", "));
     return a;
   };
   for (const auto& table : tts)
@@ -280,8 +309,9 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
       a.statements = drop_trigger_statements(schema, table, doc.name);
       a.lock = LockMode::access_exclusive;
       a.lock_target = table;
-      a.verify = fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = {})",
-                             pg::quote_literal(trigger_function_name(table, doc.name)));
+      a.verify = fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname IN ({}, {}))",
+                             pg::quote_literal(trigger_function_name(table, doc.name, TriggerAssignment::Direction::up)),
+                             pg::quote_literal(trigger_function_name(table, doc.name, TriggerAssignment::Direction::down)));
       plan.add(std::move(a));
     }
   };

@@ -1,15 +1,20 @@
 // Up/down triggers keep the old and the new representation of changed columns in sync while
-// both application versions run. Operations contribute assignments; the engine generates one
-// trigger function per table and migration:
+// both application versions run. Operations contribute assignments; the engine generates, per
+// table and migration, one trigger and function for each direction that has assignments:
 //
-//   BEFORE INSERT OR UPDATE ... FOR EACH ROW
-//   WHEN (current_setting('slipway.backfill', true) IS DISTINCT FROM 'on')
+//   _slipway_trg_<migration>   BEFORE INSERT OR UPDATE [OF <columns up reads>] ... FOR EACH ROW
+//     WHEN (slipway.backfill is not 'on' AND the session does not write as the new version)
+//   _slipway_down_<migration>  BEFORE INSERT OR UPDATE [OF <columns down reads>] ... FOR EACH ROW
+//     WHEN (slipway.backfill is not 'on' AND the session writes as the new version)
 //
-// Inside, the writing session's version decides the direction: a session of the new version
-// (custom GUC slipway.version = '<version schema>', or else that schema first in search_path)
-// gets the `down` assignments (new -> old); every other session the `up` ones (old -> new).
+// A session writes as the new version when the custom GUC slipway.version names its version
+// schema, or else when that schema is first in its search_path. Deciding the direction and the
+// columns in the trigger definition, not in PL/pgSQL, keeps the function out of writes it has
+// nothing to do for: the executor evaluates WHEN and the column list without calling it.
 // Expressions see the row's columns as variables named as that version's application sees them.
 #pragma once
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,23 +46,39 @@ std::string as_expression(const std::string& user_expression);
 // `name` if it fits PostgreSQL's 63 bytes, else a prefix plus a hash of the whole (stable).
 std::string limit_name(std::string name);
 
-// Names of slipway's trigger and function for a table in a migration.
-std::string trigger_name(const std::string& migration);
-std::string trigger_function_name(const std::string& table, const std::string& migration);
+// Names of slipway's triggers and functions for a table in a migration: `up` (old -> new) and
+// `down` (new -> old).
+std::string trigger_name(const std::string& migration,
+                         TriggerAssignment::Direction d = TriggerAssignment::Direction::up);
+std::string trigger_function_name(const std::string& table, const std::string& migration,
+                                  TriggerAssignment::Direction d = TriggerAssignment::Direction::up);
+// Both directions' trigger names (what a step that must drop "the sync trigger" drops).
+std::vector<std::string> trigger_names(const std::string& migration);
+// The directions that have assignments, in the order up, down.
+std::vector<TriggerAssignment::Direction> directions_of(const std::vector<TriggerAssignment>& assignments);
 
-// The DDL for one table's trigger function and trigger (idempotent: CREATE OR REPLACE, and the
-// trigger dropped first). `old_version`/`new_version` are the table as each version sees it
+// The physical columns each direction's expressions read (nullopt: cannot be told, so every
+// UPDATE fires the trigger). An UPDATE that sets none of them cannot change what the direction
+// computes, so its trigger fires only on INSERT and on UPDATEs of those columns.
+struct TriggerReads {
+  std::optional<std::set<std::string>> up;
+  std::optional<std::set<std::string>> down;
+};
+
+// The DDL for one table's trigger functions and triggers (idempotent: CREATE OR REPLACE, and
+// each trigger dropped first). `old_version`/`new_version` are the table as each version sees it
 // (old_version may be null for a table the migration creates); `assignments` are this table's.
 std::vector<std::string> create_trigger_statements(const std::string& schema, const std::string& migration,
                                                    const std::string& version_schema,
                                                    const std::string& physical_table,
                                                    const VirtualTable* old_version,
                                                    const VirtualTable* new_version,
-                                                   const std::vector<TriggerAssignment>& assignments);
+                                                   const std::vector<TriggerAssignment>& assignments,
+                                                   const TriggerReads& reads = {});
 // DROP TRIGGER IF EXISTS that also succeeds when the table is gone.
 std::string drop_trigger_if_exists_sql(const std::string& schema, const std::string& physical_table,
                                        const std::string& trigger);
-// Drops them (IF EXISTS).
+// Drops both directions' triggers and functions (IF EXISTS).
 std::vector<std::string> drop_trigger_statements(const std::string& schema, const std::string& physical_table,
                                                  const std::string& migration);
 // SQL boolean expression: is the current session writing as `version_schema`?

@@ -364,8 +364,8 @@ void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
   swap.lock = LockMode::access_exclusive;
   swap.lock_target = p.table;
   // The table's sync trigger reads the old columns: it goes first, in the same transaction.
-  swap.statements.push_back(
-      fmt::format("DROP TRIGGER IF EXISTS {} ON {}", pg::quote_ident(trigger_name(ctx.migration)), table));
+  for (const auto& trigger : trigger_names(ctx.migration))
+    swap.statements.push_back(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", pg::quote_ident(trigger), table));
   std::vector<std::string> described;
   for (const auto& c : p.columns) {
     std::vector<std::string> st;

@@ -59,8 +59,8 @@ class DropColumn : public Operation {
     a.id = "drop_column:" + table_ + "." + column_ + ":drop";
     a.description = fmt::format("drop column {} from {} (catalog only)", column_, t.physical);
     // The sync trigger may assign the column: it goes first, in the same transaction.
-    a.statements.push_back(
-        fmt::format("DROP TRIGGER IF EXISTS {} ON {}", pg::quote_ident(trigger_name(ctx.migration)), table));
+    for (const auto& trigger : trigger_names(ctx.migration))
+      a.statements.push_back(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", pg::quote_ident(trigger), table));
     a.statements.push_back(fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", table, pg::quote_ident(column_)));
     a.lock = LockMode::access_exclusive;
     a.lock_target = t.physical;
