@@ -172,18 +172,32 @@ TEST_F(ThrottleTest, ABriefLockWaitShortensTheNextBatches) {
     auto app = connect();
     app.exec("UPDATE people SET last = 'changed' WHERE id = 1");  // waits for the first batch's commit
   });
-  // Wait until the application waits on the batch and the throttler's lock-wait poll has run
-  // since then (so it saw the waiter), then let the batch commit.
+  // Wait until the application waits on the batch and a lock-wait poll of the throttler has run
+  // since then (so it saw the waiter), then until the throttler's thread has handled that poll's
+  // result: the server is done with a query before the client has read its rows, but the thread
+  // sends nothing else before it has, so a later query of its session shows it. Then let the
+  // batch commit.
+  auto monitor = connect();
+  std::optional<std::string> poll_start;
   bool seen = eventually([&] {
-    return scalar<bool>(
-        "SELECT EXISTS (SELECT 1 FROM pg_locks w, pg_stat_activity t WHERE NOT w.granted AND w.locktype = "
+    poll_start = monitor.query_value<std::string>(
+        "SELECT t.query_start::text FROM pg_locks w, pg_stat_activity t WHERE NOT w.granted AND w.locktype = "
         "'transactionid' AND t.application_name = 'slipway-backfill-throttler' AND t.state = 'idle' AND "
-        "t.query LIKE '%pg_blocking_pids%' AND t.query_start > w.waitstart)");
+        "t.query LIKE '%pg_blocking_pids%' AND t.query_start > w.waitstart LIMIT 1");
+    return poll_start.has_value();
+  });
+  bool handled = seen && eventually([&] {
+    return monitor
+        .query_value<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
+                           "'slipway-backfill-throttler' AND query_start > $1::timestamptz)",
+                           *poll_start)
+        .value_or(false);
   });
   holder.exec("SELECT pg_advisory_unlock(4242)");
   app_thread.join();
   t.join();
   ASSERT_TRUE(seen) << "the application never waited on the batch, or the throttler never looked";
+  ASSERT_TRUE(handled) << "the throttler sent no query after the poll that saw the waiter";
   ASSERT_TRUE(res.complete);
   EXPECT_EQ(res.lock_wait_events, 0) << "a wait shorter than the threshold must not cancel the batch";
   EXPECT_GE(res.batches_waited_on, 1);
