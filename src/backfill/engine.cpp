@@ -308,9 +308,20 @@ struct Engine::Impl {
     job_lock_conn = std::move(c);
   }
 
+  // Unlocks before disconnecting: a closed session's locks go only when its backend has exited,
+  // which can be after this process has moved on (a rewrite forgets its copy job right after
+  // the copy, and a session still holding the lock made that fail as "is running").
   void release_job_lock() {
     std::lock_guard l(job_lock_mu);
-    job_lock_conn.reset();  // the session's end releases its advisory lock
+    if (!job_lock_conn) return;
+    try {
+      job_lock_conn->exec_params(fmt::format("SELECT pg_advisory_unlock({})", kJobLockSql), opt.state_schema,
+                                 spec.job_id);
+    } catch (const std::exception& e) {
+      log::verbose("backfill job \"{}\": unlocking it failed ({}); its session's end releases it", spec.job_id,
+                   e.what());
+    }
+    job_lock_conn.reset();
   }
 
   // --- workers ---------------------------------------------------------------------------------

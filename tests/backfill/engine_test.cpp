@@ -107,6 +107,25 @@ TEST_F(BackfillTest, WorkersSplitTheKeyRange) {
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
 }
 
+// When run() returns, the job's lock is free: a caller may forget or rerun the job at once (a
+// rewrite forgets its copy job right after the copy). Closing the lock's session is not enough,
+// since its locks go only when its backend has exited.
+TEST_F(BackfillTest, TheJobLockIsFreeWhenTheRunReturns) {
+  make_people(200);
+  auto probe = connect();
+  for (int i = 0; i < 20; ++i) {
+    std::string job = "job" + std::to_string(i);
+    auto res = Engine(url(), people_job(job), small_batches(100)).run();
+    ASSERT_TRUE(res.complete);
+    EXPECT_EQ(probe.query_value<int64_t>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                                         "objid = hashtext($1 || ':' || $2)::oid",
+                                         std::string("slipway"), job)
+                  .value_or(-1),
+              0)
+        << "run " << i << " returned with its job lock still held";
+  }
+}
+
 TEST_F(BackfillTest, StopThenResumeContinuesFromTheCheckpoint) {
   make_people(2000);
   auto opt = small_batches(50);
