@@ -44,6 +44,10 @@ pqxx::result Connection::exec(std::string_view sql) {
   });
 }
 
+void Connection::prepare(const std::string& name, std::string_view sql) {
+  typed_errors([&] { conn_->prepare(name, std::string(sql)); });
+}
+
 int Connection::backend_pid() const { return conn_->backendpid(); }
 int Connection::server_version() const { return conn_->server_version(); }
 

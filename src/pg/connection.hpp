@@ -27,6 +27,17 @@ class Connection {
   // One statement (or several separated by ';') in autocommit mode.
   pqxx::result exec(std::string_view sql);
 
+  // A named prepared statement of this session: parsed and planned once, for a query that runs
+  // many times (a poll every few ms). Run it with exec_prepared.
+  void prepare(const std::string& name, std::string_view sql);
+  template <typename... Args>
+  pqxx::result exec_prepared(const std::string& name, Args&&... args) {
+    return typed_errors([&] {
+      pqxx::nontransaction tx(*conn_);
+      return tx.exec_prepared(name, std::forward<Args>(args)...);
+    });
+  }
+
   // One statement with bound parameters ($1, $2, ...), autocommit.
   template <typename... Args>
   pqxx::result exec_params(std::string_view sql, Args&&... args) {
