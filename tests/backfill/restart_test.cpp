@@ -161,6 +161,15 @@ class ServerRestart : public ::testing::Test {
             "--batch-size", "2000",     "--vacuum-every", "0", "--pause-file", pause_file()};
   }
 
+  // people, then `paused_backfill()` held at the half by a row lock and paused there.
+  void start_paused_at_half(std::unique_ptr<SlipwayProcess>& child) {
+    make_people();
+    hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
+    child = spawn(paused_backfill());
+    ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
+    std::ofstream(pause_file()) << "paused\n";
+  }
+
   void backfill_survives_restart(const std::string& mode);
   void migration_resumes_after_restart(const std::string& mode);
 
@@ -224,11 +233,8 @@ TEST_F(ServerRestart, BackfillContinuesAfterCrashRestart) { backfill_survives_re
 // restart out takes the lock again by itself, even while it is paused, so a second process
 // cannot start the same job meanwhile: it is told another one runs it (exit 4).
 TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
-  make_people();
-  hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
-  auto child = spawn(paused_backfill());
-  ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
-  std::ofstream(pause_file()) << "paused\n";
+  std::unique_ptr<SlipwayProcess> child;
+  ASSERT_NO_FATAL_FAILURE(start_paused_at_half(child));
   cluster_->restart("fast");
 
   auto job_lock_holders = [&] {
@@ -259,11 +265,8 @@ TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
 // running process notices within a second, stops with exit 4 and leaves the job's status alone;
 // a later run resumes from the checkpoint.
 TEST_F(ServerRestart, BackfillStopsWhenAnotherProcessTookItsJobLock) {
-  make_people();
-  hold("SELECT 1 FROM people WHERE id = " + std::to_string(kLockedId) + " FOR UPDATE");
-  auto child = spawn(paused_backfill());
-  ASSERT_NO_FATAL_FAILURE(wait_for_half(*child));
-  std::ofstream(pause_file()) << "paused\n";
+  std::unique_ptr<SlipwayProcess> child;
+  ASSERT_NO_FATAL_FAILURE(start_paused_at_half(child));
 
   const std::string job_lock =
       "hashtext('slipway.backfill'), hashtext('slipway:' || (SELECT job_id FROM slipway.backfill_jobs))";
