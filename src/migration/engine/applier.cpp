@@ -123,6 +123,16 @@ void Applier::run_backfill(const Action& a) {
     spec.action = backfill::update_action(set);
     spec.action_description = set;
   } else {
+    // The switch before this step disabled the capture in a transaction that had to wait for
+    // every application transaction writing the table, so the log is final here: when it is
+    // empty there is nothing to replay, and no job, connections and threads to set up for it.
+    if (!ddl_.connection()
+             .query_value<bool>(fmt::format("SELECT EXISTS (SELECT 1 FROM {})",
+                                            pg::qualified(options_.state_schema, a.backfill->replay_log)))
+             .value_or(true)) {
+      log::info("    0 rows (the change log is empty: no application write to revisit)");
+      return;
+    }
     // Walk the change log by its sequence; update the table's rows it names (engine/capture.hpp).
     spec.schema = options_.state_schema;
     spec.table = a.backfill->replay_log;

@@ -177,7 +177,8 @@ std::optional<std::string> Migrator::baseline_if_needed() {
   catalog::Inspector inspector(ddl_.connection());
   auto tables = inspector.tables(options_.schema);
   if (tables.empty()) return std::nullopt;
-  auto name = baseline();
+  store_.init();
+  auto name = record_baseline(history, tables);
   log::info("no slipway history for schema {}: recorded its {} existing tables as baseline {}", options_.schema,
             tables.size(), name);
   return name;
@@ -190,7 +191,10 @@ std::string Migrator::baseline() {
     throw InputError(fmt::format("schema {} already has slipway history; a baseline only starts one", options_.schema));
   }
   catalog::Inspector inspector(ddl_.connection());
-  auto tables = inspector.tables(options_.schema);
+  return record_baseline(history, inspector.tables(options_.schema));
+}
+
+std::string Migrator::record_baseline(History& history, const std::map<std::string, catalog::Table>& tables) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto& [n, t] : tables) names.push_back(n);
   std::string name = "00000_baseline";

@@ -1,16 +1,20 @@
 // The migrator: start, complete and rollback of one migration, with the history in the state
 // schema. Validation and planning happen before anything changes; each phase is resumable.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 
 #include "backfill/engine.hpp"
+#include "catalog/model.hpp"
 #include "migration/engine/planner.hpp"
 #include "migration/file/migration_file.hpp"
 #include "pg/ddl_executor.hpp"
 #include "state/store.hpp"
 
 namespace slipway::migration {
+
+class History;
 
 struct MigratorOptions {
   std::string conninfo;
@@ -42,6 +46,8 @@ class Migrator {
   std::optional<state::MigrationRecord> active();
   std::optional<std::string> previous_version_schema();
   void run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase);
+  // Inserts the baseline record naming `tables` (the schema as it is now); returns its name.
+  std::string record_baseline(History& history, const std::map<std::string, catalog::Table>& tables);
 
   pg::DdlExecutor& ddl_;
   state::StateStore& store_;
