@@ -20,7 +20,8 @@
 //             (it waits for our lock while we wait for its ACCESS SHARE) — the application gets
 //             the deadlock error. Measured in the benchmark; see tests/migration/capture_test.
 //   replay    the logged keys' rows get the new columns recomputed from their current values,
-//             in checkpointed batches (walking the log by its sequence)
+//             in checkpointed batches (walking the log by its sequence); nothing to do when the
+//             log is empty (the switch made it final)
 //   drop      the disabled capture trigger, its function, the log (the trigger's brief
 //             ACCESS EXCLUSIVE is the transaction's first lock)
 //
