@@ -22,13 +22,26 @@ const char* kDefaultLagQuery =
     "FROM pg_stat_replication";
 
 // Application sessions waiting on a lock one of `$1` holds, and for how long.
+// Reading pg_locks takes every partition lock of the lock manager (and each backend's fast-path
+// lock), which every transaction needs for its own locks (PostgreSQL's documentation warns that
+// frequent reads can affect performance). So it runs only once the query below has seen a waiter.
 const char* kLockWaitQuery =
     "SELECT blocker, max(extract(epoch FROM clock_timestamp() - l.waitstart)) "
     "FROM pg_locks l, unnest(pg_blocking_pids(l.pid)) AS blocker "
     "WHERE NOT l.granted AND NOT (l.pid = ANY($1::int[])) AND blocker = ANY($1::int[]) "
     "GROUP BY blocker";
-
 const std::string kLockWaitStatement = "slipway_lock_waits";
+
+// The poll every 10 ms: is any other session waiting for a lock one of `$1` holds? It reads the
+// backend status array (pg_stat_activity), not the lock manager; pg_blocking_pids, which does
+// lock the lock manager, runs only for sessions that wait for a lock (OFFSET 0 keeps it out of
+// the inner filter). Only for a role that sees other roles' wait events (pg_read_all_stats or
+// superuser): for others they read NULL, and the poll reads pg_locks as before.
+const char* kWaitersQuery =
+    "SELECT 1 FROM (SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+    "AND NOT (pid = ANY($1::int[])) OFFSET 0) w WHERE pg_blocking_pids(w.pid) && $1::int[] LIMIT 1";
+const std::string kWaitersStatement = "slipway_waiters";
+const char* kSeesWaitEventsQuery = "SELECT pg_has_role('pg_read_all_stats', 'USAGE')";
 
 std::string int_array(const std::set<int>& pids) {
   std::string out = "{";
@@ -72,6 +85,7 @@ struct Throttler::State {
 
   void poll_loop() {
     std::unique_ptr<pg::Connection> conn;
+    bool sees_wait_events = false;  // of other roles' sessions (see kWaitersQuery)
     auto next_check = Clock::now();
     while (!stopping) {
       try {
@@ -81,8 +95,10 @@ struct Throttler::State {
           // Polled every 10 ms: planned once per session instead of each time (a third of the
           // poll's server CPU; measured with a backend's /proc times during a backfill).
           conn->prepare(kLockWaitStatement, kLockWaitQuery);
+          sees_wait_events = conn->query_value<bool>(kSeesWaitEventsQuery).value_or(false);
+          if (sees_wait_events) conn->prepare(kWaitersStatement, kWaitersQuery);
         }
-        if (opt.lock_wait_detection) check_lock_waits(*conn);
+        if (opt.lock_wait_detection) check_lock_waits(*conn, sees_wait_events);
         if (Clock::now() >= next_check) {
           check_db_signals(*conn);
           next_check = Clock::now() + opt.check_interval;
@@ -102,14 +118,16 @@ struct Throttler::State {
     }
   }
 
-  void check_lock_waits(pg::Connection& conn) {
+  void check_lock_waits(pg::Connection& conn, bool sees_wait_events) {
     std::set<int> pids;
     {
       std::lock_guard l(mu);
       pids = backends;
     }
     if (pids.empty()) return;
-    auto rows = conn.exec_prepared(kLockWaitStatement, int_array(pids));
+    const std::string ours = int_array(pids);
+    if (sees_wait_events && conn.exec_prepared(kWaitersStatement, ours).empty()) return;
+    auto rows = conn.exec_prepared(kLockWaitStatement, ours);
     for (const auto& r : rows) {
       int blocker = r[0].as<int>();
       double waited = r[1].is_null() ? 0.0 : r[1].as<double>();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "backfill/fixture.hpp"
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 
 class ThrottleTest : public BackfillTest {
  protected:
+  void expect_lock_wait_cancels_the_blocking_batch(const std::string& engine_url);
   // Starts the job in a thread, checks it is held back for `reason` with no row done, calls
   // `release`, and checks it then completes.
   void expect_held_then_released(backfill::EngineOptions opt, const std::string& reason,
@@ -96,9 +98,9 @@ TEST_F(ThrottleTest, MaxRate) {
 
 // An application session blocked by a row lock of a running batch: the batch is cancelled at
 // once (its locks released), the application goes on, the batch is retried smaller.
-TEST_F(ThrottleTest, LockWaitCancelsTheBlockingBatch) {
-  make_people(300);
-  add_up_trigger();
+// The engine at `engine_url` holds row 1 in a 5 s batch; an application session (the test's
+// superuser) updates it and must get through long before, by the throttler cancelling the batch.
+void ThrottleTest::expect_lock_wait_cancels_the_blocking_batch(const std::string& engine_url) {
   std::atomic<int> slow_batches{0};
   auto spec = people_job();
   auto update = spec.action;
@@ -110,7 +112,7 @@ TEST_F(ThrottleTest, LockWaitCancelsTheBlockingBatch) {
   };
   auto opt = small_batches(100);
   backfill::BackfillResult res;
-  std::thread t([&] { res = Engine(url(), spec, opt).run(); });
+  std::thread t([&] { res = Engine(engine_url, spec, opt).run(); });
   ASSERT_TRUE(eventually([&] {
     return scalar<int64_t>("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                            "'slipway-backfill-worker' AND state = 'active' AND query LIKE '%pg_sleep%'") > 0;
@@ -127,6 +129,73 @@ TEST_F(ThrottleTest, LockWaitCancelsTheBlockingBatch) {
   EXPECT_EQ(wrong_rows(), 0);
   EXPECT_EQ(scalar<std::string>("SELECT full_name FROM people WHERE id = 1"), "first1 changed");
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
+}
+
+TEST_F(ThrottleTest, LockWaitCancelsTheBlockingBatch) {
+  make_people(300);
+  add_up_trigger();
+  expect_lock_wait_cancels_the_blocking_batch(url());
+}
+
+// A role without pg_read_all_stats reads NULL for other roles' wait events in pg_stat_activity:
+// its throttler must still see the application's wait (it reads pg_locks, which hides nothing).
+TEST_F(ThrottleTest, LockWaitIsSeenByARoleThatCannotReadOtherSessionsWaitEvents) {
+  make_people(300);
+  add_up_trigger();
+  const std::string role = "bf_" + dbname().substr(dbname().size() - 8);
+  sql("CREATE ROLE " + role + " LOGIN NOSUPERUSER");
+  sql("GRANT CREATE ON DATABASE \"" + dbname() + "\" TO " + role);
+  sql("ALTER TABLE people OWNER TO " + role);
+  {
+    auto as_role = pg::Connection(url() + " user=" + role);
+    ASSERT_FALSE(as_role.query_value<bool>("SELECT pg_has_role('pg_read_all_stats', 'USAGE')").value_or(true));
+  }
+  expect_lock_wait_cancels_the_blocking_batch(url() + " user=" + role);
+  sql("REASSIGN OWNED BY " + role + " TO CURRENT_USER");
+  sql("DROP OWNED BY " + role);
+  sql("DROP ROLE " + role);
+}
+
+// While nobody waits, the throttler's 10 ms poll reads pg_stat_activity only: pg_locks, which
+// locks the whole lock manager, is left alone.
+TEST_F(ThrottleTest, TheLockWaitPollLeavesPgLocksAloneWhileNobodyWaits) {
+  make_people(3000);
+  add_up_trigger();
+  auto spec = people_job();
+  auto update = spec.action;
+  std::atomic<bool> release{false};
+  spec.action = [&, update](backfill::BatchContext& c) {
+    int64_t n = update(c);
+    // Batches that take a while, so the throttler polls many times during the job (not the
+    // dry run of the action before the first batch: batch_rows 0).
+    while (c.batch_rows > 0 && !release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return n;
+  };
+  auto opt = small_batches(1000);
+  backfill::BackfillResult res;
+  std::thread t([&] { res = Engine(url(), spec, opt).run(); });
+  std::set<std::string> seen;
+  int polls = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (polls < 20 && std::chrono::steady_clock::now() < until) {
+    auto q = sql("SELECT query FROM pg_stat_activity WHERE application_name = 'slipway-backfill-throttler' "
+                 "AND query <> ''");
+    if (!q.empty()) {
+      seen.insert(q[0][0].c_str());
+      ++polls;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(15));
+  }
+  release = true;
+  t.join();
+  EXPECT_TRUE(res.complete);
+  ASSERT_EQ(polls, 20) << "the throttler's session never showed up";
+  for (const auto& q : seen) {
+    if (q.find("SET lock_timeout") != std::string::npos || q.find("pg_has_role") != std::string::npos) continue;
+    EXPECT_NE(q.find("pg_stat_activity"), std::string::npos) << q;
+    EXPECT_EQ(q.find("pg_locks"), std::string::npos) << "polled pg_locks with nobody waiting: " << q;
+  }
+  EXPECT_EQ(wrong_rows(), 0);
 }
 
 // An application session that waits on a batch for less than the cancel threshold is let
