@@ -477,7 +477,7 @@ struct Engine::Impl {
             break;
         }
         note_rows_for_vacuum(walked);
-        throttler->account_rows(walked, stopfn);
+        throttler->account_rows(walked, t0, stopfn);
         if (final) return;
       } catch (const pg::ConnectionLost& e) {
         handle_failure(e, ++failures, sizer, rng);

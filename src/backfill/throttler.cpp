@@ -240,14 +240,15 @@ std::chrono::milliseconds Throttler::wait_until_clear(const std::function<bool()
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
 
-std::chrono::milliseconds Throttler::account_rows(int64_t rows, const std::function<bool()>& stop_requested) {
+std::chrono::milliseconds Throttler::account_rows(int64_t rows, Clock::time_point started,
+                                                  const std::function<bool()>& stop_requested) {
   if (!st_->opt.max_rate || *st_->opt.max_rate <= 0 || rows <= 0) return std::chrono::milliseconds(0);
   Clock::time_point slot;
   {
     std::lock_guard l(st_->mu);
-    auto now = Clock::now();
-    // A token bucket without burst: every row reserves 1/max_rate seconds of the shared timeline.
-    if (st_->next_rate_slot < now) st_->next_rate_slot = now;
+    // A token bucket without burst beyond one batch: every row reserves 1/max_rate seconds of the
+    // shared timeline, from the batch's start on (time nobody used before it is not saved up).
+    if (st_->next_rate_slot < started) st_->next_rate_slot = started;
     st_->next_rate_slot += std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(double(rows) / *st_->opt.max_rate));
     slot = st_->next_rate_slot;

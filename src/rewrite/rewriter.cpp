@@ -397,6 +397,7 @@ class Run {
     int64_t total = 0;
     for (;;) {
       throttle.wait_until_clear();
+      const auto started = std::chrono::steady_clock::now();
       int64_t n = 0, backlog = 0;
       ddl_.run_transaction([&](pqxx::work& tx) {
         n = replay_batch(tx, pair, o_.replay_batch_rows);
@@ -404,7 +405,7 @@ class Run {
       });
       total += n;
       rep.replayed += n;
-      throttle.account_rows(n);
+      throttle.account_rows(n, started);
       pause_point("replay");
       if (backlog < until_below) break;
       log::verbose("  replay: {} entries replayed, {} pending", total, backlog);
@@ -425,6 +426,7 @@ class Run {
     ddl_.run_transaction([&](pqxx::work& tx) { typed_hash = typed_hash_possible(tx, fwd); });
     for (bool done = false; !done;) {
       throttle.wait_until_clear();
+      const auto started = std::chrono::steady_clock::now();
       std::optional<KeyValue> hi;
       RangeComparison cmp;
       for (int attempt = 0;; ++attempt) {
@@ -477,7 +479,7 @@ class Run {
       ++rep.ranges_verified;
       rep.rows_verified += cmp.source.rows;
       src_rows += cmp.source.rows;
-      throttle.account_rows(cmp.source.rows);
+      throttle.account_rows(cmp.source.rows, started);
       pause_point("verify");
       lo = hi;
       done = !hi;
