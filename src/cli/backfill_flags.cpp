@@ -14,7 +14,7 @@ void add_backfill_flags(CLI::App& cmd, BackfillFlags& f) {
   cmd.add_option("--batch-time", f.batch_time, "target duration of one batch")->capture_default_str();
   cmd.add_option("--batch-size", f.batch_size, "fixed rows per batch (disables adaptive sizing)");
   cmd.add_option("--workers", f.workers, "parallel connections, each on its own key range")->capture_default_str();
-  cmd.add_option("--max-rate", f.max_rate, "rows per second at most (all workers)");
+  cmd.add_option("--max-rate", f.max_rate, "rows per second at most (all workers; 0: no limit)");
   cmd.add_option("--max-lag", f.max_lag, "pause while any standby's replication lag exceeds this (e.g. 5s)");
   cmd.add_option("--lag-query", f.lag_query, "SQL returning the lag in seconds (default: pg_stat_replication)");
   cmd.add_option("--throttle-query", f.throttle_query, "SQL returning true while the backfill should pause");
@@ -36,8 +36,10 @@ backfill::EngineOptions engine_options(const GlobalOptions& g, const BackfillFla
   backfill::EngineOptions opt;
   opt.state_schema = g.state_schema;
   opt.batch_time = parse_duration(f.batch_time, "--batch-time");
-  if (f.batch_size < 0) throw InputError("--batch-size must be positive");
-  if (f.batch_size > 0) opt.fixed_batch_size = f.batch_size;
+  if (f.batch_size) {
+    if (*f.batch_size < 1) throw InputError("--batch-size must be positive", "leave it out for adaptive batches");
+    opt.fixed_batch_size = *f.batch_size;
+  }
   if (f.workers < 1 || f.workers > 64) throw InputError("--workers must be between 1 and 64");
   opt.workers = f.workers;
   if (f.max_rate < 0) throw InputError("--max-rate must be positive");

@@ -3,6 +3,7 @@
 // One definition, so `--workers 2` means the same thing everywhere.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "backfill/engine.hpp"
@@ -17,7 +18,7 @@ struct GlobalOptions;
 
 struct BackfillFlags {
   std::string batch_time = "100ms";
-  int64_t batch_size = 0;
+  std::optional<int64_t> batch_size;  // unset: adaptive
   int workers = 1;
   double max_rate = 0;
   std::string max_lag;

@@ -125,6 +125,17 @@ TEST_F(BackfillCliTest, BadInputExitsTwoAndChangesNothing) {
   auto r5 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--throttle-query", "SELECT nope"});
   EXPECT_EQ(r5.exit_code, 2) << r5.err;
   EXPECT_NE(r5.err.find("throttle check fails"), std::string::npos) << r5.err;
+  // Out-of-range numbers are refused, not read as "unset" (a pinned batch size of 0 ran
+  // adaptive batches).
+  for (const std::vector<std::string>& flag : std::vector<std::vector<std::string>>{
+           {"--batch-size", "0"}, {"--batch-size", "-5"}, {"--workers", "0"}, {"--max-rate", "-1"},
+           {"--vacuum-every", "1.5"}}) {
+    std::vector<std::string> cmd{"backfill", "--table", "people", "--set", "full_name = 'x'"};
+    cmd.insert(cmd.end(), flag.begin(), flag.end());
+    auto r6 = slipway(cmd);
+    EXPECT_EQ(r6.exit_code, 2) << flag[0] << " " << flag[1] << ": " << r6.err;
+    EXPECT_NE(r6.err.find(flag[0]), std::string::npos) << r6.err;
+  }
   EXPECT_TRUE(scalar<bool>("SELECT to_regnamespace('slipway') IS NULL")) << "nothing may be created";
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS NOT NULL"), 0);
   auto st = slipway({"backfill", "--status"});
