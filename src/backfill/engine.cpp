@@ -613,7 +613,7 @@ struct Engine::Impl {
     s.job = spec.job_id;
     s.label = label;
     s.rows_done = rows_before + rows_run.load();
-    s.rows_estimate = std::max(rows_estimate, finished ? s.rows_done : int64_t(0));
+    s.rows_estimate = finished ? s.rows_done : rows_estimate;  // finished = complete: the count is known
     s.rows_per_second = rate;
     if (rate > 0 && rows_estimate > s.rows_done) s.eta_seconds = double(rows_estimate - s.rows_done) / rate;
     s.batch_size = batch_size.load();
@@ -782,9 +782,12 @@ BackfillResult Engine::run() {
   pg::Connection& fc = finish_conn();
   bool complete = m.conn_all_done(fc);
   if (complete) {
-    fc.exec_params(fmt::format("UPDATE {} SET status = 'complete', completed_at = now(), updated_at = now() "
+    // Once done, the rows walked replace the estimate (pg_class.reltuples, which can be far off
+    // on a table that was just rewritten row by row).
+    fc.exec_params(fmt::format("UPDATE {} SET status = 'complete', completed_at = now(), updated_at = now(), "
+                               "rows_estimate = (SELECT coalesce(sum(rows_done), 0) FROM {} WHERE job_id = $1) "
                                "WHERE job_id = $1",
-                               m.jobs_table),
+                               m.jobs_table, m.ranges_table),
                    m.spec.job_id);
   }
   res.complete = complete;

@@ -107,6 +107,23 @@ TEST_F(BackfillTest, WorkersSplitTheKeyRange) {
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE hits <> 1"), 0);
 }
 
+// The estimate comes from pg_class.reltuples, which can be far off; once the job is complete the
+// rows it walked replace it, in the job's record and in the last progress event.
+TEST_F(BackfillTest, ACompleteJobRecordsTheRowsItWalkedAsItsEstimate) {
+  make_people(700);
+  sql("UPDATE pg_class SET reltuples = 5000 WHERE oid = 'people'::regclass");
+  RecordingSink sink;
+  auto opt = small_batches(100);
+  opt.progress = &sink;
+  auto res = Engine(url(), people_job(), opt).run();
+  ASSERT_TRUE(res.complete);
+  EXPECT_EQ(scalar<int64_t>("SELECT rows_estimate FROM slipway.backfill_jobs WHERE job_id = 'job'"), 700);
+  auto events = sink.snapshots();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().rows_estimate, 700);
+  EXPECT_EQ(events.back().rows_done, 700);
+}
+
 // When run() returns, the job's lock is free: a caller may forget or rerun the job at once (a
 // rewrite forgets its copy job right after the copy). Closing the lock's session is not enough,
 // since its locks go only when its backend has exited.
