@@ -1,9 +1,12 @@
 #include "backfill/throttler.hpp"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "pg/connection.hpp"
@@ -42,6 +45,30 @@ const char* kWaitersQuery =
     "AND NOT (pid = ANY($1::int[])) OFFSET 0) w WHERE pg_blocking_pids(w.pid) && $1::int[] LIMIT 1";
 const std::string kWaitersStatement = "slipway_waiters";
 const char* kSeesWaitEventsQuery = "SELECT pg_has_role('pg_read_all_stats', 'USAGE')";
+
+// A lag or throttle query whose result is not one value of the expected kind.
+class SignalQueryError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The one value a signal query returns, as text; nullopt for no row or NULL (not throttled, no
+// lag). A boolean query's value must be of type boolean: 1, 'yes' or 'on' would be read
+// differently by different people.
+std::optional<std::string> signal_value(pg::Connection& conn, const std::string& sql, const char* flag) {
+  auto r = conn.exec_params(sql);  // one statement (extended protocol), as the user wrote it
+  if (r.columns() != 1) {
+    throw SignalQueryError(fmt::format("{} returned {} columns; it must return one", flag, r.columns()));
+  }
+  if (r.size() > 1) throw SignalQueryError(fmt::format("{} returned {} rows; it must return one", flag, r.size()));
+  if (std::string_view(flag) == "--throttle-query" && r.column_type(0) != 16 /* BOOLOID */) {
+    auto type = conn.query_value<std::string>("SELECT format_type($1::oid, NULL)", r.column_type(0));
+    throw SignalQueryError(
+        fmt::format("{} must return a boolean (true: pause), not {}", flag, type.value_or("that type")));
+  }
+  if (r.empty() || r[0][0].is_null()) return std::nullopt;
+  return std::string(r[0][0].c_str());
+}
 
 std::string int_array(const std::set<int>& pids) {
   std::string out = "{";
@@ -155,11 +182,28 @@ struct Throttler::State {
     std::string reason;
     std::optional<double> lag;
     if (opt.max_lag) {
-      lag = conn.query_value<double>(opt.lag_query.empty() ? kDefaultLagQuery : opt.lag_query).value_or(0.0);
+      auto v = signal_value(conn, opt.lag_query.empty() ? kDefaultLagQuery : opt.lag_query, "--lag-query");
+      lag = 0.0;
+      if (v) {
+        size_t used = 0;
+        try {
+          lag = std::stod(*v, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        // All of it: an interval such as '00:00:05' must not read as 0.
+        if (used != v->size()) {
+          throw SignalQueryError(fmt::format("--lag-query returned '{}', not a number of seconds", *v));
+        }
+      }
       if (*lag * 1000.0 > double(opt.max_lag->count())) reason = "max-lag";
     }
     if (reason.empty() && !opt.throttle_query.empty()) {
-      if (conn.query_value<bool>(opt.throttle_query).value_or(false)) reason = "throttle-query";
+      auto v = signal_value(conn, opt.throttle_query, "--throttle-query");
+      if (v && *v != "t" && *v != "f") {
+        throw SignalQueryError(fmt::format("--throttle-query returned '{}', not a boolean", *v));
+      }
+      if (v && *v == "t") reason = "throttle-query";
     }
     std::lock_guard l(mu);
     db_reason = reason;
@@ -184,6 +228,9 @@ void Throttler::start() {
       pg::Connection conn(pg::with_application_name(st_->conninfo, "slipway-backfill-throttler"));
       st_->check_db_signals(conn);
     } catch (const pg::PgError& e) {
+      throw InputError(std::string("the throttle check fails: ") + e.what(),
+                       "check --throttle-query / --lag-query: one row, one column (boolean / seconds)");
+    } catch (const SignalQueryError& e) {
       throw InputError(std::string("the throttle check fails: ") + e.what(),
                        "check --throttle-query / --lag-query: one row, one column (boolean / seconds)");
     }

@@ -125,6 +125,19 @@ TEST_F(BackfillCliTest, BadInputExitsTwoAndChangesNothing) {
   auto r5 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--throttle-query", "SELECT nope"});
   EXPECT_EQ(r5.exit_code, 2) << r5.err;
   EXPECT_NE(r5.err.find("throttle check fails"), std::string::npos) << r5.err;
+  // A signal query must return one value of the right kind: an integer is not a boolean, and an
+  // interval would otherwise read as 0 seconds of lag.
+  auto r7 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--throttle-query", "SELECT 1"});
+  EXPECT_EQ(r7.exit_code, 2) << r7.err;
+  EXPECT_NE(r7.err.find("must return a boolean (true: pause), not integer"), std::string::npos) << r7.err;
+  auto r8 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--throttle-query",
+                     "SELECT true FROM generate_series(1, 2)"});
+  EXPECT_EQ(r8.exit_code, 2) << r8.err;
+  EXPECT_NE(r8.err.find("returned 2 rows"), std::string::npos) << r8.err;
+  auto r9 = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--max-lag", "2s", "--lag-query",
+                     "SELECT interval '5 seconds'"});
+  EXPECT_EQ(r9.exit_code, 2) << r9.err;
+  EXPECT_NE(r9.err.find("not a number of seconds"), std::string::npos) << r9.err;
   // Out-of-range numbers are refused, not read as "unset" (a pinned batch size of 0 ran
   // adaptive batches).
   for (const std::vector<std::string>& flag : std::vector<std::vector<std::string>>{
