@@ -138,7 +138,8 @@ void ThrottleTest::expect_lock_wait_cancels_the_blocking_batch(const std::string
   std::thread t([&] { res = Engine(engine_url, spec, opt).run(); });
   ASSERT_TRUE(eventually([&] {
     return scalar<int64_t>("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                           "'slipway-backfill-worker' AND state = 'active' AND query LIKE '%pg_sleep%'") > 0;
+                           "'slipway-backfill-worker' AND datname = current_database() AND state = 'active' "
+                           "AND query LIKE '%pg_sleep%'") > 0;
   }));
   auto app = connect();
   auto t0 = std::chrono::steady_clock::now();
@@ -202,7 +203,7 @@ TEST_F(ThrottleTest, TheLockWaitPollLeavesPgLocksAloneWhileNobodyWaits) {
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (polls < 20 && std::chrono::steady_clock::now() < until) {
     auto q = sql("SELECT query FROM pg_stat_activity WHERE application_name = 'slipway-backfill-throttler' "
-                 "AND query <> ''");
+                 "AND datname = current_database() AND query <> ''");
     if (!q.empty()) {
       seen.insert(q[0][0].c_str());
       ++polls;
@@ -258,30 +259,35 @@ TEST_F(ThrottleTest, ABriefLockWaitShortensTheNextBatches) {
   std::thread t([&] { res = Engine(url(), spec, opt).run(); });
   ASSERT_TRUE(eventually([&] {
     return scalar<int64_t>("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                           "'slipway-backfill-worker' AND wait_event_type = 'Lock' AND wait_event = 'advisory'") > 0;
+                           "'slipway-backfill-worker' AND datname = current_database() AND wait_event_type = 'Lock' "
+                           "AND wait_event = 'advisory'") > 0;
   }));
   std::thread app_thread([&] {
     auto app = connect();
     app.exec("UPDATE people SET last = 'changed' WHERE id = 1");  // waits for the first batch's commit
   });
-  // Wait until the application waits on the batch and a lock-wait poll of the throttler has run
-  // since then (so it saw the waiter), then until the throttler's thread has handled that poll's
-  // result: the server is done with a query before the client has read its rows, but the thread
-  // sends nothing else before it has, so a later query of its session shows it. Then let the
-  // batch commit.
+  // Wait until the application waits on the batch and a lock-wait poll of the throttler has read
+  // pg_locks since then (it does only once its first query has seen a waiter), then until the
+  // throttler's thread has handled that query's result: the server is done with a query before
+  // the client has read its rows, but the thread sends nothing else before it has, so a later
+  // query of its session shows it. Then let the batch commit. (Only this test's database: tests
+  // run side by side on one cluster.)
   auto monitor = connect();
   std::optional<std::string> poll_start;
   bool seen = eventually([&] {
     poll_start = monitor.query_value<std::string>(
         "SELECT t.query_start::text FROM pg_locks w, pg_stat_activity t WHERE NOT w.granted AND w.locktype = "
-        "'transactionid' AND t.application_name = 'slipway-backfill-throttler' AND t.state = 'idle' AND "
-        "t.query LIKE '%pg_blocking_pids%' AND t.query_start > w.waitstart LIMIT 1");
+        "'transactionid' AND w.database IS NULL AND t.application_name = 'slipway-backfill-throttler' AND "
+        "t.datname = current_database() AND t.state = 'idle' AND t.query LIKE '%FROM pg_locks%' AND "
+        "t.query_start > w.waitstart AND w.pid IN (SELECT pid FROM pg_stat_activity WHERE datname = "
+        "current_database()) LIMIT 1");
     return poll_start.has_value();
   });
   bool handled = seen && eventually([&] {
     return monitor
         .query_value<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = "
-                           "'slipway-backfill-throttler' AND query_start > $1::timestamptz)",
+                           "'slipway-backfill-throttler' AND datname = current_database() AND "
+                           "query_start > $1::timestamptz)",
                            *poll_start)
         .value_or(false);
   });
