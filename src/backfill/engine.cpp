@@ -662,7 +662,9 @@ BackfillResult Engine::run() {
   auto last = conn.exec(fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", m.key->list(), m.qtable,
                                     m.key->list(true)));
   if (!last.empty()) m.validate_action(conn, key_of(last[0], m.nkey));
-  m.throttler = std::make_unique<Throttler>(m.conninfo, m.opt.throttle);
+  ThrottleOptions throttle = m.opt.throttle;
+  if (!m.opt.metrics_addr.empty()) throttle.measure_lag = true;  // the lag gauge, throttling or not
+  m.throttler = std::make_unique<Throttler>(m.conninfo, throttle);
   m.throttler->start();
 
   state::StateStore store(conn, m.opt.state_schema);

@@ -99,7 +99,7 @@ struct Throttler::State {
   bool started = false;
 
   bool needs_db() const {
-    return opt.max_lag || !opt.throttle_query.empty() || opt.lock_wait_detection;
+    return opt.max_lag || opt.measure_lag || !opt.throttle_query.empty() || opt.lock_wait_detection;
   }
 
   // Throttling reasons that hold right now, checked in order of importance.
@@ -181,7 +181,7 @@ struct Throttler::State {
   void check_db_signals(pg::Connection& conn) {
     std::string reason;
     std::optional<double> lag;
-    if (opt.max_lag) {
+    if (opt.max_lag || opt.measure_lag) {
       auto v = signal_value(conn, opt.lag_query.empty() ? kDefaultLagQuery : opt.lag_query, "--lag-query");
       lag = 0.0;
       if (v) {
@@ -196,7 +196,7 @@ struct Throttler::State {
           throw SignalQueryError(fmt::format("--lag-query returned '{}', not a number of seconds", *v));
         }
       }
-      if (*lag * 1000.0 > double(opt.max_lag->count())) reason = "max-lag";
+      if (opt.max_lag && *lag * 1000.0 > double(opt.max_lag->count())) reason = "max-lag";
     }
     if (reason.empty() && !opt.throttle_query.empty()) {
       auto v = signal_value(conn, opt.throttle_query, "--throttle-query");
@@ -221,7 +221,7 @@ Throttler::~Throttler() { stop(); }
 void Throttler::start() {
   if (st_->started) return;
   st_->started = true;
-  if (st_->opt.max_lag || !st_->opt.throttle_query.empty()) {
+  if (st_->opt.max_lag || !st_->opt.throttle_query.empty() || (st_->opt.measure_lag && !st_->opt.lag_query.empty())) {
     // The first check runs before the first batch may start; a query that cannot run at all is
     // the user's mistake, reported before any row changes.
     try {

@@ -22,6 +22,9 @@ struct ThrottleOptions {
   // Returns one row, one column: the lag in seconds (numeric/float). Default reads
   // pg_stat_replication (greatest of write/flush/replay lag over all standbys; NULL = 0).
   std::string lag_query;
+  // Measure the lag even without max_lag, to report it (the engine sets this when it serves
+  // metrics): a DBA watching a backfill wants the standbys' lag whether or not it throttles.
+  bool measure_lag = false;
   std::string throttle_query;                         // throttled while it returns true
   std::string pause_file;                             // paused while this path exists
   bool lock_wait_detection = true;

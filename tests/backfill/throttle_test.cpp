@@ -330,6 +330,13 @@ TEST_F(ThrottleTest, MetricsEndpointServesPrometheusText) {
     return pos != std::string::npos && std::stod(body.substr(pos + series.size())) > 0.0;
   }));
   EXPECT_NE(body.find("# TYPE slipway_backfill_batch_seconds histogram"), std::string::npos) << body;
+  // The standbys' lag is reported whenever metrics are served, not only with --max-lag (no
+  // standby here: 0).
+  EXPECT_TRUE(eventually([&] {
+    auto r = client.Get("/metrics");
+    return r && r->body.find("slipway_backfill_replication_lag_seconds{job=\"m\",table=\"public.people\"} 0") !=
+                    std::string::npos;
+  })) << body;
   EXPECT_NE(body.find("slipway_backfill_rows_done_total{job=\"m\",table=\"public.people\"} 0"), std::string::npos)
       << body;
   fs::remove(file);
