@@ -53,15 +53,16 @@ class SignalQueryError : public std::runtime_error {
 };
 
 // The one value a signal query returns, as text; nullopt for no row or NULL (not throttled, no
-// lag). A boolean query's value must be of type boolean: 1, 'yes' or 'on' would be read
-// differently by different people.
-std::optional<std::string> signal_value(pg::Connection& conn, const std::string& sql, const char* flag) {
+// lag). `boolean`: the value must be of type boolean, since 1, 'yes' or 'on' would be read
+// differently by different people. `flag` names the query in errors.
+std::optional<std::string> signal_value(pg::Connection& conn, const std::string& sql, const char* flag,
+                                        bool boolean) {
   auto r = conn.exec_params(sql);  // one statement (extended protocol), as the user wrote it
   if (r.columns() != 1) {
     throw SignalQueryError(fmt::format("{} returned {} columns; it must return one", flag, r.columns()));
   }
   if (r.size() > 1) throw SignalQueryError(fmt::format("{} returned {} rows; it must return one", flag, r.size()));
-  if (std::string_view(flag) == "--throttle-query" && r.column_type(0) != 16 /* BOOLOID */) {
+  if (boolean && r.column_type(0) != 16 /* BOOLOID */) {
     auto type = conn.query_value<std::string>("SELECT format_type($1::oid, NULL)", r.column_type(0));
     throw SignalQueryError(
         fmt::format("{} must return a boolean (true: pause), not {}", flag, type.value_or("that type")));
@@ -182,7 +183,7 @@ struct Throttler::State {
     std::string reason;
     std::optional<double> lag;
     if (opt.max_lag || opt.measure_lag) {
-      auto v = signal_value(conn, opt.lag_query.empty() ? kDefaultLagQuery : opt.lag_query, "--lag-query");
+      auto v = signal_value(conn, opt.lag_query.empty() ? kDefaultLagQuery : opt.lag_query, "--lag-query", false);
       lag = 0.0;
       if (v) {
         size_t used = 0;
@@ -199,7 +200,7 @@ struct Throttler::State {
       if (opt.max_lag && *lag * 1000.0 > double(opt.max_lag->count())) reason = "max-lag";
     }
     if (reason.empty() && !opt.throttle_query.empty()) {
-      auto v = signal_value(conn, opt.throttle_query, "--throttle-query");
+      auto v = signal_value(conn, opt.throttle_query, "--throttle-query", true);
       if (v && *v != "t" && *v != "f") {
         throw SignalQueryError(fmt::format("--throttle-query returned '{}', not a boolean", *v));
       }
