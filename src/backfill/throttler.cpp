@@ -128,22 +128,33 @@ struct Throttler::State {
         }
         if (opt.lock_wait_detection) check_lock_waits(*conn, sees_wait_events);
         if (Clock::now() >= next_check) {
-          check_db_signals(*conn);
           next_check = Clock::now() + opt.check_interval;
+          try {
+            check_db_signals(*conn);
+          } catch (const pg::ConnectionLost&) {
+            throw;
+          } catch (const std::exception& e) {
+            // The user's query fails or returns the wrong shape; the session is fine, so the
+            // lock-wait poll goes on on it (no reconnect every check).
+            signal_check_failed(e);
+          }
         }
       } catch (const std::exception& e) {
-        // A failing check must not stop the backfill silently nor let it run unthrottled:
-        // treat an unusable signal as "throttled" until it works again.
-        log::verbose("throttler check failed: {}", e.what());
-        {
-          std::lock_guard l(mu);
-          if (opt.max_lag || !opt.throttle_query.empty()) db_reason = "throttle-check-failed";
-        }
+        signal_check_failed(e);
         conn.reset();
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
       std::this_thread::sleep_for(opt.poll_interval);
     }
+  }
+
+  // A failing check must not stop the backfill silently nor let it run unthrottled: an unusable
+  // signal counts as "throttled" until it works again (a lag measured only for the metrics
+  // throttles nothing).
+  void signal_check_failed(const std::exception& e) {
+    log::verbose("throttler check failed: {}", e.what());
+    std::lock_guard l(mu);
+    if (opt.max_lag || !opt.throttle_query.empty()) db_reason = "throttle-check-failed";
   }
 
   void check_lock_waits(pg::Connection& conn, bool sees_wait_events) {

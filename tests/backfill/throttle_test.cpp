@@ -119,6 +119,45 @@ TEST_F(ThrottleTest, MaxRateIsReachedWhenBatchesTakeTime) {
   EXPECT_EQ(wrong_rows(), 0);
 }
 
+// A lag query that starts failing mid-job (here: its table is dropped) leaves the throttler's
+// session alone: the lock-wait poll goes on on it instead of reconnecting at every check, and a
+// lag measured only for the metrics throttles nothing.
+TEST_F(ThrottleTest, AFailingLagQueryKeepsTheThrottlersSession) {
+  make_people(300);
+  sql("CREATE TABLE lagval (v float8)");
+  sql("INSERT INTO lagval VALUES (0)");
+  std::string file = (fs::temp_directory_path() / ("slipway-pause-l-" + dbname())).string();
+  std::ofstream(file) << "paused\n";
+  auto opt = small_batches(100);
+  opt.throttle.pause_file = file;
+  opt.throttle.lag_query = "SELECT v FROM lagval";
+  opt.metrics_addr = "127.0.0.1:" + std::to_string(embedded::free_port());  // measures the lag
+  RecordingSink sink;
+  opt.progress = &sink;
+  backfill::BackfillResult res;
+  std::thread t([&] { res = Engine(url(), people_job("l"), opt).run(); });
+  auto throttler_pid = [&] {
+    return scalar<int64_t>("SELECT coalesce(max(pid), 0) FROM pg_stat_activity WHERE application_name = "
+                           "'slipway-backfill-throttler' AND datname = current_database()");
+  };
+  ASSERT_TRUE(eventually([&] { return sink.saw_reason("pause-file") && throttler_pid() > 0; }));
+  sql("DROP TABLE lagval");
+  const int64_t pid = throttler_pid();
+  // Several lag checks (every 250 ms) fail meanwhile.
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1200);
+  std::set<int64_t> pids;
+  while (std::chrono::steady_clock::now() < until) {
+    pids.insert(throttler_pid());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(pids, std::set<int64_t>{pid}) << "the throttler reconnected while its lag query failed";
+  fs::remove(file);
+  t.join();
+  EXPECT_TRUE(res.complete);
+  EXPECT_EQ(res.throttled_seconds["throttle-check-failed"], 0.0);
+  EXPECT_EQ(wrong_rows(), 0);
+}
+
 // An application session blocked by a row lock of a running batch: the batch is cancelled at
 // once (its locks released), the application goes on, the batch is retried smaller.
 // The engine at `engine_url` holds row 1 in a 5 s batch; an application session (the test's
