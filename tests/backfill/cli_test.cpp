@@ -110,6 +110,17 @@ TEST_F(BackfillCliTest, JsonProgressEvents) {
   EXPECT_EQ(result["rows_updated"], 2000);
 }
 
+// A new job on an empty table says so; run again, the job is the one already complete.
+TEST_F(BackfillCliTest, AnEmptyTableIsNothingToDoNotAResumedJob) {
+  sql("CREATE TABLE nobody (id int PRIMARY KEY, w text)");
+  auto r = slipway({"backfill", "--table", "nobody", "--set", "w = 'x'", "--progress", "none"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("the table has no rows, nothing to do"), std::string::npos) << r.out;
+  auto again = slipway({"backfill", "--table", "nobody", "--set", "w = 'x'", "--progress", "none"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("is already complete (0 rows)"), std::string::npos) << again.out;
+}
+
 TEST_F(BackfillCliTest, BadInputExitsTwoAndChangesNothing) {
   make_people(100);
   auto r = slipway({"backfill", "--table", "people", "--set", "full_name = nope"});

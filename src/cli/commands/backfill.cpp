@@ -142,6 +142,8 @@ void run_backfill(const GlobalOptions& g, const BackfillArgs& a) {
                                 {"vacuums", res.vacuums}}
                      .dump()
               << "\n";
+  } else if (res.already_complete && !res.resumed) {
+    std::cout << fmt::format("backfill job \"{}\": the table has no rows, nothing to do\n", res.job_id);
   } else if (res.already_complete) {
     std::cout << fmt::format("backfill job \"{}\" is already complete ({} rows)\n", res.job_id, res.rows_done);
   } else {
