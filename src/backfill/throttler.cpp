@@ -71,6 +71,22 @@ std::optional<std::string> signal_value(pg::Connection& conn, const std::string&
   return std::string(r[0][0].c_str());
 }
 
+// A lag query's value in seconds; all of the text must be the number, so that an interval
+// such as '00:00:05' is refused rather than read as 0.
+double lag_seconds(const std::string& text) {
+  size_t used = 0;
+  double seconds = 0;
+  try {
+    seconds = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size()) {
+    throw SignalQueryError(fmt::format("--lag-query returned '{}', not a number of seconds", text));
+  }
+  return seconds;
+}
+
 std::string int_array(const std::set<int>& pids) {
   std::string out = "{";
   for (int p : pids) {
@@ -195,27 +211,12 @@ struct Throttler::State {
     std::optional<double> lag;
     if (opt.max_lag || opt.measure_lag) {
       auto v = signal_value(conn, opt.lag_query.empty() ? kDefaultLagQuery : opt.lag_query, "--lag-query", false);
-      lag = 0.0;
-      if (v) {
-        size_t used = 0;
-        try {
-          lag = std::stod(*v, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        // All of it: an interval such as '00:00:05' must not read as 0.
-        if (used != v->size()) {
-          throw SignalQueryError(fmt::format("--lag-query returned '{}', not a number of seconds", *v));
-        }
-      }
+      lag = v ? lag_seconds(*v) : 0.0;
       if (opt.max_lag && *lag * 1000.0 > double(opt.max_lag->count())) reason = "max-lag";
     }
     if (reason.empty() && !opt.throttle_query.empty()) {
-      auto v = signal_value(conn, opt.throttle_query, "--throttle-query", true);
-      if (v && *v != "t" && *v != "f") {
-        throw SignalQueryError(fmt::format("--throttle-query returned '{}', not a boolean", *v));
-      }
-      if (v && *v == "t") reason = "throttle-query";
+      auto v = signal_value(conn, opt.throttle_query, "--throttle-query", true);  // a boolean: t or f
+      if (v == "t") reason = "throttle-query";
     }
     std::lock_guard l(mu);
     db_reason = reason;
@@ -230,6 +231,13 @@ Throttler::Throttler(std::string conninfo, ThrottleOptions options) : st_(std::m
 
 Throttler::~Throttler() { stop(); }
 
+namespace {
+InputError bad_signal_query(const std::exception& e) {
+  return InputError(std::string("the throttle check fails: ") + e.what(),
+                    "check --throttle-query / --lag-query: one row, one column (boolean / seconds)");
+}
+}  // namespace
+
 void Throttler::start() {
   if (st_->started) return;
   st_->started = true;
@@ -240,11 +248,9 @@ void Throttler::start() {
       pg::Connection conn(pg::with_application_name(st_->conninfo, "slipway-backfill-throttler"));
       st_->check_db_signals(conn);
     } catch (const pg::PgError& e) {
-      throw InputError(std::string("the throttle check fails: ") + e.what(),
-                       "check --throttle-query / --lag-query: one row, one column (boolean / seconds)");
+      throw bad_signal_query(e);
     } catch (const SignalQueryError& e) {
-      throw InputError(std::string("the throttle check fails: ") + e.what(),
-                       "check --throttle-query / --lag-query: one row, one column (boolean / seconds)");
+      throw bad_signal_query(e);
     }
   }
   if (st_->needs_db()) st_->poller = std::thread([this] { st_->poll_loop(); });

@@ -17,14 +17,9 @@ std::vector<std::string> create_capture_statements(const std::string& state_sche
                                                    const std::vector<std::string>& key,
                                                    const std::optional<std::set<std::string>>& watched) {
   auto n = capture_names(schema, physical_table);
-  std::string events = "INSERT OR UPDATE";
-  if (watched) {
-    std::set<std::string> of(watched->begin(), watched->end());
-    of.insert(key.begin(), key.end());
-    std::string list;
-    for (const auto& c : of) list += (list.empty() ? "" : ", ") + pg::quote_ident(c);
-    events += " OF " + list;
-  }
+  std::optional<std::set<std::string>> of = watched;
+  if (of) of->insert(key.begin(), key.end());  // never empty: the key is watched too
+  std::string events = trigger_events(of);
   std::string table = pg::qualified(schema, physical_table);
   std::string log = pg::qualified(state_schema, n.log_table);
   std::string cols, news;

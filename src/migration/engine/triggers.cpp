@@ -48,18 +48,17 @@ std::string function_body(const std::string& schema, const std::string& table, c
          assignments + "  RETURN NEW;\nEND";
 }
 
-// INSERT, and the UPDATEs that can change what the direction computes.
-std::string trigger_events(const std::optional<std::set<std::string>>& reads) {
-  if (!reads) return "INSERT OR UPDATE";
-  if (reads->empty()) return "INSERT";
-  std::string list;
-  for (const auto& c : *reads) list += (list.empty() ? "" : ", ") + pg::quote_ident(c);
-  return "INSERT OR UPDATE OF " + list;
-}
-
 const char* direction_word(Direction d) { return d == Direction::up ? "trg" : "down"; }
 
 }  // namespace
+
+std::string trigger_events(const std::optional<std::set<std::string>>& columns) {
+  if (!columns) return "INSERT OR UPDATE";
+  if (columns->empty()) return "INSERT";
+  std::string list;
+  for (const auto& c : *columns) list += (list.empty() ? "" : ", ") + pg::quote_ident(c);
+  return "INSERT OR UPDATE OF " + list;
+}
 
 std::string as_expression(const std::string& user_expression) {
   // Parenthesised, a bare `SELECT ...` is a scalar subquery and any other expression is unchanged.

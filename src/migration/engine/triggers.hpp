@@ -65,6 +65,10 @@ struct TriggerReads {
   std::optional<std::set<std::string>> down;
 };
 
+// A row trigger's events: INSERT, and the UPDATEs of `columns` (nullopt: every UPDATE; empty:
+// none). An UPDATE that sets none of the columns a trigger's work depends on skips it.
+std::string trigger_events(const std::optional<std::set<std::string>>& columns);
+
 // The DDL for one table's trigger functions and triggers (idempotent: CREATE OR REPLACE, and
 // each trigger dropped first). `old_version`/`new_version` are the table as each version sees it
 // (old_version may be null for a table the migration creates); `assignments` are this table's.
