@@ -158,6 +158,30 @@ TEST_F(ThrottleTest, AFailingLagQueryKeepsTheThrottlersSession) {
   EXPECT_EQ(wrong_rows(), 0);
 }
 
+// A throttle query that starts failing mid-job (its table is dropped) holds the job, as a
+// failed check, until it works again: an unusable signal never lets the backfill run unchecked.
+TEST_F(ThrottleTest, AThrottleQueryThatStartsFailingHoldsTheJobUntilItWorks) {
+  make_people(300);
+  sql("CREATE TABLE gate (closed boolean)");
+  sql("INSERT INTO gate VALUES (true)");
+  auto opt = small_batches(100);
+  opt.throttle.throttle_query = "SELECT closed FROM gate";
+  RecordingSink sink;
+  opt.progress = &sink;
+  backfill::BackfillResult res;
+  std::thread t([&] { res = Engine(url(), people_job("g"), opt).run(); });
+  ASSERT_TRUE(eventually([&] { return sink.saw_reason("throttle-query"); }));
+  sql("DROP TABLE gate");
+  EXPECT_TRUE(eventually([&] { return sink.saw_reason("throttle-check-failed"); }));
+  EXPECT_EQ(checkpointed_rows(), 0) << "rows processed while the throttle query failed";
+  sql("CREATE TABLE gate (closed boolean)");
+  sql("INSERT INTO gate VALUES (false)");
+  t.join();
+  EXPECT_TRUE(res.complete);
+  EXPECT_GT(res.throttled_seconds["throttle-check-failed"], 0.0);
+  EXPECT_EQ(wrong_rows(), 0);
+}
+
 // An application session blocked by a row lock of a running batch: the batch is cancelled at
 // once (its locks released), the application goes on, the batch is retried smaller.
 // The engine at `engine_url` holds row 1 in a 5 s batch; an application session (the test's
