@@ -247,6 +247,8 @@ void Throttler::start() {
     try {
       pg::Connection conn(pg::with_application_name(st_->conninfo, "slipway-backfill-throttler"));
       st_->check_db_signals(conn);
+    } catch (const pg::ConnectionLost&) {
+      throw;  // not the query's fault: a lost connection, exit 1 like any other
     } catch (const pg::PgError& e) {
       throw bad_signal_query(e);
     } catch (const SignalQueryError& e) {

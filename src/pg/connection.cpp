@@ -31,6 +31,14 @@ Connection::Connection(const std::string& conninfo) : conninfo_(conninfo) {
                                           : mask_password(conninfo);
     throw ConnectFailed(fmt::format("cannot connect to {}: {}", target, mask_password(first_line(e.what()))));
   }
+  // Values travel between slipway's sessions and runs as text: key values, checkpoints, range
+  // bounds. Their output form depends on session settings a role, a database or PGOPTIONS may
+  // change: with extra_float_digits 0 distinct doubles print alike, and with DateStyle SQL a
+  // timestamptz prints a zone abbreviation that may parse back to another zone. So, as pg_dump
+  // does, every session fixes the output forms to ones that read back exactly. Setting DateStyle
+  // to ISO alone keeps the session's day/month order for input, so expressions that parse
+  // dates read them as the application's sessions do.
+  exec("SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3");
 }
 
 Connection::Connection(Connection&&) noexcept = default;

@@ -1,5 +1,7 @@
 // RAII connection to PostgreSQL. Thin over pqxx::connection: it adds slipway's
-// application_name, password masking in every message, and typed errors (pg/errors.hpp).
+// application_name, password masking in every message, typed errors (pg/errors.hpp), and output
+// settings under which every value's text reads back exactly (DateStyle ISO, IntervalStyle
+// postgres, extra_float_digits 3).
 #pragma once
 #include <pqxx/connection>
 #include <pqxx/nontransaction>

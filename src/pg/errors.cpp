@@ -32,13 +32,24 @@ std::string trimmed(std::string m) {
   if (m.rfind("ERROR:  ", 0) == 0) m.erase(0, 8);
   return m;
 }
+
+// When the server ends a session during a statement (pg_terminate_backend, a shutdown), libpqxx
+// 6 reports what it tripped over next, "Could not obtain client encoding: not connected.",
+// which says nothing to a user: say what happened instead.
+std::string lost_connection_message(const std::string& what) {
+  std::string m = trimmed(what);
+  if (m.empty() || m.find("client encoding") != std::string::npos) {
+    return "the connection to the server was lost: the server terminated the session or went away";
+  }
+  return m;
+}
 }  // namespace
 
 void rethrow_typed() {
   try {
     throw;
   } catch (const pqxx::broken_connection& e) {
-    throw ConnectionLost(trimmed(e.what()), "08006");
+    throw ConnectionLost(lost_connection_message(e.what()), "08006");
   } catch (const pqxx::in_doubt_error& e) {
     throw ConnectionLost(trimmed(e.what()), "08007");
   } catch (const pqxx::sql_error& e) {

@@ -167,5 +167,17 @@ TEST_F(BackfillCliTest, BadInputExitsTwoAndChangesNothing) {
   EXPECT_NE(st.out.find("no backfill jobs"), std::string::npos) << st.out;
 }
 
+// A session lost while the first throttle check runs is a lost connection (exit 1), not a bad
+// query (exit 2, "check --throttle-query"): the query here is fine, its session is ended.
+TEST_F(BackfillCliTest, AConnectionLostDuringTheFirstThrottleCheckIsNotBadInput) {
+  make_people(50);
+  auto r = slipway({"backfill", "--table", "people", "--set", "full_name = 'x'", "--throttle-query",
+                    "SELECT NOT pg_terminate_backend(pg_backend_pid())"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.find("check --throttle-query"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("connection to the server was lost"), std::string::npos) << r.err;
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS NOT NULL"), 0);
+}
+
 }  // namespace
 }  // namespace slipway::test

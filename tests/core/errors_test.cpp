@@ -41,6 +41,16 @@ TEST_F(Errors, LockTimeoutAndTerminatedConnectionsAreTyped) {
   auto killer = connect();
   killer.exec_params("SELECT pg_terminate_backend($1)", victim.backend_pid());
   EXPECT_THROW(victim.exec("SELECT 1"), ConnectionLost);
+
+  // Ended during its own statement: the message says the connection was lost (libpqxx's own
+  // words there are about the client encoding).
+  auto self = connect();
+  try {
+    self.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+    ADD_FAILURE() << "the session survived its own termination";
+  } catch (const ConnectionLost& e) {
+    EXPECT_NE(std::string(e.what()).find("connection to the server was lost"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

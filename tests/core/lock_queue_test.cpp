@@ -26,7 +26,7 @@ class LockQueue : public slipway::test::PgTest {
   struct Outcome {
     milliseconds probe_max{0};
     int probe_queries = 0;
-    steady_clock::time_point holder_committed;
+    steady_clock::time_point holder_commits;  // just before A's COMMIT is sent
     steady_clock::time_point ddl_done;
   };
 
@@ -41,8 +41,10 @@ class LockQueue : public slipway::test::PgTest {
       tx.exec("SELECT count(*) FROM items");  // ACCESS SHARE until commit
       holding = true;
       std::this_thread::sleep_for(hold);      // the long transaction itself, not synchronisation
+      // Taken before the commit: the server releases the lock before this thread hears back,
+      // so the ALTER may finish before a time taken after commit() returns.
+      out.holder_commits = steady_clock::now();
       tx.commit();
-      out.holder_committed = steady_clock::now();
     });
     auto deadline = steady_clock::now() + 10s;
     while (!holding && steady_clock::now() < deadline) std::this_thread::yield();
@@ -83,7 +85,7 @@ TEST_F(LockQueue, DdlExecutorNeverBlocksTheApplication) {
     ex.run("ALTER TABLE items ADD COLUMN extra int");
   });
   EXPECT_GE(retries, 1) << "the ALTER should have timed out and retried while A held its lock";
-  EXPECT_GE(out.ddl_done, out.holder_committed) << "the ALTER can only succeed after A commits";
+  EXPECT_GE(out.ddl_done, out.holder_commits) << "the ALTER can only succeed after A commits";
   EXPECT_GT(out.probe_queries, 100);
   EXPECT_LE(out.probe_max, policy.lock_timeout + 50ms) << "a probe query waited behind slipway's DDL";
   EXPECT_EQ(scalar<int>("SELECT count(*) FROM information_schema.columns "
