@@ -16,6 +16,7 @@
 #include "pg/quote.hpp"
 #include "state/store.hpp"
 #include "util/log.hpp"
+#include "util/thread_name.hpp"
 
 namespace slipway::backfill {
 
@@ -692,13 +693,17 @@ BackfillResult Engine::run() {
   std::unique_ptr<MetricsServer> server;
   if (!m.opt.metrics_addr.empty()) server = std::make_unique<MetricsServer>(m.opt.metrics_addr, m.metrics);
 
-  std::thread vacuum([&m] { m.vacuum_loop(); });
+  std::thread vacuum([&m] {
+    name_this_thread("slipway-vacuum");
+    m.vacuum_loop();
+  });
   // Progress every 100ms; woken at the end so that a short job (a replay of a few rows) does
   // not wait out the tick.
   std::mutex tick_mu;
   std::condition_variable tick_cv;
   bool workers_done = false;
   std::thread ticker([&] {
+    name_this_thread("slipway-ticker");
     Impl::RateWindow window;
     auto lock_checked = Clock::now();
     std::unique_lock l(tick_mu);
@@ -724,7 +729,10 @@ BackfillResult Engine::run() {
 
   int n = std::min<int>(m.opt.workers, int(m.queue.size()));
   std::vector<std::thread> workers;
-  for (int i = 0; i < n; ++i) workers.emplace_back([&m] { m.worker(); });
+  for (int i = 0; i < n; ++i) workers.emplace_back([&m] {
+      name_this_thread("slipway-batches");
+      m.worker();
+    });
   for (auto& w : workers) w.join();
   {
     std::lock_guard l(tick_mu);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "util/error.hpp"
+#include "util/thread_name.hpp"
 
 namespace slipway::backfill {
 
@@ -128,7 +129,10 @@ MetricsServer::MetricsServer(const std::string& addr, const Metrics& metrics) : 
   if (impl_->port < 0) {
     throw InputError("--metrics-addr: cannot listen on " + addr, "is the port already in use?");
   }
-  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  impl_->thread = std::thread([this] {
+    name_this_thread("slipway-metrics");
+    impl_->server.listen_after_bind();
+  });
 }
 
 MetricsServer::~MetricsServer() {

@@ -13,6 +13,7 @@
 #include "pg/conninfo.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/thread_name.hpp"
 
 namespace slipway::backfill {
 
@@ -255,7 +256,10 @@ void Throttler::start() {
       throw bad_signal_query(e);
     }
   }
-  if (st_->needs_db()) st_->poller = std::thread([this] { st_->poll_loop(); });
+  if (st_->needs_db()) st_->poller = std::thread([this] {
+    name_this_thread("slipway-poll");
+    st_->poll_loop();
+  });
 }
 
 void Throttler::stop() {

@@ -1,6 +1,9 @@
 // The batch engine on real tables: key kinds, concurrent application writes, workers,
 // resumption, lost connections, bad input.
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -240,6 +243,36 @@ TEST_F(BackfillTest, StopThenResumeContinuesFromTheCheckpoint) {
   auto r3 = Engine(url(), people_job(), small_batches(50)).run();
   EXPECT_TRUE(r3.already_complete);
   EXPECT_EQ(scalar<int64_t>("SELECT max(hits) FROM people"), 1);
+}
+
+// top -H, ps -L and perf name the engine's threads by their job.
+TEST_F(BackfillTest, TheEnginesThreadsAreNamedByTheirJob) {
+  make_people(2000);
+  auto opt = small_batches(50);
+  opt.throttle.max_rate = 4000;
+  Engine engine(url(), people_job(), opt);
+  std::thread t([&] { engine.run(); });
+  auto names = [] {
+    std::set<std::string> out;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      out.insert(name);
+    }
+    return out;
+  };
+  std::set<std::string> seen;
+  bool all = eventually([&] {
+    seen = names();
+    return seen.count("slipway-batches") && seen.count("slipway-poll") && seen.count("slipway-vacuum") &&
+           seen.count("slipway-ticker");
+  });
+  engine.request_stop();
+  t.join();
+  std::string list;
+  for (const auto& n : seen) list += n + " ";
+  EXPECT_TRUE(all) << list;
 }
 
 TEST_F(BackfillTest, LostConnectionIsRetriedWithoutSkippingOrRepeatingRows) {
