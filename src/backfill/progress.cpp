@@ -40,7 +40,8 @@ double percent(const ProgressSnapshot& s) {
 // Everything but the bar itself: shared by the bar and the plain lines.
 std::string details(const ProgressSnapshot& s) {
   std::string out = human_count(s.rows_done);
-  if (s.rows_estimate > 0) out += "/~" + human_count(s.rows_estimate);
+  // "~": an estimate (reltuples); once finished, the count of rows walked, which is exact.
+  if (s.rows_estimate > 0) out += (s.finished ? "/" : "/~") + human_count(s.rows_estimate);
   out += fmt::format(" rows, {} rows/s", human_count(int64_t(s.rows_per_second)));
   if (s.finished) {
     out += fmt::format(", done in {}", human_seconds(s.elapsed_seconds));

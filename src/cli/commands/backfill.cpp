@@ -85,7 +85,7 @@ void show_status(const GlobalOptions& g, const BackfillArgs& a) {
                  : j.rows_estimate > 0  ? std::min(99.9, 100.0 * double(j.rows_done) / double(j.rows_estimate))
                                         : 0.0;
     std::cout << fmt::format("{:<32} {:<28} {:<12} {:>22} {:>6.1f}%  {}\n", j.job_id, j.schema + "." + j.table,
-                             j.status, fmt::format("{}/~{}", j.rows_done, j.rows_estimate), pct, j.updated_at);
+                             j.status, fmt::format("{}/{}{}", j.rows_done, j.status == "complete" ? "" : "~", j.rows_estimate), pct, j.updated_at);
     if (j.error) std::cout << "    error: " << *j.error << "\n";
   }
 }
