@@ -619,7 +619,7 @@ struct Engine::Impl {
     if (rate > 0 && rows_estimate > s.rows_done) s.eta_seconds = double(rows_estimate - s.rows_done) / rate;
     s.batch_size = batch_size.load();
     s.workers = std::max(1, opt.workers);
-    s.throttle_reason = throttler ? throttler->current_reason() : "";
+    s.throttle_reason = throttler && !finished ? throttler->current_reason() : "";
     s.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     s.finished = finished;
     return s;

@@ -98,6 +98,8 @@ std::string int_array(const std::set<int>& pids) {
 }
 }  // namespace
 
+constexpr auto kReasonHold = std::chrono::seconds(1);
+
 struct Throttler::State {
   std::string conninfo;
   ThrottleOptions opt;
@@ -111,6 +113,16 @@ struct Throttler::State {
   std::map<std::string, double> throttled;
   int64_t lock_wait_events = 0;
   std::string current;                  // reason a worker is waiting for right now
+  // The last reason a worker waited for, shown for a while after the wait: between the waits
+  // of a paced job (max-rate, or a lock-wait every few batches) the reason would otherwise flip
+  // to "" for every batch, and the progress lines, which print on a change of reason, would
+  // print one per batch.
+  std::string shown;
+  Clock::time_point shown_until{};
+  void show(const std::string& reason) {  // with mu held
+    shown = reason;
+    shown_until = Clock::now() + kReasonHold;
+  }
   Clock::time_point next_rate_slot = Clock::now();
   std::thread poller;
   std::atomic<bool> stopping{false};
@@ -303,6 +315,7 @@ std::chrono::milliseconds Throttler::wait_until_clear(const std::function<bool()
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::lock_guard l(st_->mu);
     st_->throttled[reason] += std::chrono::duration<double>(Clock::now() - t0).count();
+    st_->show(reason);
   }
   {
     std::lock_guard l(st_->mu);
@@ -335,6 +348,7 @@ std::chrono::milliseconds Throttler::account_rows(int64_t rows, Clock::time_poin
   std::lock_guard l(st_->mu);
   st_->throttled["max-rate"] += std::chrono::duration<double>(Clock::now() - t0).count();
   if (st_->current == "max-rate") st_->current.clear();
+  st_->show("max-rate");
   return wait;
 }
 
@@ -356,7 +370,8 @@ std::string Throttler::current_reason() const {
   std::string now = st_->reason_now();
   if (!now.empty()) return now;
   std::lock_guard l(st_->mu);
-  return st_->current == "max-rate" ? st_->current : std::string();
+  if (st_->current == "max-rate") return st_->current;
+  return Clock::now() < st_->shown_until ? st_->shown : std::string();
 }
 
 std::map<std::string, double> Throttler::throttled_seconds() const {

@@ -76,7 +76,8 @@ class Throttler {
   Contention take_contention(int pid);
 
   // "" when clear, else the reason ("max-lag", "throttle-query", "pause-file", "lock-wait",
-  // "max-rate").
+  // "max-rate"). A reason a worker waited for stays for a second after the wait, so a paced
+  // job reads as throttled between its waits rather than flipping at every batch.
   std::string current_reason() const;
   // Seconds spent throttled, by reason.
   std::map<std::string, double> throttled_seconds() const;

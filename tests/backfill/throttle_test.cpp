@@ -119,6 +119,36 @@ TEST_F(ThrottleTest, MaxRateIsReachedWhenBatchesTakeTime) {
   EXPECT_EQ(wrong_rows(), 0);
 }
 
+// A job paced by --max-rate is throttled between its waits as much as during them: the progress
+// shows "max-rate" throughout rather than flipping to "" for every batch (each flip printed a
+// progress line: one per batch in a log file).
+TEST_F(ThrottleTest, APacedJobShowsMaxRateBetweenItsWaits) {
+  make_people(3000);
+  auto spec = people_job();
+  auto update = spec.action;
+  spec.action = [update](backfill::BatchContext& c) {
+    int64_t n = update(c);
+    if (c.batch_rows > 0) c.tx.exec("SELECT pg_sleep(0.05)");  // a third of each 156 ms period
+    return n;
+  };
+  auto opt = small_batches(250);
+  opt.throttle.max_rate = 1600;
+  RecordingSink sink;
+  opt.progress = &sink;
+  auto res = Engine(url(), spec, opt).run();
+  ASSERT_TRUE(res.complete);
+  int paced = 0, clear = 0;
+  for (const auto& s : sink.snapshots()) {
+    if (s.finished || s.rows_done < 500) continue;  // the first wait comes after the first batch
+    (s.throttle_reason == "max-rate" ? paced : clear) += 1;
+  }
+  EXPECT_GE(paced, 10);
+  EXPECT_EQ(clear, 0) << paced << " snapshots said max-rate";
+  auto last = sink.snapshots().back();
+  EXPECT_TRUE(last.finished);
+  EXPECT_EQ(last.throttle_reason, "") << "a finished job is not throttled";
+}
+
 // A lag query that starts failing mid-job (here: its table is dropped) leaves the throttler's
 // session alone: the lock-wait poll goes on on it instead of reconnecting at every check, and a
 // lag measured only for the metrics throttles nothing.
