@@ -133,7 +133,9 @@ struct Engine::Impl {
   // --- setup ---------------------------------------------------------------------------------
 
   std::vector<KeyColumn> resolve_key(pg::Connection& conn) {
-    catalog::Inspector insp(conn);
+    pg::LockPolicy reads;
+    reads.lock_timeout = opt.lock_timeout;
+    catalog::Inspector insp(conn, reads);
     auto table = insp.table(spec.schema, spec.table);
     if (!table) {
       throw InputError(fmt::format("table {}.{} does not exist", spec.schema, spec.table),

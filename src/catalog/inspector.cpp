@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <pqxx/transaction>
+
+#include "pg/ddl_executor.hpp"
+
 namespace slipway::catalog {
 
 std::string text_array_literal(const std::vector<std::string>& values) {
@@ -83,15 +87,16 @@ std::optional<Table> Inspector::table(const std::string& schema, const std::stri
   return std::move(it->second);
 }
 
-std::map<std::string, Table> Inspector::tables(const std::string& schema, const std::vector<std::string>& only) {
+namespace {
+std::map<std::string, Table> read_tables(pqxx::work& tx, const std::string& schema,
+                                         const std::vector<std::string>& only) {
   std::string names = text_array_literal(only);
   std::map<std::string, Table> out;
   std::map<uint32_t, Table*> by_oid;
 
-  for (const auto& r : conn_.exec_params(std::string(kTargets) + R"(
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relreplident,
-             pg_total_relation_size(c.oid), greatest(c.reltuples, 0)::bigint,
-             obj_description(c.oid, 'pg_class')
+             greatest(c.reltuples, 0)::bigint, obj_description(c.oid, 'pg_class')
       FROM pg_class c JOIN t ON t.oid = c.oid)",
                                          schema, names)) {
     Table tb;
@@ -101,15 +106,14 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
     tb.kind = ch(r[2]);
     tb.is_partition = r[3].as<bool>();
     tb.replica_identity = ch(r[4]);
-    tb.size_bytes = r[5].as<int64_t>();
-    tb.row_estimate = r[6].as<int64_t>();
-    tb.comment = opt(r[7]);
+    tb.row_estimate = r[5].as<int64_t>();
+    tb.comment = opt(r[6]);
     out[tb.name] = std::move(tb);
   }
   for (auto& [n, tb] : out) by_oid[tb.oid] = &tb;
   if (out.empty()) return out;
 
-  for (const auto& r : conn_.exec_params(std::string(kTargets) + R"(
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT a.attrelid, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), tn.nspname,
              a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
              a.attidentity, a.attgenerated,
@@ -138,7 +142,7 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
     by_oid[r[0].as<uint32_t>()]->columns.push_back(std::move(c));
   }
 
-  for (const auto& r : conn_.exec_params(std::string(kTargets) + R"(
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT i.indrelid, ic.relname, pg_get_indexdef(i.indexrelid), i.indisunique, i.indisprimary,
              i.indisvalid, i.indisready, i.indpred IS NOT NULL, i.indexprs IS NOT NULL, am.amname,
              (SELECT array_agg(coalesce(a.attname, '') ORDER BY k.ord)
@@ -172,7 +176,7 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
     tb.indexes.push_back(std::move(ix));
   }
 
-  for (const auto& r : conn_.exec_params(std::string(kTargets) + R"(
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT co.conrelid, co.conname, co.contype, pg_get_constraintdef(co.oid), co.convalidated,
              co.condeferrable,
              (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord)
@@ -199,7 +203,7 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
     by_oid[r[0].as<uint32_t>()]->constraints.push_back(std::move(c));
   }
 
-  for (const auto& r : conn_.exec_params(std::string(kTargets) + R"(
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT tg.tgrelid, tg.tgname, pg_get_triggerdef(tg.oid), tg.tgfoid::regproc::text, tg.tgenabled
       FROM pg_trigger tg JOIN t ON t.oid = tg.tgrelid
       WHERE NOT tg.tgisinternal ORDER BY tg.tgrelid, tg.tgname)",
@@ -207,7 +211,7 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
     by_oid[r[0].as<uint32_t>()]->triggers.push_back({r[1].c_str(), r[2].c_str(), r[3].c_str(), ch(r[4])});
   }
 
-  for (const auto& r : conn_.exec_params(std::string(kTargets) + R"(
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT DISTINCT d.refobjid, v.oid::regclass::text
       FROM pg_depend d JOIN t ON t.oid = d.refobjid
       JOIN pg_rewrite rw ON rw.oid = d.objid JOIN pg_class v ON v.oid = rw.ev_class
@@ -217,7 +221,7 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
     by_oid[r[0].as<uint32_t>()]->dependent_views.push_back(r[1].c_str());
   }
 
-  for (const auto& r : conn_.exec_params(std::string(kTargets) + R"(
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT d.refobjid, s.oid::regclass::text
       FROM pg_depend d JOIN t ON t.oid = d.refobjid JOIN pg_class s ON s.oid = d.objid
       WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
@@ -227,5 +231,21 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
   }
   return out;
 }
+}  // namespace
+
+std::map<std::string, Table> Inspector::tables(const std::string& schema, const std::vector<std::string>& only) {
+  // Deparsing (pg_get_indexdef, pg_get_constraintdef, pg_get_expr) opens each table it describes
+  // with ACCESS SHARE. Behind another session's ACCESS EXCLUSIVE (a long ALTER, VACUUM FULL,
+  // CLUSTER) that would wait in the table's lock queue, holding the tables already read, where
+  // a DDL of someone else on those would queue behind us and the application behind that DDL.
+  // So the reads run as one transaction (one snapshot of the catalog) under lock_timeout, retried
+  // with backoff like slipway's DDL.
+  std::map<std::string, Table> out;
+  pg::DdlExecutor reader(conn_, policy_);
+  reader.run_transaction([&](pqxx::work& tx) { out = read_tables(tx, schema, only); },
+                         "reading the catalog of schema " + schema);
+  return out;
+}
+
 
 }  // namespace slipway::catalog

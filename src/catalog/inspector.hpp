@@ -8,14 +8,18 @@
 
 #include "catalog/model.hpp"
 #include "pg/connection.hpp"
+#include "pg/lock_policy.hpp"
 
 namespace slipway::catalog {
 
 class Inspector {
  public:
-  explicit Inspector(pg::Connection& conn) : conn_(conn) {}
+  // `policy`: the lock_timeout and retries of the catalog reads (see tables()).
+  explicit Inspector(pg::Connection& conn, pg::LockPolicy policy = {}) : conn_(conn), policy_(policy) {}
 
   // Every ordinary and partitioned table of `schema`, by name. `only` restricts to those names.
+  // Never waits in a table's lock queue longer than the policy's lock_timeout: retries with
+  // backoff, then throws LockGaveUp.
   std::map<std::string, Table> tables(const std::string& schema, const std::vector<std::string>& only = {});
   std::optional<Table> table(const std::string& schema, const std::string& name);
 
@@ -25,6 +29,7 @@ class Inspector {
 
  private:
   pg::Connection& conn_;
+  pg::LockPolicy policy_;
 };
 
 // Builds a PostgreSQL text[] literal ('{"a","b"}') for a bound parameter.

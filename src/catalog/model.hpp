@@ -71,7 +71,6 @@ struct Table {
   std::vector<std::string> dependent_views;  // schema-qualified, quoted
   std::vector<std::string> owned_sequences;  // schema-qualified, quoted
   char replica_identity = 'd';  // d default, n nothing, f full, i index
-  int64_t size_bytes = 0;       // pg_total_relation_size
   int64_t row_estimate = 0;     // reltuples (-1 never analyzed -> 0)
   std::optional<std::string> comment;
 

@@ -74,8 +74,8 @@ void DdlExecutor::run_transaction(const std::vector<std::string>& statements) {
   });
 }
 
-void DdlExecutor::run_transaction(const std::function<void(pqxx::work&)>& body) {
-  with_retries("transaction", [&] {
+void DdlExecutor::run_transaction(const std::function<void(pqxx::work&)>& body, const std::string& label) {
+  with_retries(label, [&] {
     typed_errors([&] {
       pqxx::work tx(conn_.raw());
       tx.exec(set_lock_timeout_sql(policy_.lock_timeout, true));

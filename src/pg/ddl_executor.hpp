@@ -24,7 +24,8 @@ class DdlExecutor {
 
   // A custom transaction body (reads and writes), retried as a whole on lock timeouts. The body
   // must be safe to run again: nothing it did survives a retry.
-  void run_transaction(const std::function<void(pqxx::work&)>& body);
+  // `label` names it in the LockGaveUp message.
+  void run_transaction(const std::function<void(pqxx::work&)>& body, const std::string& label = "transaction");
 
   // A statement that cannot run in a transaction block (CREATE INDEX CONCURRENTLY, VACUUM,
   // ALTER TYPE ... ADD VALUE). lock_timeout is set for the session around it.

@@ -2,6 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "util/error.hpp"
 
 #include "catalog/inspector.hpp"
 #include "support/pg_test.hpp"
@@ -67,13 +72,47 @@ TEST_F(Catalog, ReadsTablesColumnsAndKeys) {
   const auto& authors = tables.at("authors");
   EXPECT_EQ(authors.column("id")->identity, 'a');
   EXPECT_EQ(authors.row_estimate, 2);
-  EXPECT_GT(authors.size_bytes, 0);
   EXPECT_FALSE(authors.owned_sequences.empty());  // the identity's sequence
 
   EXPECT_EQ(tables.at("events").kind, 'p');
   EXPECT_EQ(tables.at("events").batch_key().value_or(std::vector<std::string>{}),
             (std::vector<std::string>{"id", "at"}));
   EXPECT_FALSE(tables.at("keyless").batch_key().has_value());
+}
+
+// Describing a table (pg_get_indexdef, pg_get_constraintdef, pg_get_expr) opens it with ACCESS
+// SHARE, so reading the catalog queues behind another session's ACCESS EXCLUSIVE (a long ALTER,
+// VACUUM FULL, CLUSTER). The inspector must wait there only in lock_timeout slices: give up
+// (exit 3) when its retries run out, and get through once the holder commits.
+TEST_F(Catalog, ReadingTheCatalogNeverQueuesBehindATableLock) {
+  auto holder = connect();
+  std::atomic<bool> locked{false};
+  std::thread hold([&] {
+    pqxx::work tx(holder.raw());
+    tx.exec("LOCK TABLE books IN ACCESS EXCLUSIVE MODE");
+    locked = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the long ALTER itself
+    tx.commit();
+  });
+  while (!locked) std::this_thread::yield();
+  auto conn = connect();
+
+  slipway::pg::LockPolicy impatient;
+  impatient.lock_timeout = std::chrono::milliseconds(50);
+  impatient.max_retries = 2;
+  impatient.backoff_initial = std::chrono::milliseconds(10);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THROW(Inspector(conn, impatient).tables("public"), slipway::LockGaveUp);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000)) << "it waited for the lock";
+
+  slipway::pg::LockPolicy patient;
+  patient.lock_timeout = std::chrono::milliseconds(50);
+  patient.backoff_max = std::chrono::milliseconds(100);
+  std::map<std::string, slipway::catalog::Table> tables;
+  EXPECT_NO_THROW(tables = Inspector(conn, patient).tables("public"));
+  EXPECT_EQ(tables.count("books"), 1u);
+  EXPECT_FALSE(tables["books"].indexes.empty());
+  hold.join();
 }
 
 TEST_F(Catalog, ReadsIndexesConstraintsTriggersViewsAndSequences) {

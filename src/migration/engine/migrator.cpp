@@ -90,7 +90,7 @@ void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, c
   // security_invoker views exist from PostgreSQL 15 on.
   const bool security_invoker = ddl_.connection().server_version() >= 150000;
   auto generator = [&](const Action& a) -> std::vector<std::string> {
-    catalog::Inspector inspector(ddl_.connection());
+    catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
     auto live = inspector.tables(options_.schema);
     if (a.id == "version_schema") {
       auto planned = virtual_schema_from_json(plans.new_version);
@@ -174,7 +174,7 @@ std::string Migrator::rollback() {
 std::optional<std::string> Migrator::baseline_if_needed() {
   History history(ddl_.connection(), options_.state_schema, options_.schema);
   if (history.any_record()) return std::nullopt;
-  catalog::Inspector inspector(ddl_.connection());
+  catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
   auto tables = inspector.tables(options_.schema);
   if (tables.empty()) return std::nullopt;
   store_.init();
@@ -190,7 +190,7 @@ std::string Migrator::baseline() {
   if (history.any_record()) {
     throw InputError(fmt::format("schema {} already has slipway history; a baseline only starts one", options_.schema));
   }
-  catalog::Inspector inspector(ddl_.connection());
+  catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
   return record_baseline(history, inspector.tables(options_.schema));
 }
 
