@@ -38,7 +38,11 @@ Connection::Connection(const std::string& conninfo) : conninfo_(conninfo) {
   // does, every session fixes the output forms to ones that read back exactly. Setting DateStyle
   // to ISO alone keeps the session's day/month order for input, so expressions that parse
   // dates read them as the application's sessions do.
-  exec("SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3");
+  // statement_timeout 0: a role's or database's statement_timeout (30 s is common) would cancel
+  // an index build, a VALIDATE or a VACUUM halfway, however long by design. slipway bounds what
+  // matters to the application, its lock waits, with lock_timeout, and its batches by size.
+  // Sessions that want a limit (the throttler's poll) set their own after this.
+  exec("SET DateStyle = ISO; SET IntervalStyle = postgres; SET extra_float_digits = 3; SET statement_timeout = 0");
 }
 
 Connection::Connection(Connection&&) noexcept = default;

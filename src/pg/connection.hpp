@@ -1,7 +1,7 @@
 // RAII connection to PostgreSQL. Thin over pqxx::connection: it adds slipway's
 // application_name, password masking in every message, typed errors (pg/errors.hpp), and output
 // settings under which every value's text reads back exactly (DateStyle ISO, IntervalStyle
-// postgres, extra_float_digits 3).
+// postgres, extra_float_digits 3), and no statement_timeout inherited from the role.
 #pragma once
 #include <pqxx/connection>
 #include <pqxx/nontransaction>

@@ -179,5 +179,18 @@ TEST_F(BackfillCliTest, AConnectionLostDuringTheFirstThrottleCheckIsNotBadInput)
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS NOT NULL"), 0);
 }
 
+// Production roles often carry a statement_timeout. slipway's statements are long by design
+// (an index build, a VACUUM, here batches of 40 rows that take 150 ms each): the role's limit
+// must not cancel them. Their lock waits stay bounded by lock_timeout.
+TEST_F(BackfillCliTest, ARoleStatementTimeoutDoesNotCutSlipwaysStatementsShort) {
+  make_people(200);
+  sql("ALTER DATABASE \"" + dbname() + "\" SET statement_timeout = '100ms'");
+  auto r = slipway({"backfill", "--table", "people", "--set",
+                    "full_name = first || ' ' || last || left(pg_sleep(0.004)::text, 0)", "--batch-size", "40",
+                    "--progress", "none"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(wrong_rows(), 0);
+}
+
 }  // namespace
 }  // namespace slipway::test
