@@ -508,6 +508,16 @@ struct Engine::Impl {
       } catch (const pg::SerializationFailure& e) {
         handle_failure(e, ++failures, sizer, rng);
         after = reload_or_drop(conn, range, after, disconnect);
+      } catch (const pg::PgError& e) {
+        // The batch's own work failed (the expression on some row, a cast, a constraint): no
+        // retry can help, so say which rows, for the DBA to look at.
+        std::string rows = after ? fmt::format("the batch of rows after ({}) = ({})", key->list(),
+                                               fmt::join(*after, ", "))
+                                 : std::string("the first batch");
+        throw pg::PgError(fmt::format("backfill job \"{}\": {} failed: {}", spec.job_id, rows, e.what()),
+                          e.sqlstate(), e.query(),
+                          "the rows before it are done: once the cause is fixed, the same command run again "
+                          "goes on from there");
       }
     }
   }

@@ -10,8 +10,8 @@ namespace slipway::pg {
 
 class PgError : public Error {
  public:
-  PgError(const std::string& what, std::string sqlstate, std::string query = {})
-      : Error(what), sqlstate_(std::move(sqlstate)), query_(std::move(query)) {}
+  PgError(const std::string& what, std::string sqlstate, std::string query = {}, std::string hint = {})
+      : Error(what, std::move(hint)), sqlstate_(std::move(sqlstate)), query_(std::move(query)) {}
   const std::string& sqlstate() const { return sqlstate_; }
   const std::string& query() const { return query_; }
 

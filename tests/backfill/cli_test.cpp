@@ -192,5 +192,19 @@ TEST_F(BackfillCliTest, ARoleStatementTimeoutDoesNotCutSlipwaysStatementsShort) 
   EXPECT_EQ(wrong_rows(), 0);
 }
 
+// A batch whose own work fails (here the expression, on one row) is not retried: the error says
+// which rows, the rows before them are done, and the job stays resumable.
+TEST_F(BackfillCliTest, AFailingBatchSaysWhichRows) {
+  make_people(300);
+  auto r = slipway({"backfill", "--table", "people", "--set", "full_name = first || (1 / (id - 120))::text",
+                    "--batch-size", "50", "--progress", "none"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("the batch of rows after (\"id\") = (100) failed: division by zero"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("the rows before it are done"), std::string::npos) << r.err;
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS NOT NULL"), 100);
+  EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.backfill_jobs"), "failed");
+}
+
 }  // namespace
 }  // namespace slipway::test
