@@ -5,6 +5,9 @@
 
 namespace slipway::state {
 
+// Bump with every change to the list below (init() compares it with the schema's comment).
+std::string state_schema_version() { return "slipway state schema, version 4"; }
+
 std::vector<std::string> state_schema_ddl(const std::string& s) {
   auto t = [&](const char* name) { return pg::qualified(s, name); };
   return {

@@ -50,5 +50,8 @@ class StateStore {
 // DDL of the state schema, in order; every statement idempotent. Layers that need tables of
 // their own append them here (state/schema.cpp).
 std::vector<std::string> state_schema_ddl(const std::string& state_schema);
+// The version of that DDL, kept as the state schema's comment: init() runs the DDL only when the
+// comment differs. Change it with every change to state_schema_ddl.
+std::string state_schema_version();
 
 }  // namespace slipway::state

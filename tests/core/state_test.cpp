@@ -20,6 +20,29 @@ TEST_F(State, InitIsIdempotent) {
   EXPECT_EQ(dump, schema_dump());
 }
 
+// A current state schema is left alone: init takes no lock on its tables (a DBA's open
+// transaction reading them made every slipway command queue behind it, with no lock_timeout),
+// so a role with only DML grants can run slipway on it. An older one is brought up to date.
+TEST_F(State, InitOfACurrentSchemaTakesNoLocksAndAnOlderOneIsUpgraded) {
+  ASSERT_EQ(slipway({"init"}).exit_code, 0);
+  auto reader = connect();
+  pqxx::work tx(reader.raw());
+  tx.exec("SELECT count(*) FROM slipway.migrations");  // ACCESS SHARE until commit
+  auto c = connect();
+  c.exec("SET lock_timeout = '200ms'");
+  slipway::state::StateStore store(c, "slipway");
+  EXPECT_NO_THROW(store.init());
+  tx.commit();
+
+  sql("ALTER TABLE slipway.migrations DROP COLUMN format");
+  sql("COMMENT ON SCHEMA slipway IS 'slipway state schema, version 3'");
+  store.init();
+  EXPECT_TRUE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'slipway.migrations'::regclass "
+                           "AND attname = 'format' AND NOT attisdropped)"));
+  EXPECT_EQ(scalar<std::string>("SELECT obj_description('slipway'::regnamespace, 'pg_namespace')"),
+            slipway::state::state_schema_version());
+}
+
 TEST_F(State, CustomStateSchemaFromFlagAndEnvironment) {
   ASSERT_EQ(slipway({"init", "--state-schema", "ops_state"}).exit_code, 0);
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('ops_state.migrations') IS NOT NULL"));
