@@ -576,6 +576,16 @@ struct Engine::Impl {
     }
   }
 
+  // Whether this session's role may VACUUM the table (PostgreSQL 15: its owner, the database's
+  // owner or a superuser, membership included; 17 adds the MAINTAIN privilege).
+  bool may_vacuum(pg::Connection& c) {
+    std::string sql =
+        "SELECT pg_has_role(c.relowner, 'USAGE') OR pg_has_role(d.datdba, 'USAGE')";
+    if (c.server_version() >= 170000) sql += " OR has_table_privilege(c.oid, 'MAINTAIN')";
+    sql += " FROM pg_class c, pg_database d WHERE c.oid = $1::regclass AND d.datname = current_database()";
+    return c.query_value<bool>(sql, qtable).value_or(true);
+  }
+
   // Plain VACUUM between slices, concurrently with the batches: the dead row versions of the
   // slices done so far become free space that later batches fill, so the table does not double.
   void vacuum_loop() {
@@ -698,6 +708,18 @@ BackfillResult Engine::run() {
   if (res.resumed && m.opt.progress) {
     m.opt.progress->note(fmt::format("resuming backfill job \"{}\" from its checkpoint ({} rows already done)",
                                      m.spec.job_id, m.rows_before));
+  }
+
+  if (m.opt.vacuum_every_fraction > 0 && !m.may_vacuum(conn)) {
+    // VACUUM by anyone else only warns and skips the table: say so once, rather than let the
+    // table grow by the backfill's dead rows while the run reports vacuums.
+    m.opt.vacuum_every_fraction = 0;
+    std::string msg = fmt::format(
+        "this role cannot VACUUM {} (only its owner, the database's owner or a superuser can): the backfill "
+        "goes on without bloat control, so the table may grow by up to its size; VACUUM it afterwards, or run "
+        "slipway as its owner",
+        m.qtable);
+    log::warn("{}", msg);
   }
 
   m.batch_size = m.opt.fixed_batch_size.value_or(m.opt.initial_batch_size);

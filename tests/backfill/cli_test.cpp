@@ -206,5 +206,27 @@ TEST_F(BackfillCliTest, AFailingBatchSaysWhichRows) {
   EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.backfill_jobs"), "failed");
 }
 
+// A role that may update the table but not VACUUM it (PostgreSQL only warns and skips the table)
+// is told once that the backfill runs without bloat control, and the backfill goes on.
+TEST_F(BackfillCliTest, ARoleThatCannotVacuumTheTableIsToldSo) {
+  make_people(300);
+  const std::string role = "nv_" + dbname().substr(dbname().size() - 8);
+  sql("CREATE ROLE " + role + " LOGIN NOSUPERUSER");
+  sql("GRANT CREATE ON DATABASE \"" + dbname() + "\" TO " + role);
+  sql("GRANT SELECT, UPDATE ON people TO " + role);
+  auto r = slipway({"--postgres-url", url() + " user=" + role, "backfill", "--table", "people", "--set",
+                    "full_name = first || ' ' || last", "--batch-size", "50", "--vacuum-every", "0.2",
+                    "--progress", "none"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("cannot VACUUM \"public\".\"people\""), std::string::npos) << r.err;
+  EXPECT_EQ(wrong_rows(), 0);
+  auto owner = slipway({"backfill", "--table", "people", "--set", "hits = hits", "--batch-size", "50",
+                        "--vacuum-every", "0.2", "--progress", "none"});
+  EXPECT_EQ(owner.exit_code, 0) << owner.err;
+  EXPECT_EQ(owner.err.find("cannot VACUUM"), std::string::npos) << owner.err;
+  sql("DROP OWNED BY " + role);
+  sql("DROP ROLE " + role);
+}
+
 }  // namespace
 }  // namespace slipway::test
