@@ -20,6 +20,18 @@ namespace fs = std::filesystem;
 
 class ThrottleTest : public BackfillTest {
  protected:
+  // people_job whose every batch also sleeps 50 ms: batches that take a good part of a max-rate
+  // period.
+  backfill::JobSpec slow_people_job() {
+    auto spec = people_job();
+    auto update = spec.action;
+    spec.action = [update](backfill::BatchContext& c) {
+      int64_t n = update(c);
+      if (c.batch_rows > 0) c.tx.exec("SELECT pg_sleep(0.05)");
+      return n;
+    };
+    return spec;
+  }
   void expect_lock_wait_cancels_the_blocking_batch(const std::string& engine_url);
   // Starts the job in a thread, checks it is held back for `reason` with no row done, calls
   // `release`, and checks it then completes.
@@ -100,13 +112,7 @@ TEST_F(ThrottleTest, MaxRate) {
 // rate: their own run time counts toward it instead of being added to each period.
 TEST_F(ThrottleTest, MaxRateIsReachedWhenBatchesTakeTime) {
   make_people(1500);
-  auto spec = people_job();
-  auto update = spec.action;
-  spec.action = [update](backfill::BatchContext& c) {
-    int64_t n = update(c);
-    if (c.batch_rows > 0) c.tx.exec("SELECT pg_sleep(0.05)");
-    return n;
-  };
+  auto spec = slow_people_job();
   auto opt = small_batches(250);
   const double rate = 1600;  // 250 rows per 156 ms
   opt.throttle.max_rate = rate;
@@ -124,13 +130,7 @@ TEST_F(ThrottleTest, MaxRateIsReachedWhenBatchesTakeTime) {
 // progress line: one per batch in a log file).
 TEST_F(ThrottleTest, APacedJobShowsMaxRateBetweenItsWaits) {
   make_people(3000);
-  auto spec = people_job();
-  auto update = spec.action;
-  spec.action = [update](backfill::BatchContext& c) {
-    int64_t n = update(c);
-    if (c.batch_rows > 0) c.tx.exec("SELECT pg_sleep(0.05)");  // a third of each 156 ms period
-    return n;
-  };
+  auto spec = slow_people_job();  // 50 ms batches: a third of each 156 ms period
   auto opt = small_batches(250);
   opt.throttle.max_rate = 1600;
   RecordingSink sink;
