@@ -112,16 +112,15 @@ struct Throttler::State {
   std::optional<double> lag;
   std::map<std::string, double> throttled;
   int64_t lock_wait_events = 0;
-  std::string current;                  // reason a worker is waiting for right now
-  // The last reason a worker waited for, shown for a while after the wait: between the waits
-  // of a paced job (max-rate, or a lock-wait every few batches) the reason would otherwise flip
-  // to "" for every batch, and the progress lines, which print on a change of reason, would
-  // print one per batch.
+  // The last reason a worker waited for, shown until a while after its wait ends: between the
+  // waits of a paced job (max-rate, or a lock-wait every few batches) the reason would otherwise
+  // flip to "" for every batch, and the progress lines, which print on a change of reason,
+  // would print one per batch.
   std::string shown;
   Clock::time_point shown_until{};
-  void show(const std::string& reason) {  // with mu held
+  void show(const std::string& reason, Clock::time_point wait_ends) {  // with mu held
     shown = reason;
-    shown_until = Clock::now() + kReasonHold;
+    shown_until = wait_ends + kReasonHold;
   }
   Clock::time_point next_rate_slot = Clock::now();
   std::thread poller;
@@ -308,18 +307,10 @@ std::chrono::milliseconds Throttler::wait_until_clear(const std::function<bool()
     std::string reason = st_->reason_now();
     if (reason.empty() || (stop_requested && stop_requested())) break;
     auto t0 = Clock::now();
-    {
-      std::lock_guard l(st_->mu);
-      st_->current = reason;
-    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     std::lock_guard l(st_->mu);
     st_->throttled[reason] += std::chrono::duration<double>(Clock::now() - t0).count();
-    st_->show(reason);
-  }
-  {
-    std::lock_guard l(st_->mu);
-    if (st_->current != "max-rate") st_->current.clear();
+    st_->show(reason, Clock::now());
   }
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
@@ -341,14 +332,12 @@ std::chrono::milliseconds Throttler::account_rows(int64_t rows, Clock::time_poin
   if (wait.count() <= 0) return std::chrono::milliseconds(0);
   {
     std::lock_guard l(st_->mu);
-    st_->current = "max-rate";
+    st_->show("max-rate", slot);
   }
   auto t0 = Clock::now();
   sleep_unless_stopped(wait, stop_requested);
   std::lock_guard l(st_->mu);
   st_->throttled["max-rate"] += std::chrono::duration<double>(Clock::now() - t0).count();
-  if (st_->current == "max-rate") st_->current.clear();
-  st_->show("max-rate");
   return wait;
 }
 
@@ -370,7 +359,6 @@ std::string Throttler::current_reason() const {
   std::string now = st_->reason_now();
   if (!now.empty()) return now;
   std::lock_guard l(st_->mu);
-  if (st_->current == "max-rate") return st_->current;
   return Clock::now() < st_->shown_until ? st_->shown : std::string();
 }
 
