@@ -157,7 +157,7 @@ void run_backfill(const GlobalOptions& g, const BackfillArgs& a) {
   }
 }
 
-CommandRegistration reg(60, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration backfill_command(60, [](CLI::App& app, GlobalOptions& g) {
   auto a = std::make_shared<BackfillArgs>();
   auto* cmd = app.add_subcommand("backfill", "fill a column in keyset batches (throttled, resumable), or show jobs");
   cmd->add_flag("--status", a->status, "show recorded backfill jobs and their progress");

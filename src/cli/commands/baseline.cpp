@@ -10,7 +10,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(26, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration baseline_command(26, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("baseline", "record the existing schema as slipway's baseline");
   cmd->callback([&g] {
     Session s(g, Session::Mode::state_changing);

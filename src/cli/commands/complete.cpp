@@ -10,7 +10,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(21, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration complete_command(21, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("complete", "complete the active migration (contract)");
   cmd->callback([&g] {
     std::string name;

@@ -18,7 +18,7 @@ struct DemoFlags {
   bool no_live = false;
 };
 
-CommandRegistration reg(5, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration demo_command(5, [](CLI::App& app, GlobalOptions& g) {
   auto flags = std::make_shared<DemoFlags>();
   auto* cmd = app.add_subcommand(
       "demo",

@@ -9,7 +9,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(10, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration init_command(10, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("init", "create slipway's state schema in the database (idempotent)");
   cmd->callback([&g] {
     Session s(g, Session::Mode::state_changing);

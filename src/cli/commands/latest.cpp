@@ -12,7 +12,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(27, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration latest_command(27, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("latest", "print the latest version schema, migration name, or connection URL");
   static std::string what;
   cmd->add_option("what", what, "schema | migration | url")->required()->check(CLI::IsMember({"schema", "migration", "url"}));

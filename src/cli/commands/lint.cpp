@@ -94,7 +94,7 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
   return 0;
 }
 
-CommandRegistration reg(70, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration lint_command(70, [](CLI::App& app, GlobalOptions& g) {
   auto flags = std::make_shared<LintFlags>();
   auto* cmd = app.add_subcommand("lint", "check SQL migrations for locking and rewrite hazards (no database needed)");
   cmd->add_option("paths", flags->paths, "files, directories or globs (`**` spans directories); stdin when none");

@@ -16,7 +16,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(23, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration migrate_command(23, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("migrate", "apply the migrations of a directory that are not applied yet, in order");
   static std::string dir;
   static bool complete = false;

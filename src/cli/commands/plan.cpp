@@ -35,7 +35,7 @@ void print_phase(const std::string& title, const migration::Plan& plan) {
   }
 }
 
-CommandRegistration reg(24, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration plan_command(24, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("plan", "print the runbook of a migration (changes nothing)");
   static std::string file;
   cmd->add_option("file", file, "migration file")->required();

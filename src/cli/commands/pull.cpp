@@ -43,7 +43,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
   }
 }
 
-CommandRegistration reg(28, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration pull_command(28, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("pull", "write the migration history back to files in a directory");
   static std::string dir;
   cmd->add_option("dir", dir, "directory to write to (created if missing)")->required();

@@ -6,7 +6,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(61, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration repack_command(61, [](CLI::App& app, GlobalOptions& g) {
   add_rewrite_command(app, g, {"repack", "rebuild a bloated table online (same definition, bloat gone)", false});
 });
 

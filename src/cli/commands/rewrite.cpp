@@ -7,7 +7,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(60, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration rewrite_command(60, [](CLI::App& app, GlobalOptions& g) {
   add_rewrite_command(app, g,
                       {"rewrite", "rewrite a table online with a new definition (shadow table, short swap)", true});
 });

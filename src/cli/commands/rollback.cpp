@@ -9,7 +9,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(22, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration rollback_command(22, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("rollback", "roll back the active migration");
   cmd->callback([&g] {
     Session s(g, Session::Mode::state_changing);

@@ -12,7 +12,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(20, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration start_command(20, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("start", "start a migration (expand); re-run to resume an interrupted start");
   static std::string file;
   static bool complete = false;

@@ -43,7 +43,7 @@ nlohmann::json record_json(const state::MigrationRecord& m) {
           {"progress", m.progress}};
 }
 
-CommandRegistration reg(90, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("status", "show the active migration and the migration history");
   cmd->callback([&g] {
     Session s(g, Session::Mode::read_only);

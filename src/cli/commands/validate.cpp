@@ -9,7 +9,7 @@
 namespace slipway::cli {
 namespace {
 
-CommandRegistration reg(25, [](CLI::App& app, GlobalOptions& g) {
+CommandRegistration validate_command(25, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("validate", "validate a migration file against the live database (changes nothing)");
   static std::string file;
   cmd->add_option("file", file, "migration file")->required();
