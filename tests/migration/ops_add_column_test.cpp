@@ -170,6 +170,16 @@ TEST_F(AddColumnTest, BadInputChangesNothing) {
        "partitioned"},
       {"15_unknown_field", "operations:\n  - add_column:\n      table: products\n      column: {name: a, type: int, nullable: true, colour: red}\n",
        "colour"},
+      // pgroll refuses these too: PostgreSQL would compute every existing row under ACCESS EXCLUSIVE.
+      {"17_generated_on_existing", "operations:\n  - add_column:\n      table: products\n      column: {name: a, type: int, generated: {expression: 'id * 2'}}\n",
+       "column.generated"},
+      {"18_identity_on_existing", "operations:\n  - add_column:\n      table: products\n      column: {name: a, type: int, generated: {identity: {}}}\n",
+       "column.generated"},
+      // One parser for every column object: the same mistake, the same message.
+      {"19_bad_action", "operations:\n  - add_column:\n      table: products\n      column: {name: a, type: int, nullable: true, references: {table: products, column: id, on_delete: EXPLODE}}\n",
+       "\"EXPLODE\" is not a referential action"},
+      {"20_set_columns_without_set_action", "operations:\n  - add_column:\n      table: products\n      column: {name: a, type: int, nullable: true, references: {table: products, column: id, on_delete_set_columns: [a]}}\n",
+       "on_delete_set_columns"},
   };
   for (const auto& c : cases) {
     auto r = slipway({"start", migration_file(c.name, c.yaml)});
@@ -177,6 +187,68 @@ TEST_F(AddColumnTest, BadInputChangesNothing) {
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.name << ": " << r.err;
     EXPECT_EQ(app_schema_dump(), before) << c.name;
   }
+}
+
+// `generated` and `on_delete_set_columns` are read by the one column parser for add_column as for
+// create_table: on a table this migration creates, add_column gives the column its full
+// definition.
+TEST_F(AddColumnTest, OnATableCreatedByTheSameMigrationAGeneratedColumnIsAddedWhole) {
+  start(migration_file("03_new_table", R"(operations:
+  - create_table:
+      name: stock
+      columns:
+        - {name: id, type: bigint, pk: true}
+        - {name: qty, type: int, nullable: true}
+  - add_column:
+      table: stock
+      column:
+        name: serial_no
+        type: bigint
+        generated: {identity: {user_specified_values: ALWAYS}}
+  - add_column:
+      table: stock
+      column:
+        name: double_qty
+        type: int
+        nullable: true
+        generated: {expression: qty * 2}
+)"));
+  complete();
+  sql("INSERT INTO stock (id, qty) VALUES (1, 21)");
+  EXPECT_EQ(scalar<long long>("SELECT double_qty FROM stock"), 42);
+  EXPECT_EQ(scalar<long long>("SELECT serial_no FROM stock"), 1);
+  EXPECT_EQ(scalar<std::string>("SELECT attidentity::text FROM pg_attribute WHERE attrelid = 'stock'::regclass "
+                                "AND attname = 'serial_no'"),
+            "a");
+}
+
+// ON DELETE SET NULL (columns) names the constrained column; during the expand the foreign key is
+// built on the temporary twin, so the list must name the twin there and the column afterwards.
+TEST_F(AddColumnTest, AForeignKeysSetColumnsFollowTheColumnThroughTheExpand) {
+  sql("CREATE TABLE suppliers (id int PRIMARY KEY)");
+  sql("INSERT INTO suppliers VALUES (1), (2)");
+  start(migration_file("04_supplier", R"(operations:
+  - add_column:
+      table: products
+      up: "CASE WHEN id % 2 = 0 THEN 1 ELSE 2 END"
+      column:
+        name: supplier_id
+        type: int
+        nullable: true
+        references:
+          name: products_supplier_fk
+          table: suppliers
+          column: id
+          on_delete: set null
+          on_delete_set_columns: [supplier_id]
+)"));
+  complete();
+  EXPECT_EQ(scalar<std::string>("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                                "'products_supplier_fk'"),
+            "FOREIGN KEY (supplier_id) REFERENCES suppliers(id) ON DELETE SET NULL (supplier_id)");
+  sql("DELETE FROM suppliers WHERE id = 1");
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM products WHERE supplier_id IS NULL"), 150);
+  EXPECT_EQ(slipway_leftovers(), "");
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 // simply added with its full definition.
 #include <fmt/format.h>
 
-#include "migration/ops/column_defs.hpp"
+#include "migration/ops/column_def.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
@@ -15,14 +15,6 @@
 namespace slipway::migration {
 namespace {
 
-bool is_serial(const std::string& type) {
-  std::string t;
-  for (char c : type) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* s : {"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"})
-    if (t == s) return true;
-  return false;
-}
-
 // True when the expression calls any function (it may be volatile; the catalog decides at start).
 bool calls_functions(const std::string& expression) { return expression.find('(') != std::string::npos; }
 
@@ -31,12 +23,12 @@ class AddColumn : public SyncedOperation {
   explicit AddColumn(Fields& f) {
     table_ = f.required_string("table");
     up_ = f.optional_string("up");
-    column_ = parse_new_column_def(f.required_object("column"));
+    column_ = parse_column_def(f.required_object("column"));
     f.finish();
     if (column_.pk)
       f.fail("column.pk", "add_column cannot add a primary key column",
              "add the column, then use create_constraint with type: primary_key");
-    if (is_serial(column_.type))
+    if (is_serial_type(column_.type))
       f.fail("column.type", fmt::format("adding a {} column would rewrite the whole table (its default is volatile)", column_.type),
              "create a sequence (sql operation) and add an integer column with default nextval('...') and an `up`");
   }
@@ -60,6 +52,15 @@ class AddColumn : public SyncedOperation {
           ctx.fail("column.default", *err);
     }
     const bool existing = t->catalog.has_value();
+    // pgroll refuses this too: PostgreSQL computes a stored generated or identity column for
+    // every existing row while it holds ACCESS EXCLUSIVE.
+    if (existing && column_.generated())
+      ctx.fail("column.generated",
+               fmt::format("adding a generated or identity column to the existing table {} rewrites every row under "
+                           "ACCESS EXCLUSIVE",
+                           table_),
+               "add a plain column whose `up` computes the value (and a default or trigger for new rows), or add it "
+               "with slipway rewrite");
     if (existing && !column_.nullable && !column_.default_expr && !up_)
       ctx.fail("up", fmt::format("column {} is NOT NULL without a default: `up` is required to fill the existing rows",
                                  column_.name),
@@ -170,7 +171,7 @@ class AddColumn : public SyncedOperation {
       sc.kind = SyncedConstraint::Kind::foreign_key;
       sc.final_name = sc.build_name = fk_name();
       sc.referenced_table = referenced_physical(ctx);
-      sc.definition = column_.references->references_clause(ctx.schema, sc.referenced_table);
+      sc.definition = column_.references->references_clause(ctx.schema, sc.referenced_table, renames);
       sc.columns = {c.temp};
       p.constraints.push_back(std::move(sc));
     }
@@ -187,14 +188,10 @@ class AddColumn : public SyncedOperation {
   // A table created by this migration is empty and unseen by the old version: plain DDL.
   Action add_to_new_table(const PlanContext& ctx, const VirtualTable& t) const override {
     const std::string table = pg::qualified(ctx.schema, t.physical);
-    std::string def = fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", table, pg::quote_ident(column_.name),
-                                  column_.type);
-    if (column_.default_expr) def += " DEFAULT " + *column_.default_expr;
-    if (!column_.nullable) def += " NOT NULL";
+    std::string def = fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}", table,
+                                  column_definition(column_, !column_.nullable));
     if (column_.unique) def += fmt::format(" CONSTRAINT {} UNIQUE", pg::quote_ident(unique_name()));
-    if (column_.check)
-      def += fmt::format(" CONSTRAINT {} CHECK ({}){}", pg::quote_ident(column_.check->name), column_.check->constraint,
-                         column_.check->no_inherit ? " NO INHERIT" : "");
+    if (column_.check) def += " " + column_.check->clause();
     if (column_.references)
       def += fmt::format(" CONSTRAINT {} {}", pg::quote_ident(fk_name()),
                          column_.references->references_clause(ctx.schema, referenced_physical(ctx)));
@@ -213,7 +210,7 @@ class AddColumn : public SyncedOperation {
 
   std::string table_;
   std::optional<std::string> up_;
-  NewColumnDef column_;
+  ColumnDef column_;
 };
 
 }  // namespace

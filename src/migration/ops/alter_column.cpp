@@ -6,7 +6,7 @@
 // the new version's view at once and made physical at complete: no trigger, no backfill.
 #include <fmt/format.h>
 
-#include "migration/ops/column_defs.hpp"
+#include "migration/ops/column_def.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
@@ -29,7 +29,7 @@ class AlterColumn : public Operation {
       u->finish();
     }
     if (auto c = f.optional_object("check")) check_ = parse_check_def(std::move(*c));
-    if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), false);
+    if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), ReferenceShape::column);
     default_ = f.nullable_string("default");
     comment_ = f.nullable_string("comment");
     up_ = f.optional_string("up");
@@ -264,7 +264,7 @@ class AlterColumn : public Operation {
       sc.referenced_table = references_->table;
       if (ctx.after)
         if (const auto* target = ctx.after->table(references_->table)) sc.referenced_table = target->physical;
-      sc.definition = references_->references_clause(ctx.schema, sc.referenced_table);
+      sc.definition = references_->references_clause(ctx.schema, sc.referenced_table, renames);
       sc.columns = {c.temp};
       p.constraints.push_back(std::move(sc));
     }

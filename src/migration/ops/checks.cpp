@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "migration/ops/column_spec.hpp"
+#include "migration/ops/column_def.hpp"
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
 

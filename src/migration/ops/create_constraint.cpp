@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "migration/ops/column_defs.hpp"
+#include "migration/ops/column_def.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
@@ -26,7 +26,7 @@ class CreateConstraint : public SyncedOperation {
     type_ = f.required_string("type");
     columns_ = f.string_list("columns", true);
     check_ = f.optional_string("check");
-    if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), true);
+    if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), ReferenceShape::constraint);
     up_ = f.string_map("up");
     down_ = f.string_map("down");
     no_inherit_ = f.optional_bool("no_inherit").value_or(false);
@@ -172,7 +172,7 @@ class CreateConstraint : public SyncedOperation {
     } else {
       sc.kind = SyncedConstraint::Kind::foreign_key;
       sc.referenced_table = referenced_physical(ctx);
-      sc.definition = references_->references_clause(ctx.schema, sc.referenced_table);
+      sc.definition = references_->references_clause(ctx.schema, sc.referenced_table, p.renames());
     }
     p.constraints.push_back(std::move(sc));
     return p;

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "migration/ops/checks.hpp"
-#include "migration/ops/column_spec.hpp"
+#include "migration/ops/column_def.hpp"
 #include "pg/quote.hpp"
 
 namespace slipway::migration {
@@ -20,11 +20,7 @@ struct TableConstraint {
   bool nulls_not_distinct = false;
   bool deferrable = false;
   bool initially_deferred = false;
-  // foreign_key
-  std::string ref_table;
-  std::vector<std::string> ref_columns;
-  std::optional<std::string> on_delete, on_update, match_type;
-  std::vector<std::string> on_delete_set_columns;
+  std::optional<ForeignKeyDef> references;  // foreign_key
   // exclude
   std::string index_method, elements;
   std::optional<std::string> predicate;
@@ -44,18 +40,11 @@ TableConstraint parse_constraint(Fields& f) {
   c.nulls_not_distinct = f.optional_bool("nulls_not_distinct").value_or(false);
   c.check = f.optional_string("check").value_or("");
   if (auto r = f.optional_object("references")) {
-    c.ref_table = r->required_string("table");
-    c.ref_columns = r->string_list("columns", true);
-    if (auto v = r->optional_string("on_delete")) c.on_delete = referential_action(*r, "on_delete", *v);
-    if (auto v = r->optional_string("on_update")) c.on_update = referential_action(*r, "on_update", *v);
-    if (auto v = r->optional_string("match_type")) {
-      std::string m = *v;
-      for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      if (m != "SIMPLE" && m != "FULL") r->fail("match_type", fmt::format("\"{}\" is not a match type", *v), "use SIMPLE or FULL");
-      c.match_type = m;
-    }
-    c.on_delete_set_columns = r->string_list("on_delete_set_columns");
-    r->finish();
+    c.references = parse_foreign_key_def(std::move(*r), ReferenceShape::constraint);
+    // Deferrability is the constraint's; given inside `references` it means the same.
+    c.deferrable |= c.references->deferrable;
+    c.initially_deferred |= c.references->initially_deferred;
+    c.references->deferrable = c.references->initially_deferred = false;
   }
   if (auto e = f.optional_object("exclude")) {
     c.index_method = e->optional_string("index_method").value_or("btree");
@@ -77,7 +66,8 @@ TableConstraint parse_constraint(Fields& f) {
   if ((c.type == "unique" || c.type == "primary_key" || c.type == "foreign_key") && c.columns.empty())
     f.fail("columns", fmt::format("a {} constraint needs columns", c.type));
   if (c.type == "check" && c.check.empty()) f.fail("check", "a check constraint needs `check`");
-  if (c.type == "foreign_key" && c.ref_table.empty()) f.fail("references", "a foreign key needs `references`");
+  if (c.type == "foreign_key" && !c.references) f.fail("references", "a foreign key needs `references`");
+  if (c.type != "foreign_key" && c.references) f.fail("references", "only a foreign_key constraint takes `references`");
   if (c.type == "exclude" && c.elements.empty()) f.fail("exclude", "an exclusion constraint needs `exclude`");
   f.finish();
   return c;
@@ -101,14 +91,8 @@ std::string constraint_sql(const std::string& schema, const TableConstraint& c) 
   } else if (c.type == "check") {
     out += fmt::format(" CHECK ({}){}", c.check, c.no_inherit ? " NO INHERIT" : "");
   } else if (c.type == "foreign_key") {
-    out += fmt::format(" FOREIGN KEY ({}) REFERENCES {} ({})", pg::quote_ident_list(c.columns),
-                       pg::qualified(schema, c.ref_table), pg::quote_ident_list(c.ref_columns));
-    if (c.match_type) out += " MATCH " + *c.match_type;
-    if (c.on_delete) {
-      out += " ON DELETE " + *c.on_delete;
-      if (!c.on_delete_set_columns.empty()) out += " (" + pg::quote_ident_list(c.on_delete_set_columns) + ")";
-    }
-    if (c.on_update) out += " ON UPDATE " + *c.on_update;
+    out += fmt::format(" FOREIGN KEY ({}) {}", pg::quote_ident_list(c.columns),
+                       c.references->references_clause(schema, c.references->table));
   } else if (c.type == "exclude") {
     out += fmt::format(" EXCLUDE USING {} ({}){}", pg::quote_ident(c.index_method), c.elements, index_parameters(c));
     if (c.predicate) out += fmt::format(" WHERE ({})", *c.predicate);
@@ -122,7 +106,7 @@ class CreateTable : public Operation {
   explicit CreateTable(Fields& f) {
     name_ = f.required_string("name");
     comment_ = f.optional_string("comment");
-    for (auto& cf : f.object_list("columns", true)) columns_.push_back(parse_column(cf));
+    for (auto& cf : f.object_list("columns", true)) columns_.push_back(parse_column_def(std::move(cf)));
     for (auto& cf : f.object_list("constraints")) constraints_.push_back(parse_constraint(cf));
   }
 
@@ -141,7 +125,7 @@ class CreateTable : public Operation {
       if (c.references) {
         if (c.references->table != name_) {
           const auto& t = require_table(ctx, field + ".references.table", c.references->table);
-          require_column(ctx, field + ".references.column", t, c.references->column);
+          require_column(ctx, field + ".references.column", t, c.references->columns[0]);
         }
       }
     }
@@ -153,9 +137,9 @@ class CreateTable : public Operation {
       if (!constraint_names.insert(c.name).second) ctx.fail(field + ".name", fmt::format("constraint \"{}\" appears twice", c.name));
       for (const auto& col : c.columns)
         if (!names.count(col)) ctx.fail(field + ".columns", fmt::format("column \"{}\" is not a column of {}", col, name_));
-      if (c.type == "foreign_key" && c.ref_table != name_) {
-        const auto& t = require_table(ctx, field + ".references.table", c.ref_table);
-        for (const auto& rc : c.ref_columns) require_column(ctx, field + ".references.columns", t, rc);
+      if (c.references && c.references->table != name_) {
+        const auto& t = require_table(ctx, field + ".references.table", c.references->table);
+        for (const auto& rc : c.references->columns) require_column(ctx, field + ".references.columns", t, rc);
       }
       if (c.type == "primary_key" && std::any_of(columns_.begin(), columns_.end(), [](auto& col) { return col.pk; })) {
         ctx.fail(field, "the table has `pk: true` columns and a primary_key constraint; use one of them");
@@ -184,9 +168,10 @@ class CreateTable : public Operation {
     for (const auto& c : columns_) {
       std::string d = column_definition(c, !c.nullable || c.pk);
       if (c.unique) d += " UNIQUE";
-      if (c.check) d += check_clause(*c.check);
+      if (c.check) d += " " + c.check->clause();
       if (c.references) {
-        d += references_clause(ctx.schema, *c.references);
+        if (!c.references->name.empty()) d += " CONSTRAINT " + pg::quote_ident(c.references->name);
+        d += " " + c.references->references_clause(ctx.schema, c.references->table);
         references_other |= c.references->table != name_;
       }
       defs.push_back(d);
@@ -195,7 +180,7 @@ class CreateTable : public Operation {
     if (!pk.empty()) defs.push_back("PRIMARY KEY (" + pg::quote_ident_list(pk) + ")");
     for (const auto& c : constraints_) {
       defs.push_back(constraint_sql(ctx.schema, c));
-      references_other |= c.type == "foreign_key" && c.ref_table != name_;
+      references_other |= c.references && c.references->table != name_;
     }
     std::string body;
     for (size_t i = 0; i < defs.size(); ++i) body += (i ? ",\n  " : "\n  ") + defs[i];
@@ -236,7 +221,7 @@ class CreateTable : public Operation {
  private:
   std::string name_;
   std::optional<std::string> comment_;
-  std::vector<ColumnSpec> columns_;
+  std::vector<ColumnDef> columns_;
   std::vector<TableConstraint> constraints_;
 };
 
