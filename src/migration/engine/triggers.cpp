@@ -6,6 +6,7 @@
 
 #include "migration/ops/column_sql.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 
@@ -121,11 +122,9 @@ std::vector<std::string> create_trigger_statements(const std::string& schema, co
 std::string drop_trigger_if_exists_sql(const std::string& schema, const std::string& physical_table,
                                        const std::string& trigger) {
   // The table itself may be gone (rolled back before it was created): check first.
-  std::string table = pg::qualified(schema, physical_table);
-  return fmt::format(
-      "DO $_slipway_$ BEGIN IF to_regclass({}) IS NOT NULL THEN DROP TRIGGER IF EXISTS {} ON {}; END IF; "
-      "END $_slipway_$",
-      pg::quote_literal(table), pg::quote_ident(trigger), table);
+  return pg::sql::guarded(pg::sql::relation_exists(schema, physical_table),
+                          {fmt::format("DROP TRIGGER IF EXISTS {} ON {}", pg::quote_ident(trigger),
+                                       pg::qualified(schema, physical_table))});
 }
 
 std::vector<std::string> drop_trigger_statements(const std::string& schema, const std::string& physical_table,

@@ -6,11 +6,13 @@
 // the new version's view at once and made physical at complete: no trigger, no backfill.
 #include <fmt/format.h>
 
+#include "migration/ops/checks.hpp"
 #include "migration/ops/column_def.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 #include "util/error.hpp"
 
 namespace slipway::migration {
@@ -184,10 +186,10 @@ class AlterColumn : public Operation {
                                  pg::quote_ident(*name_)));
       what.push_back("rename to " + *name_);
     }
-    a.statements = {guarded(column_exists_sql(ctx.schema, t.physical, column_), body)};
+    a.statements = {pg::sql::guarded(pg::sql::column_exists(ctx.schema, t.physical, column_), body)};
     a.description = fmt::format("{}.{}: {} (catalog only)", t.physical, column_, fmt::join(what, ", "));
     a.rollback = "ALTER back by hand (the old definition is in the migration history)";
-    a.verify = "SELECT " + column_exists_sql(ctx.schema, t.physical, final_name);
+    a.verify = "SELECT " + pg::sql::column_exists(ctx.schema, t.physical, final_name);
     plan.add(std::move(a));
   }
 

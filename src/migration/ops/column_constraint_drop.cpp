@@ -1,3 +1,4 @@
+#include "migration/ops/checks.hpp"
 #include "migration/ops/column_constraint_drop.hpp"
 
 #include <fmt/format.h>

@@ -8,6 +8,7 @@
 #include "migration/ops/column_sql.hpp"
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -41,14 +42,9 @@ std::string temps_exist_sql(const std::string& schema, const SyncPlan& p, bool e
   std::string out;
   for (const auto& c : p.columns) {
     if (!out.empty()) out += " AND ";
-    out += (exist ? "" : "NOT ") + column_exists_sql(schema, p.table, c.temp);
+    out += (exist ? "" : "NOT ") + pg::sql::column_exists(schema, p.table, c.temp);
   }
   return "SELECT " + (out.empty() ? std::string("true") : out);
-}
-
-std::string index_valid_sql(const std::string& schema, const std::string& index) {
-  return fmt::format("SELECT coalesce((SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass({})), false)",
-                     pg::quote_literal(pg::qualified(schema, index)));
 }
 
 }  // namespace
@@ -62,27 +58,6 @@ std::map<std::string, std::string> SyncPlan::renames() const {
   for (const auto& c : columns)
     if (c.old_column) out[*c.old_column] = c.temp;
   return out;
-}
-
-std::string regclass_literal(const std::string& schema, const std::string& table) {
-  return pg::quote_literal(pg::qualified(schema, table));
-}
-
-std::string column_exists_sql(const std::string& schema, const std::string& table, const std::string& column) {
-  return fmt::format(
-      "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = {} AND NOT attisdropped)",
-      regclass_literal(schema, table), pg::quote_literal(column));
-}
-
-std::string constraint_exists_sql(const std::string& schema, const std::string& table, const std::string& name) {
-  return fmt::format("EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) AND conname = {})",
-                     regclass_literal(schema, table), pg::quote_literal(name));
-}
-
-std::string guarded(const std::string& condition, const std::vector<std::string>& statements) {
-  std::string body;
-  for (const auto& s : statements) body += "  " + s + ";\n";
-  return fmt::format("DO $_slipway_$\nBEGIN\n IF {} THEN\n{} END IF;\nEND\n$_slipway_$", condition, body);
 }
 
 SyncedColumn duplicate_of(const catalog::Column& column) {
@@ -264,8 +239,8 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
   checks.after_backfill = true;
   std::vector<std::string> check_names, check_undo;
   auto add_check = [&](const std::string& name, const std::string& expression, bool no_inherit) {
-    checks.statements.push_back(guarded(
-        "NOT " + constraint_exists_sql(ctx.schema, p.table, name),
+    checks.statements.push_back(pg::sql::guarded(
+        "NOT " + pg::sql::constraint_exists(ctx.schema, p.table, name),
         {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){} NOT VALID", table, pg::quote_ident(name), expression,
                      no_inherit ? " NO INHERIT" : "")}));
     check_names.push_back(name);
@@ -279,7 +254,7 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     checks.description = fmt::format("add NOT VALID checks {} on {} (no scan)", fmt::join(check_names, ", "), p.table);
     checks.rollback = fmt::format("ALTER TABLE {} {}", table, fmt::join(check_undo, ", "));
     std::string verify;
-    for (const auto& n : check_names) verify += (verify.empty() ? "" : " AND ") + constraint_exists_sql(ctx.schema, p.table, n);
+    for (const auto& n : check_names) verify += (verify.empty() ? "" : " AND ") + pg::sql::constraint_exists(ctx.schema, p.table, n);
     checks.verify = "SELECT " + verify;
     plan.add(std::move(checks));
   }
@@ -290,7 +265,7 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     fk.kind = Action::Kind::sql;
     fk.id = p.id + ":fk:" + sc.build_name;
     fk.description = fmt::format("add foreign key {} on {} NOT VALID (no scan)", sc.build_name, p.table);
-    fk.statements.push_back(guarded("NOT " + constraint_exists_sql(ctx.schema, p.table, sc.build_name),
+    fk.statements.push_back(pg::sql::guarded("NOT " + pg::sql::constraint_exists(ctx.schema, p.table, sc.build_name),
                                     {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY {} {} NOT VALID", table,
                                                  pg::quote_ident(sc.build_name), column_list(sc.columns),
                                                  sc.definition)}));
@@ -298,7 +273,7 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     fk.lock_target = sc.referenced_table.empty() ? p.table : p.table + ", " + sc.referenced_table;
     fk.after_backfill = true;
     fk.rollback = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", table, pg::quote_ident(sc.build_name));
-    fk.verify = "SELECT " + constraint_exists_sql(ctx.schema, p.table, sc.build_name);
+    fk.verify = "SELECT " + pg::sql::constraint_exists(ctx.schema, p.table, sc.build_name);
     plan.add(std::move(fk));
   }
 
@@ -322,7 +297,7 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     idx.scans = true;
     idx.after_backfill = true;
     idx.rollback = fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(ctx.schema, sc.build_name));
-    idx.verify = index_valid_sql(ctx.schema, sc.build_name);
+    idx.verify = pg::sql::select(pg::sql::index_is_valid(ctx.schema, sc.build_name));
     plan.add(std::move(idx));
   }
 }
@@ -336,19 +311,14 @@ void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     v.kind = Action::Kind::sql;
     v.id = p.id + ":validate:" + name;
     v.description = fmt::format("validate {} {} on {} (scans; reads and writes go on)", what, name, p.table);
-    v.statements.push_back(guarded(
-        fmt::format("EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) AND conname = {} AND NOT "
-                    "convalidated)",
-                    regclass_literal(ctx.schema, p.table), pg::quote_literal(name)),
-        {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", table, pg::quote_ident(name))}));
+    const std::string unvalidated = pg::sql::constraint_not_validated(ctx.schema, p.table, name);
+    v.statements.push_back(
+        pg::sql::guarded(unvalidated, {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", table, pg::quote_ident(name))}));
     v.lock = LockMode::share_update_exclusive;
     v.lock_target = referenced.empty() ? p.table : p.table + ", " + referenced;
     v.scans = true;
     v.rollback = "nothing (validation changes no data)";
-    v.verify = fmt::format(
-        "SELECT NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) AND conname = {} AND NOT "
-        "convalidated)",
-        regclass_literal(ctx.schema, p.table), pg::quote_literal(name));
+    v.verify = pg::sql::select(pg::sql::negate(unvalidated));
     plan.add(std::move(v));
   };
   for (const auto& c : p.columns)
@@ -382,7 +352,7 @@ void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
           "a.attrelid = d.refobjid AND a.attnum = d.refobjsubid JOIN pg_class q ON q.oid = d.objid AND q.relkind = 'S' "
           "WHERE d.classid = 'pg_class'::regclass AND d.refobjid = to_regclass({0}) AND a.attname = {1} AND d.deptype "
           "= 'a' LOOP EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', s, {2}, {3}); END LOOP; END",
-          regclass_literal(ctx.schema, p.table), pg::quote_literal(*c.old_column), pg::quote_literal(table),
+          pg::sql::regclass_literal(ctx.schema, p.table), pg::quote_literal(*c.old_column), pg::quote_literal(table),
           pg::quote_literal(c.temp)));
       st.push_back(fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", table, pg::quote_ident(*c.old_column)));
       described.push_back(fmt::format("drop {}, rename {} to {}", *c.old_column, c.temp, c.final_name));
@@ -391,21 +361,21 @@ void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     }
     st.push_back(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", table, pg::quote_ident(c.temp),
                              pg::quote_ident(c.final_name)));
-    swap.statements.push_back(guarded(column_exists_sql(ctx.schema, p.table, c.temp), st));
+    swap.statements.push_back(pg::sql::guarded(pg::sql::column_exists(ctx.schema, p.table, c.temp), st));
   }
   for (const auto& sc : p.constraints) {
     switch (sc.kind) {
       case SyncedConstraint::Kind::check:
       case SyncedConstraint::Kind::foreign_key:
         if (sc.build_name != sc.final_name)
-          swap.statements.push_back(guarded(constraint_exists_sql(ctx.schema, p.table, sc.build_name),
+          swap.statements.push_back(pg::sql::guarded(pg::sql::constraint_exists(ctx.schema, p.table, sc.build_name),
                                             {fmt::format("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", table,
                                                          pg::quote_ident(sc.build_name), pg::quote_ident(sc.final_name))}));
         break;
       case SyncedConstraint::Kind::unique:
       case SyncedConstraint::Kind::primary_key:
-        swap.statements.push_back(guarded(
-            "NOT " + constraint_exists_sql(ctx.schema, p.table, sc.final_name),
+        swap.statements.push_back(pg::sql::guarded(
+            "NOT " + pg::sql::constraint_exists(ctx.schema, p.table, sc.final_name),
             {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {} USING INDEX {}", table, pg::quote_ident(sc.final_name),
                          sc.kind == SyncedConstraint::Kind::unique ? "UNIQUE" : "PRIMARY KEY",
                          pg::quote_ident(sc.build_name))}));
@@ -422,8 +392,8 @@ void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
   swap.rollback = "none: the old columns are gone once this commits (run it only when the old version is retired)";
   std::string verify;
   for (const auto& c : p.columns)
-    verify += (verify.empty() ? "" : " AND ") + column_exists_sql(ctx.schema, p.table, c.final_name) + " AND NOT " +
-              column_exists_sql(ctx.schema, p.table, c.temp);
+    verify += (verify.empty() ? "" : " AND ") + pg::sql::column_exists(ctx.schema, p.table, c.final_name) + " AND NOT " +
+              pg::sql::column_exists(ctx.schema, p.table, c.temp);
   swap.verify = "SELECT " + verify;
   plan.add(std::move(swap));
 }
@@ -445,48 +415,6 @@ void plan_sync_rollback(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
   drop.rollback = "none (start again)";
   drop.verify = temps_exist_sql(ctx.schema, p, false);
   plan.add(std::move(drop));
-}
-
-void require_droppable_columns(const ValidationContext& ctx, const std::string& field,
-                               const std::string& physical_table, const std::vector<std::string>& columns) {
-  if (!ctx.conn || columns.empty()) return;
-  const std::string table = pg::qualified(ctx.schema, physical_table);
-  const std::string names = catalog::text_array_literal(columns);
-  auto fks = ctx.conn->exec_params(
-      "SELECT c.conname, c.conrelid::regclass::text FROM pg_constraint c WHERE c.contype = 'f' "
-      "AND c.confrelid = to_regclass($1) AND c.conrelid <> c.confrelid AND EXISTS (SELECT 1 FROM pg_attribute a "
-      "WHERE a.attrelid = c.confrelid AND a.attnum = ANY (c.confkey) AND a.attname = ANY ($2::text[])) ORDER BY 1",
-      table, names);
-  if (!fks.empty())
-    ctx.fail(field,
-             fmt::format("foreign key {} of table {} references {}; replacing the column at complete would break it",
-                         fks[0][0].c_str(), fks[0][1].c_str(), physical_table),
-             "drop that foreign key first (drop_constraint) and create it again after this migration");
-  auto views = ctx.conn->exec_params(
-      "SELECT DISTINCT v.oid::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
-      "JOIN pg_class v ON v.oid = r.ev_class JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
-      "WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = to_regclass($1) AND v.oid <> d.refobjid "
-      "AND v.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass($1)) "
-      "AND a.attname = ANY ($2::text[]) ORDER BY 1",
-      table, names);
-  if (!views.empty())
-    ctx.fail(field, fmt::format("view {} reads a column of {} that this migration replaces or drops", views[0][0].c_str(),
-                                physical_table),
-             "drop the view first and create it again after this migration (e.g. with a sql operation)");
-}
-
-std::vector<std::string> require_batch_key(const ValidationContext& ctx, const catalog::Table& table) {
-  // Partitioned tables take neither CREATE INDEX CONCURRENTLY nor NOT VALID foreign keys.
-  if (table.kind == 'p')
-    ctx.fail("table", fmt::format("table {} is partitioned; slipway cannot add temporary columns to it online", table.name),
-             "change each partition's data with a sql migration, or the parent outside slipway");
-  auto key = table.batch_key();
-  if (!key || key->empty()) {
-    ctx.fail("table",
-             fmt::format("table {} has no primary key or unique NOT NULL key to backfill it in batches", table.name),
-             "add a primary key first (create_constraint type: primary_key on a new table, or a sql migration)");
-  }
-  return *key;
 }
 
 }  // namespace slipway::migration
@@ -533,40 +461,6 @@ VirtualColumn* replace_physical(VirtualTable& t, const std::string& name, const 
   old.hidden = true;
   t.columns.push_back(std::move(old));
   return t.column(name);
-}
-
-std::vector<std::pair<std::string, std::string>> typed_columns(const VirtualTable& t) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& c : t.columns)
-    if (!c.hidden) out.emplace_back(c.name, c.type);
-  return out;
-}
-
-void warn_if_not_compiling(const ValidationContext& ctx, const std::string& field, const std::string& table,
-                           const std::vector<std::pair<std::string, std::string>>& columns,
-                           const std::string& expression, const std::string& cast_to) {
-  if (!ctx.conn) return;
-  if (auto err = expression_error(*ctx.conn, table, columns, as_expression(expression), cast_to)) {
-    log::warn("{}: {}.{}: `{}` does not compile against the new version of {} ({}); slipway accepts it as pgroll "
-              "does, but writes from the new version will fail until it does",
-              ctx.source ? ctx.source->where(ctx.path + "." + field) : ctx.path, ctx.path, field, expression, table,
-              *err);
-  }
-}
-
-void check_up_down_maps(ValidationContext& ctx, const VirtualTable& table, const std::vector<std::string>& columns,
-                        const std::map<std::string, std::string>& up, const std::map<std::string, std::string>& down) {
-  auto listed = [&](const std::string& c) { return std::find(columns.begin(), columns.end(), c) != columns.end(); };
-  for (const auto& [col, expr] : up) {
-    if (!listed(col)) ctx.fail("up." + col, fmt::format("column {} is not among the constraint's columns", col));
-    const VirtualColumn* vc = table.column(col);
-    ctx.check_expression("up." + col, table.physical, as_expression(expr), vc ? vc->type : std::string());
-  }
-  for (const auto& [col, expr] : down) {
-    if (!listed(col)) ctx.fail("down." + col, fmt::format("column {} is not among the constraint's columns", col));
-    const VirtualColumn* vc = table.column(col);
-    warn_if_not_compiling(ctx, "down." + col, table.name, typed_columns(table), expr, vc ? vc->type : std::string());
-  }
 }
 
 void SyncedOperation::start(const PlanContext& ctx, Plan& plan) const {

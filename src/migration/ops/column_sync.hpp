@@ -89,26 +89,10 @@ SyncPlan duplicate_columns(const std::string& id, const VirtualTable& table, con
                            const std::map<std::string, std::string>& down,
                            const std::set<std::string>& dropped = {});
 
-// Validation of up/down maps (create_constraint, drop_multicolumn_constraint): keys must be
-// among `columns`; `up` expressions must compile over the table (cast to the column's type);
-// `down` expressions that do not compile produce a warning (they may use names only the new
-// version has).
-void check_up_down_maps(ValidationContext& ctx, const VirtualTable& table, const std::vector<std::string>& columns,
-                        const std::map<std::string, std::string>& up, const std::map<std::string, std::string>& down);
-
-// Warns (does not fail) if `expression` does not compile over `columns`; see MIGRATION_ISSUE's
-// decision on `down`.
-void warn_if_not_compiling(const ValidationContext& ctx, const std::string& field, const std::string& table,
-                           const std::vector<std::pair<std::string, std::string>>& columns,
-                           const std::string& expression, const std::string& cast_to);
-
 // Points the visible column `name` of `t` at `temp` and keeps the old physical column in the
 // table as hidden (the new version does not show it, but it is still known, not an unmapped
 // extra column). Returns the column (re-fetched: the vector may have grown).
 VirtualColumn* replace_physical(VirtualTable& t, const std::string& name, const std::string& temp);
-
-// The visible columns of `t` as (name, type) for compile checks.
-std::vector<std::pair<std::string, std::string>> typed_columns(const VirtualTable& t);
 
 void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
 void plan_sync_complete(const PlanContext& ctx, const SyncPlan& p, Plan& plan);
@@ -130,22 +114,5 @@ class SyncedOperation : public Operation {
   virtual Action add_to_new_table(const PlanContext& ctx, const VirtualTable& t) const = 0;
   virtual Action drop_from_new_table(const PlanContext& ctx, const VirtualTable& t) const = 0;
 };
-
-// Fails naming `field` if dropping `columns` of the physical table at complete would fail or
-// take other objects with it: foreign keys of other tables referencing them, views of the
-// application schema reading them. (Checked at start so complete never stops half way.)
-void require_droppable_columns(const ValidationContext& ctx, const std::string& field,
-                               const std::string& physical_table, const std::vector<std::string>& columns);
-
-// Validation shared by the operations: the table's batch key when a backfill is needed (fails
-// naming `field` otherwise).
-std::vector<std::string> require_batch_key(const ValidationContext& ctx, const catalog::Table& table);
-
-// SQL helpers for verify queries and guarded (idempotent) statements.
-std::string regclass_literal(const std::string& schema, const std::string& table);
-std::string column_exists_sql(const std::string& schema, const std::string& table, const std::string& column);
-std::string constraint_exists_sql(const std::string& schema, const std::string& table, const std::string& name);
-// `DO` block running `statements` only when `condition` (SQL boolean) holds.
-std::string guarded(const std::string& condition, const std::vector<std::string>& statements);
 
 }  // namespace slipway::migration

@@ -8,11 +8,13 @@
 
 #include <algorithm>
 
+#include "migration/ops/checks.hpp"
 #include "migration/ops/column_def.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 #include "util/error.hpp"
 
 namespace slipway::migration {
@@ -111,7 +113,7 @@ class CreateConstraint : public SyncedOperation {
     a.statements.push_back(fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
                                        pg::qualified(ctx.schema, t.physical), pg::quote_ident(name_)));
     a.lock_target = t.physical;
-    a.verify = "SELECT NOT " + constraint_exists_sql(ctx.schema, t.physical, name_);
+    a.verify = "SELECT NOT " + pg::sql::constraint_exists(ctx.schema, t.physical, name_);
     return a;
   }
   const std::string& table_name() const override { return table_; }
@@ -140,14 +142,14 @@ class CreateConstraint : public SyncedOperation {
     Action a;
     a.id = id() + ":add";
     a.description = fmt::format("add {} constraint {} to {} (created by this migration: empty)", type_, name_, t.physical);
-    a.statements.push_back(guarded("NOT " + constraint_exists_sql(ctx.schema, t.physical, name_),
+    a.statements.push_back(pg::sql::guarded("NOT " + pg::sql::constraint_exists(ctx.schema, t.physical, name_),
                                    {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}",
                                                 pg::qualified(ctx.schema, t.physical), pg::quote_ident(name_),
                                                 definition(ctx, columns_, {}))}));
     a.lock_target = t.physical;
     a.rollback = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", pg::qualified(ctx.schema, t.physical),
                              pg::quote_ident(name_));
-    a.verify = "SELECT " + constraint_exists_sql(ctx.schema, t.physical, name_);
+    a.verify = "SELECT " + pg::sql::constraint_exists(ctx.schema, t.physical, name_);
     return a;
   }
 

@@ -5,6 +5,7 @@
 
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -101,9 +102,7 @@ class CreateIndex : public Operation {
     a.lock_target = physical;
     a.scans = true;
     a.rollback = fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(ctx.schema, name_));
-    a.verify = fmt::format(
-        "SELECT coalesce((SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass({})), false)",
-        pg::quote_literal(pg::qualified(ctx.schema, name_)));
+    a.verify = pg::sql::select(pg::sql::index_is_valid(ctx.schema, name_));
     plan.add(std::move(a));
   }
 
@@ -117,7 +116,7 @@ class CreateIndex : public Operation {
     a.statements = {fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(ctx.schema, name_))};
     a.lock = LockMode::share_update_exclusive;
     a.lock_target = table_;
-    a.verify = fmt::format("SELECT to_regclass({}) IS NULL", pg::quote_literal(pg::qualified(ctx.schema, name_)));
+    a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
     plan.add(std::move(a));
   }
 

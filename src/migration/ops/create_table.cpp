@@ -7,6 +7,7 @@
 #include "migration/ops/checks.hpp"
 #include "migration/ops/column_def.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -200,7 +201,7 @@ class CreateTable : public Operation {
     a.lock = references_other ? LockMode::share_row_exclusive : LockMode::none;
     a.lock_target = references_other ? "referenced tables" : name_;
     a.rollback = fmt::format("DROP TABLE {}", table);
-    a.verify = fmt::format("SELECT to_regclass({}) IS NOT NULL", pg::quote_literal(table));
+    a.verify = pg::sql::select(pg::sql::relation_exists(ctx.schema, name_));
     plan.add(std::move(a));
   }
 
@@ -214,7 +215,7 @@ class CreateTable : public Operation {
     a.statements = {fmt::format("DROP TABLE IF EXISTS {}", table)};
     a.lock = LockMode::access_exclusive;
     a.lock_target = name_;
-    a.verify = fmt::format("SELECT to_regclass({}) IS NULL", pg::quote_literal(table));
+    a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
     plan.add(std::move(a));
   }
 

@@ -3,9 +3,11 @@
 // its view), so the old version keeps seeing sensible values. Complete drops it (catalog only).
 #include <fmt/format.h>
 
+#include "migration/ops/checks.hpp"
 #include "migration/ops/column_sql.hpp"
 #include "migration/ops/column_sync.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 #include "util/error.hpp"
 
 namespace slipway::migration {
@@ -65,7 +67,7 @@ class DropColumn : public Operation {
     a.lock = LockMode::access_exclusive;
     a.lock_target = t.physical;
     a.rollback = "none: the column's data is gone once this commits";
-    a.verify = "SELECT NOT " + column_exists_sql(ctx.schema, t.physical, column_);
+    a.verify = "SELECT NOT " + pg::sql::column_exists(ctx.schema, t.physical, column_);
     plan.add(std::move(a));
   }
 

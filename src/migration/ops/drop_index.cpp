@@ -3,6 +3,7 @@
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
 #include "pg/connection.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -36,7 +37,7 @@ class DropIndex : public Operation {
     a.lock = LockMode::share_update_exclusive;
     a.lock_target = name_;
     a.rollback = "(recreate the index from its definition before the migration)";
-    a.verify = fmt::format("SELECT to_regclass({}) IS NULL", pg::quote_literal(pg::qualified(ctx.schema, name_)));
+    a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
     plan.add(std::move(a));
   }
   void rollback(const PlanContext&, Plan&) const override {}

@@ -2,6 +2,7 @@
 // is dropped at complete, once the old version (which still uses it) is gone.
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -41,7 +42,7 @@ class DropTable : public Operation {
     a.lock = LockMode::access_exclusive;
     a.lock_target = physical;
     a.rollback = "(none: the table's data is gone; restore from a backup)";
-    a.verify = fmt::format("SELECT to_regclass({}) IS NULL", pg::quote_literal(pg::qualified(ctx.schema, physical)));
+    a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, physical));
     plan.add(std::move(a));
   }
 

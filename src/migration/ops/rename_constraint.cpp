@@ -2,15 +2,17 @@
 // names are not part of what the views show); rollback renames it back.
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 namespace {
 
-std::string guarded_rename(const std::string& table, const std::string& from, const std::string& to) {
-  return fmt::format(
-      "DO $_slipway_$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) AND conname = {}) "
-      "THEN ALTER TABLE {} RENAME CONSTRAINT {} TO {}; END IF; END $_slipway_$",
-      pg::quote_literal(table), pg::quote_literal(from), table, pg::quote_ident(from), pg::quote_ident(to));
+// The rename, run only while the constraint still has its old name (a resumed step).
+std::string guarded_rename(const std::string& schema, const std::string& physical, const std::string& from,
+                           const std::string& to) {
+  return pg::sql::guarded(pg::sql::constraint_exists(schema, physical, from),
+                          {fmt::format("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", pg::qualified(schema, physical),
+                                       pg::quote_ident(from), pg::quote_ident(to))});
 }
 
 class RenameConstraint : public Operation {
@@ -36,25 +38,25 @@ class RenameConstraint : public Operation {
   void apply(VirtualSchema&) const override {}
 
   void start(const PlanContext& ctx, Plan& plan) const override {
-    std::string table = pg::qualified(ctx.schema, physical_table(*ctx.before, table_));
+    const std::string physical = physical_table(*ctx.before, table_);
+    const std::string table = pg::qualified(ctx.schema, physical);
     Action a;
     a.id = "rename_constraint:" + table_ + "." + from_;
     a.description = fmt::format("rename constraint {} of {} to {}", from_, table_, to_);
-    a.statements = {guarded_rename(table, from_, to_)};
+    a.statements = {guarded_rename(ctx.schema, physical, from_, to_)};
     a.lock = LockMode::access_exclusive;
     a.lock_target = table_;
     a.rollback = fmt::format("ALTER TABLE {} RENAME CONSTRAINT {} TO {}", table, pg::quote_ident(to_), pg::quote_ident(from_));
-    a.verify = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass AND conname = {})",
-                           pg::quote_literal(table), pg::quote_literal(to_));
+    a.verify = pg::sql::select(pg::sql::constraint_exists(ctx.schema, physical, to_));
     plan.add(std::move(a));
   }
   void complete(const PlanContext&, Plan&) const override {}
   void rollback(const PlanContext& ctx, Plan& plan) const override {
-    std::string table = pg::qualified(ctx.schema, physical_table(*ctx.before, table_));
+    const std::string physical = physical_table(*ctx.before, table_);
     Action a;
     a.id = "rename_constraint_back:" + table_ + "." + to_;
     a.description = fmt::format("rename constraint {} of {} back to {}", to_, table_, from_);
-    a.statements = {guarded_rename(table, to_, from_)};
+    a.statements = {guarded_rename(ctx.schema, physical, to_, from_)};
     a.lock = LockMode::access_exclusive;
     a.lock_target = table_;
     plan.add(std::move(a));

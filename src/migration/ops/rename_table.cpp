@@ -2,6 +2,7 @@
 // renamed at complete (a catalog-only change, ACCESS EXCLUSIVE for an instant).
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -35,7 +36,7 @@ class RenameTable : public Operation {
     a.lock = LockMode::access_exclusive;
     a.lock_target = physical;
     a.rollback = fmt::format("ALTER TABLE {} RENAME TO {}", pg::qualified(ctx.schema, to_), pg::quote_ident(physical));
-    a.verify = regclass_exists_sql(ctx.schema, to_);
+    a.verify = pg::sql::select(pg::sql::relation_exists(ctx.schema, to_));
     plan.add(std::move(a));
   }
 

@@ -2,6 +2,7 @@
 // restores the previous setting, read from the catalog when the migration was planned.
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
+#include "pg/sql/catalog_sql.hpp"
 #include "pg/connection.hpp"
 
 namespace slipway::migration {
@@ -55,13 +56,13 @@ class SetReplicaIdentity : public Operation {
   }
   void complete(const PlanContext&, Plan&) const override {}
   void rollback(const PlanContext& ctx, Plan& plan) const override {
-    std::string table = pg::qualified(ctx.schema, physical_table(*ctx.before, table_));
+    const std::string physical = physical_table(*ctx.before, table_);
+    const std::string table = pg::qualified(ctx.schema, physical);
     Action a;
     a.id = "restore_replica_identity:" + table_;
     a.description = fmt::format("restore the replica identity of {}", table_);
-    a.statements = {fmt::format(
-        "DO $_slipway_$ BEGIN IF to_regclass({}) IS NOT NULL THEN ALTER TABLE {} REPLICA IDENTITY {}; END IF; END $_slipway_$",
-        pg::quote_literal(table), table, previous(ctx, table))};
+    a.statements = {pg::sql::guarded(pg::sql::relation_exists(ctx.schema, physical),
+                                     {fmt::format("ALTER TABLE {} REPLICA IDENTITY {}", table, previous(ctx, table))})};
     a.lock = LockMode::access_exclusive;
     a.lock_target = table_;
     plan.add(std::move(a));

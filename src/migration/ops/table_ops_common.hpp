@@ -15,8 +15,4 @@ inline std::string physical_table(const VirtualSchema& s, const std::string& nam
   return t ? t->physical : name;
 }
 
-inline std::string regclass_exists_sql(const std::string& schema, const std::string& relation) {
-  return fmt::format("SELECT to_regclass({}) IS NOT NULL", pg::quote_literal(pg::qualified(schema, relation)));
-}
-
 }  // namespace slipway::migration

@@ -1,0 +1,62 @@
+#include "pg/sql/catalog_sql.hpp"
+
+#include <fmt/format.h>
+
+#include "pg/quote.hpp"
+
+namespace slipway::pg::sql {
+
+std::string regclass_literal(const std::string& schema, const std::string& name) {
+  return quote_literal(qualified(schema, name));
+}
+
+std::string relation_exists(const std::string& schema, const std::string& name) {
+  return fmt::format("to_regclass({}) IS NOT NULL", regclass_literal(schema, name));
+}
+
+std::string relation_missing(const std::string& schema, const std::string& name) {
+  return fmt::format("to_regclass({}) IS NULL", regclass_literal(schema, name));
+}
+
+std::string column_exists(const std::string& schema, const std::string& table, const std::string& column) {
+  return fmt::format(
+      "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = {} AND NOT attisdropped)",
+      regclass_literal(schema, table), quote_literal(column));
+}
+
+std::string constraint_exists(const std::string& schema, const std::string& table, const std::string& name) {
+  return fmt::format("EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) AND conname = {})",
+                     regclass_literal(schema, table), quote_literal(name));
+}
+
+std::string constraint_not_validated(const std::string& schema, const std::string& table, const std::string& name) {
+  return fmt::format(
+      "EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({}) AND conname = {} AND NOT convalidated)",
+      regclass_literal(schema, table), quote_literal(name));
+}
+
+std::string trigger_exists(const std::string& schema, const std::string& table, const std::string& name) {
+  return fmt::format("EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass({}) AND tgname = {})",
+                     regclass_literal(schema, table), quote_literal(name));
+}
+
+std::string schema_exists(const std::string& name) {
+  return fmt::format("EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {})", quote_literal(name));
+}
+
+std::string index_is_valid(const std::string& schema, const std::string& index) {
+  return fmt::format("coalesce((SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass({})), false)",
+                     regclass_literal(schema, index));
+}
+
+std::string select(const std::string& condition) { return "SELECT " + condition; }
+
+std::string negate(const std::string& condition) { return "NOT (" + condition + ")"; }
+
+std::string guarded(const std::string& condition, const std::vector<std::string>& statements) {
+  std::string body;
+  for (const auto& s : statements) body += "  " + s + ";\n";
+  return fmt::format("DO $_slipway_$\nBEGIN\n IF {} THEN\n{} END IF;\nEND\n$_slipway_$", condition, body);
+}
+
+}  // namespace slipway::pg::sql

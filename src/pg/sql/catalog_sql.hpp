@@ -1,0 +1,35 @@
+// SQL text about the catalog that plans carry: boolean conditions ("does this relation, column,
+// constraint, trigger, schema exist", "is this index valid") for verify queries and guards, and
+// the guard itself (a DO block that runs statements only when a condition holds, which makes a
+// resumed step idempotent). Pure functions: names go in as quoted literals, nothing runs here.
+// Plans are stored as text, so these are literals, not parameters.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace slipway::pg::sql {
+
+// '"schema"."name"': a relation's name as a literal for to_regclass().
+std::string regclass_literal(const std::string& schema, const std::string& name);
+
+// Boolean SQL expressions.
+std::string relation_exists(const std::string& schema, const std::string& name);   // to_regclass(...) IS NOT NULL
+std::string relation_missing(const std::string& schema, const std::string& name);  // to_regclass(...) IS NULL
+std::string column_exists(const std::string& schema, const std::string& table, const std::string& column);
+std::string constraint_exists(const std::string& schema, const std::string& table, const std::string& name);
+// The constraint exists and is still NOT VALID.
+std::string constraint_not_validated(const std::string& schema, const std::string& table, const std::string& name);
+std::string trigger_exists(const std::string& schema, const std::string& table, const std::string& name);
+std::string schema_exists(const std::string& name);
+// True when the index exists and is valid (a failed CREATE INDEX CONCURRENTLY leaves it invalid).
+std::string index_is_valid(const std::string& schema, const std::string& index);
+
+// "SELECT <condition>": a verify query.
+std::string select(const std::string& condition);
+// "NOT (<condition>)"
+std::string negate(const std::string& condition);
+
+// A `DO` block running `statements` only when `condition` (SQL boolean) holds.
+std::string guarded(const std::string& condition, const std::vector<std::string>& statements);
+
+}  // namespace slipway::pg::sql
