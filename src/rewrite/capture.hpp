@@ -1,7 +1,8 @@
 // Change capture: statement-level AFTER triggers on the captured table append the key of every
 // inserted, updated or deleted row to a log table (one INSERT per statement, from the
-// transition tables); a TRUNCATE is mirrored on the target at once. Replay (replay.hpp) later
-// makes the target's row for each logged key equal to the source's current row.
+// transition tables); a TRUNCATE is mirrored on the target at once. Replay (replay_batch in
+// data_sync.hpp) later makes the target's row for each logged key equal to the source's current
+// row.
 #pragma once
 #include <string>
 #include <vector>
