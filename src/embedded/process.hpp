@@ -13,8 +13,9 @@ std::string pg_bin_dir();
 // True when the server binaries must run as another user (we are root).
 bool must_drop_root();
 
-// Runs argv (argv[0] a path) to completion, as `postgres` when we are root. stdout and stderr go
-// to `log_file` (appended). Returns the exit status; -1 if it could not run.
+// Runs argv (argv[0] a path) to completion, as `postgres` when we are root, in a process group
+// of its own, stdin /dev/null. stdout and stderr go to `log_file` (appended). Returns the exit
+// status; -1 if a signal ended it or it could not run (why is appended to `log_file`).
 int run_server_tool(const std::vector<std::string>& argv, const std::string& log_file);
 
 // Makes `path` owned by the user the server runs as (no-op unless root).

@@ -1,11 +1,8 @@
 #include "embedded/temp_cluster.hpp"
 
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -15,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "embedded/child_process.hpp"
 #include "embedded/process.hpp"
 #include "util/error.hpp"
 
@@ -73,22 +71,9 @@ void TempCluster::start_watchdog() {
       "for i in $(seq 50); do kill -0 \"$pm\" 2>/dev/null || break; sleep 0.1; done; fi; "
       "rm -rf '{1}'",
       options_.watch_pid ? options_.watch_pid : getpid(), dir_);
-  pid_t pid = fork();
-  if (pid < 0) throw Error("cannot start the cluster watchdog");
-  if (pid == 0) {
-    setsid();
-    int devnull = open("/dev/null", O_RDWR);
-    dup2(devnull, 0);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    for (int fd = 3; fd < 1024; ++fd) close(fd);
-    // Reparent to init at once so the watched process never has to reap us.
-    if (fork() != 0) _exit(0);
-    execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
+  // Detached: it must outlive us (that is its point), and it holds none of our descriptors (a
+  // pipe someone reads our output from must reach EOF when we end, not when it does).
+  spawn_detached({"/bin/sh", "-c", script});
 }
 
 void TempCluster::start() {
