@@ -14,19 +14,14 @@
 // trigger), shapes (the batch statement's alternatives at a fixed size).
 // With several sizes each is seeded in turn and gets every method. Each run prints one JSON
 // object per line; a markdown summary per size follows, then the flatness of slipway's rows/s.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -41,6 +36,7 @@
 #include <thread>
 
 #include "backfill/engine.hpp"
+#include "embedded/child_process.hpp"
 #include "embedded/temp_cluster.hpp"
 #include "pg/connection.hpp"
 #include "pg/conninfo.hpp"
@@ -406,44 +402,20 @@ int64_t shape_batch(pg::Connection& c, const std::string& shape, int64_t last, i
 
 // --- the slipway CLI as a child process ----------------------------------------------------------
 
-// Starts argv (argv[0] a path) with our environment plus `extra_env` (k=v), stdin from
-// /dev/null, stdout and stderr into files (the same file when the paths are equal). The test
-// hook's variables are passed only when `extra_env` sets them.
-pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
-            const std::string& out_file, const std::string& err_file) {
-  std::vector<std::string> env;
+// Starts argv (argv[0] a path) with our environment plus `extra_env`, stdin from /dev/null,
+// stdout and stderr into files (the same file when the paths are equal). The test hook's
+// variables are passed only when `extra_env` sets them.
+embedded::ChildProcess spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
+                             const std::string& out_file, const std::string& err_file) {
+  embedded::ChildOptions o;
+  o.out = embedded::Stream::file(out_file);
+  o.err = err_file == out_file ? embedded::Stream::like_stdout() : embedded::Stream::file(err_file);
   for (char** e = environ; *e; ++e) {
     std::string_view v(*e);
-    if (!v.starts_with("SLIPWAY_TEST_PAUSE_")) env.emplace_back(v);
+    if (v.starts_with("SLIPWAY_TEST_PAUSE_")) o.env[std::string(v.substr(0, v.find('=')))] = std::nullopt;
   }
-  env.insert(env.end(), extra_env.begin(), extra_env.end());
-  std::vector<char*> av, ev;
-  for (const auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
-  av.push_back(nullptr);
-  for (const auto& e : env) ev.push_back(const_cast<char*>(e.c_str()));
-  ev.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (err_file == out_file) posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  else posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, av.data(), ev.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error(fmt::format("cannot run {}: {}", argv[0], std::strerror(rc)));
-  return pid;
-}
-
-// The exit code of a finished child, or 128 + the signal that ended it.
-int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return exit_code(status);
+  for (const auto& [k, v] : extra_env) o.env[k] = v;
+  return embedded::ChildProcess(argv, o);
 }
 
 std::string read_text(const std::string& path) {
@@ -499,14 +471,14 @@ struct SlipwayCli {
   // `slipway start` to its end.
   Result start(const std::string& url, int workers) {
     auto out = output_path("start");
-    int code = wait_for(spawn(start_argv(url, workers), {}, out, out));
+    int code = spawn(start_argv(url, workers), {}, out, out).wait().code;
     return {code, read_text(out)};
   }
 
   // `slipway plan --json`: the runbook (start/complete/rollback steps with their ids).
   json plan(const std::string& url) {
     auto out = output_path("plan"), err = output_path("plan_err");
-    int code = wait_for(spawn({bin, "--postgres-url", url, "--json", "plan", file()}, {}, out, err));
+    int code = spawn({bin, "--postgres-url", url, "--json", "plan", file()}, {}, out, err).wait().code;
     if (code != 0) throw std::runtime_error(with_output(fmt::format("slipway plan exited {}", code), read_text(err)));
     return json::parse(read_text(out));
   }
@@ -518,31 +490,28 @@ struct SlipwayCli {
     std::string marker = dir + "/paused";
     std::filesystem::remove(marker);
     auto out = output_path("start_paused");
-    pid_t pid = spawn(start_argv(url, 1), {"SLIPWAY_TEST_PAUSE_AT=" + step, "SLIPWAY_TEST_PAUSE_FILE=" + marker}, out, out);
+    auto child = spawn(start_argv(url, 1), {{"SLIPWAY_TEST_PAUSE_AT", step}, {"SLIPWAY_TEST_PAUSE_FILE", marker}}, out, out);
     auto deadline = Clock::now() + limit;
-    bool paused = false, exited = false;
-    int status = 0;
+    bool paused = false;
+    std::optional<embedded::Exit> exit;
     while (Clock::now() < deadline) {
       if (std::filesystem::exists(marker)) {
         paused = true;
         break;
       }
-      if (waitpid(pid, &status, WNOHANG) == pid) {
-        exited = true;
-        break;
-      }
+      if ((exit = child.try_wait())) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling interval
     }
-    if (!exited) {
-      kill(pid, SIGKILL);
-      wait_for(pid);
+    if (!exit) {
+      child.kill(SIGKILL);
+      child.wait();
     }
     std::filesystem::remove(marker);
     if (paused) return "";
-    if (exited) {
+    if (exit) {
       return with_output(fmt::format("slipway start never paused at step {}: it ran to the end (exit {})", step,
-                                     exit_code(status)),
-                         exit_code(status) == 0 ? "" : read_text(out));
+                                     exit->code),
+                         exit->code == 0 ? "" : read_text(out));
     }
     return fmt::format("slipway start did not reach step {} within {}s", step, limit.count());
   }

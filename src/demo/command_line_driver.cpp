@@ -1,8 +1,6 @@
 #include "demo/command_line_driver.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -15,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "embedded/child_process.hpp"
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
 #include "state/store.hpp"
@@ -54,31 +53,28 @@ CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>&
   char out_tmpl[] = "/tmp/slipway-demo-out-XXXXXX";
   char err_tmpl[] = "/tmp/slipway-demo-err-XXXXXX";
   int out_fd = mkstemp(out_tmpl), err_fd = mkstemp(err_tmpl);
+  if (out_fd >= 0) close(out_fd);
+  if (err_fd >= 0) close(err_fd);
+  struct RemovedAtEnd {
+    const char *out, *err;
+    ~RemovedAtEnd() {
+      std::error_code ec;
+      fs::remove(out, ec);
+      fs::remove(err, ec);
+    }
+  } temp_files{out_fd >= 0 ? out_tmpl : "", err_fd >= 0 ? err_tmpl : ""};
   if (out_fd < 0 || err_fd < 0) throw Error("cannot create a temp file for slipway's output");
-  pid_t pid = fork();
-  if (pid < 0) throw Error("cannot start " + options_.slipway_bin);
-  if (pid == 0) {
-    // Its own process group: Ctrl-C reaches the demo only, which decides (cancel()).
-    setpgid(0, 0);
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    setenv("SLIPWAY_POSTGRES_URL", options_.conninfo.c_str(), 1);
-    unsetenv("SLIPWAY_JSON");
-    std::vector<char*> cargs;
-    for (auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
-    cargs.push_back(nullptr);
-    execv(cargs[0], cargs.data());
-    _exit(127);
-  }
-  child_ = pid;
-  if (cancelled_) kill(pid, SIGINT);  // cancel() came between fork and child_ being set
-  int status = 0;
-  for (;;) {
-    pid_t w = waitpid(pid, &status, WNOHANG);
-    if (w == pid) break;
-    if (w < 0 && errno != EINTR) break;
+  embedded::ChildOptions o;
+  // Its own process group: Ctrl-C reaches the demo only, which decides (cancel()).
+  o.new_process_group = true;
+  o.out = embedded::Stream::file(out_tmpl);
+  o.err = embedded::Stream::file(err_tmpl);
+  o.env = {{"SLIPWAY_POSTGRES_URL", options_.conninfo}, {"SLIPWAY_JSON", std::nullopt}};
+  embedded::ChildProcess child(argv, o);
+  child_ = child.pid();
+  if (cancelled_) child.kill(SIGINT);  // cancel() came between the start and child_ being set
+  std::optional<embedded::Exit> exit;
+  while (!(exit = child.try_wait())) {
     if (while_running) {
       try {
         while_running();
@@ -89,14 +85,10 @@ CommandLineDriver::Result CommandLineDriver::run(const std::vector<std::string>&
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   child_ = 0;
-  close(out_fd);
-  close(err_fd);
   Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code = exit->code;
   r.out = slurp(out_tmpl);
   r.err = slurp(err_tmpl);
-  fs::remove(out_tmpl);
-  fs::remove(err_tmpl);
   if (check && r.exit_code != 0) {
     throw Error(fmt::format("`{}` {} (exit {}):\n{}", shown, cancelled_ ? "was interrupted" : "failed", r.exit_code,
                             tail(r.err.empty() ? r.out : r.err)));

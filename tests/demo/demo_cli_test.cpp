@@ -1,7 +1,5 @@
 // `slipway demo` end to end, as a user runs it: the summary it prints is what is asserted.
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +12,7 @@
 #include <thread>
 
 #include "demo/scenario.hpp"
+#include "embedded/child_process.hpp"
 #include "support/pg_test.hpp"
 
 namespace slipway::demo {
@@ -112,42 +111,30 @@ TEST_F(DemoCli, ContrastShowsTheNaiveWayStalling) {
 // Ctrl-C in the middle: the migration in flight is rolled back, the cluster removed, and the
 // exit code says "interrupted".
 TEST_F(DemoCli, CtrlCRollsBackAndRemovesTheCluster) {
-  int out_pipe[2];
-  ASSERT_EQ(pipe(out_pipe), 0);
   auto err_file = fs::temp_directory_path() / ("slipway-demo-int-" + std::to_string(getpid()) + ".err");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(err, 2);
-    close(out_pipe[0]);
-    unsetenv("SLIPWAY_POSTGRES_URL");
-    std::string bin = test::slipway_bin(), ex = examples();
-    execl(bin.c_str(), bin.c_str(), "demo", "--rows", "20000", "--rate", "100", "--warmup", "0.2", "--rollout", "3", "--no-live",
-          "--examples", ex.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out_pipe[1]);
+  embedded::ChildOptions o;
+  o.in = embedded::Stream::inherit();
+  o.out = embedded::Stream::capture();
+  o.err = embedded::Stream::file(err_file.string());
+  o.env = {{"SLIPWAY_POSTGRES_URL", std::nullopt}};
+  embedded::ChildProcess demo({test::slipway_bin(), "demo", "--rows", "20000", "--rate", "100", "--warmup", "0.2",
+                               "--rollout", "3", "--no-live", "--examples", examples()},
+                              o);
   // Read until the second migration's new version is live (both apps running on it), then
   // interrupt.
   std::string out;
-  char buf[4096];
   bool sent = false;
-  for (;;) {
-    ssize_t n = read(out_pipe[0], buf, sizeof buf);
-    if (n <= 0) break;
-    out.append(buf, size_t(n));
+  for (std::string chunk; !(chunk = demo.read_stdout()).empty();) {
+    out += chunk;
     if (!sent && out.find("version schema public_02_add_status is live") != std::string::npos) {
-      kill(pid, SIGINT);
+      demo.kill(SIGINT);
       sent = true;
     }
   }
-  close(out_pipe[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  auto exit = demo.wait();
   ASSERT_TRUE(sent) << out;
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130) << out;
+  EXPECT_FALSE(exit.signaled());
+  EXPECT_EQ(exit.code, 130) << out;
   EXPECT_NE(out.find("migration 02_add_status rolled back"), std::string::npos) << out << "\nstderr:\n" << std::ifstream(err_file).rdbuf();
   EXPECT_NE(out.find("the private cluster was stopped and removed"), std::string::npos) << out;
   std::smatch m;

@@ -1,17 +1,12 @@
 #include "support/pg_test.hpp"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <thread>
 
+#include "embedded/child_process.hpp"
 #include "embedded/process.hpp"
 #include "embedded/temp_cluster.hpp"
 #include "pg/conninfo.hpp"
@@ -62,41 +57,23 @@ std::string source_dir() {
 std::string shared_dir() { return (fs::path(source_dir()) / ".." / "shared").lexically_normal().string(); }
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  embedded::ChildOptions o;
+  o.search_path = true;
+  o.out = embedded::Stream::capture();
+  o.err = embedded::Stream::capture();
+  for (const auto& [k, v] : env) o.env[k] = v;
   CommandResult res;
-  auto tmp = fs::temp_directory_path();
-  static std::atomic<int> counter{0};
-  std::string base = (tmp / ("slipway-cmd-" + std::to_string(getpid()) + "-" + std::to_string(counter++))).string();
-  std::string out_file = base + ".out", err_file = base + ".err";
   auto start = std::chrono::steady_clock::now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+  try {
+    auto r = embedded::run(argv, o);
+    res.exit_code = r.exit.code;
+    res.out = std::move(r.out);
+    res.err = std::move(r.err);
+  } catch (const embedded::SpawnError& e) {
+    res.exit_code = 127;  // what a shell says for a command it cannot run
+    res.err = e.what();
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
   res.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  res.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  auto slurp = [](const std::string& f) {
-    std::ifstream in(f);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  res.out = slurp(out_file);
-  res.err = slurp(err_file);
-  fs::remove(out_file);
-  fs::remove(err_file);
   return res;
 }
 

@@ -1,8 +1,6 @@
 #include "support/slipway_process.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -41,27 +39,18 @@ SlipwayProcess::SlipwayProcess(std::vector<std::string> args, const std::map<std
   }
   std::vector<std::string> argv{slipway_bin()};
   argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
-  std::vector<char*> cargs;
-  for (auto& a : argv) cargs.push_back(a.data());
-  cargs.push_back(nullptr);
+  embedded::ChildOptions o;
+  o.search_path = true;
+  o.out = embedded::Stream::file(out_file_);
+  o.err = embedded::Stream::file(err_file_);
+  for (const auto& [k, v] : env) o.env[k] = v;
+  if (!pause_file_.empty()) o.env["SLIPWAY_TEST_PAUSE_FILE"] = pause_file_;
   started_ = std::chrono::steady_clock::now();
-  pid_ = fork();
-  if (pid_ == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(out_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    if (!pause_file_.empty()) setenv("SLIPWAY_TEST_PAUSE_FILE", pause_file_.c_str(), 1);
-    execvp(cargs[0], cargs.data());
-    _exit(127);
-  }
-  if (pid_ < 0) {
-    ADD_FAILURE() << "fork failed";
-    reaped_ = true;
-    status_ = 127 << 8;
+  try {
+    child_.emplace(argv, o);
+  } catch (const embedded::SpawnError& e) {
+    ADD_FAILURE() << e.what();
+    ended({127, 0});
   }
 }
 
@@ -76,26 +65,20 @@ SlipwayProcess::~SlipwayProcess() {
   }
 }
 
-void SlipwayProcess::reaped(int status) {
-  reaped_ = true;
-  status_ = status;
+void SlipwayProcess::ended(embedded::Exit exit) {
+  exit_ = exit;
   elapsed_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
 }
 
 bool SlipwayProcess::exited() {
-  if (reaped_) return true;
-  int status = 0;
-  if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
-  reaped(status);
-  return true;
+  if (exit_) return true;
+  auto exit = child_->try_wait();
+  if (exit) ended(*exit);
+  return exit.has_value();
 }
 
 CommandResult SlipwayProcess::wait() {
-  if (!reaped_) {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped(status);
-  }
+  if (!exit_) ended(child_->wait());
   return result();
 }
 
@@ -109,18 +92,16 @@ std::optional<CommandResult> SlipwayProcess::wait(std::chrono::milliseconds time
 }
 
 void SlipwayProcess::kill9() {
-  if (reaped_) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  reaped(status);
+  if (exit_) return;
+  child_->kill(SIGKILL);
+  ended(child_->wait());
 }
 
-bool SlipwayProcess::signaled() const { return reaped_ && WIFSIGNALED(status_); }
+bool SlipwayProcess::signaled() const { return exit_ && exit_->signaled(); }
 
 CommandResult SlipwayProcess::result() const {
   CommandResult r;
-  r.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  r.exit_code = exit_->code;
   r.out = out();
   r.err = err();
   r.elapsed = elapsed_;

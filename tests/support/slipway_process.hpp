@@ -11,14 +11,13 @@
 //   - the migration applier's steps (Applier::pause_for_tests): the file appears before the step
 //     runs, and the process waits to be killed: run_until_step_then_kill().
 #pragma once
-#include <sys/types.h>
-
 #include <chrono>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "embedded/child_process.hpp"
 #include "support/pg_test.hpp"
 
 namespace slipway::test {
@@ -60,11 +59,10 @@ class SlipwayProcess {
 
  private:
   CommandResult result() const;
-  void reaped(int status);
+  void ended(embedded::Exit exit);
 
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  int status_ = 0;
+  std::optional<embedded::ChildProcess> child_;
+  std::optional<embedded::Exit> exit_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::milliseconds elapsed_{0};
   std::string out_file_, err_file_, pause_file_;
