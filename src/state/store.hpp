@@ -1,27 +1,16 @@
 // slipway's own state, in a schema of the database being changed (default `slipway`): the
-// migration history and whatever the other layers need to resume after a crash.
+// migration history and whatever the other layers need to resume after a crash. The store owns
+// the schema (its DDL and version); each table has its own owner (the history:
+// state/migration_history.hpp).
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "pg/connection.hpp"
+#include "state/migration_history.hpp"
 
 namespace slipway::state {
-
-struct MigrationRecord {
-  std::string schema;          // the application schema the migration applies to
-  std::string name;
-  std::optional<std::string> parent;
-  nlohmann::json migration;    // the migration document as read from its file
-  std::string status;          // active | complete | rolled_back | baseline
-  std::string version_schema;  // e.g. public_02_add_column
-  std::string started_at;
-  std::optional<std::string> completed_at;
-  nlohmann::json progress;     // where an interrupted step stopped (resume information)
-};
 
 class StateStore {
  public:
@@ -38,9 +27,12 @@ class StateStore {
   std::string table(std::string_view name) const;
   pg::Connection& connection() { return conn_; }
 
-  std::vector<MigrationRecord> history(const std::string& app_schema);
-  std::optional<MigrationRecord> active_migration(const std::string& app_schema);
-  std::optional<MigrationRecord> latest_migration(const std::string& app_schema);
+  // The migration history of `app_schema`.
+  MigrationHistory migrations(const std::string& app_schema) { return {conn_, schema_, app_schema}; }
+  // What src/demo reads while its call sites still use it; the same as migrations(s).active().
+  std::optional<MigrationRecord> active_migration(const std::string& app_schema) {
+    return migrations(app_schema).active();
+  }
 
  private:
   pg::Connection& conn_;

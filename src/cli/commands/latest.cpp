@@ -19,7 +19,7 @@ CommandRegistration latest_command(27, [](CLI::App& app, GlobalOptions& g) {
   cmd->callback([&g] {
     Session s(g, Session::Mode::read_only);
     s.store().require_initialized();
-    auto latest = s.store().latest_migration(g.schema);
+    auto latest = s.store().migrations(g.schema).latest();
     if (!latest) throw InputError("no migration has been applied to schema " + g.schema);
     std::string schema = latest->status == "baseline" ? g.schema : latest->version_schema;
     if (what == "migration") {

@@ -36,8 +36,9 @@ CommandRegistration migrate_command(23, [](CLI::App& app, GlobalOptions& g) {
     std::set<std::string> applied;
     std::optional<state::MigrationRecord> active;
     if (s.store().initialized()) {
-      for (const auto& r : s.store().history(g.schema)) applied.insert(r.name);
-      active = s.store().active_migration(g.schema);
+      auto history = s.store().migrations(g.schema);
+      for (const auto& r : history.records()) applied.insert(r.name);
+      active = history.active();
     }
     std::vector<size_t> pending;
     for (size_t i = 0; i < docs.size(); ++i) {

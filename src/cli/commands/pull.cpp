@@ -10,7 +10,6 @@
 
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
-#include "migration/engine/history.hpp"
 
 namespace slipway::cli {
 namespace {
@@ -50,15 +49,13 @@ CommandRegistration pull_command(28, [](CLI::App& app, GlobalOptions& g) {
   cmd->callback([&g] {
     Session s(g, Session::Mode::read_only);
     s.store().require_initialized();
-    migration::History history(s.conn(), g.state_schema, g.schema);
     std::filesystem::create_directories(dir);
     int written = 0;
-    for (const auto& r : s.store().history(g.schema)) {
+    for (const auto& r : s.store().migrations(g.schema).records()) {
       if (r.status == "baseline") continue;
-      std::string format = history.format(r.name);
-      auto path = std::filesystem::path(dir) / (r.name + (format == "json" ? ".json" : ".yaml"));
+      auto path = std::filesystem::path(dir) / (r.name + (r.format == "json" ? ".json" : ".yaml"));
       std::ofstream f(path);
-      if (format == "json") {
+      if (r.format == "json") {
         f << r.migration.dump(2) << "\n";
       } else {
         YAML::Emitter out;

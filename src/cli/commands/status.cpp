@@ -7,7 +7,6 @@
 
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
-#include "migration/engine/history.hpp"
 #include "migration/engine/planner.hpp"
 
 namespace slipway::cli {
@@ -15,9 +14,8 @@ namespace {
 
 // Where the active migration's current phase stands: steps done, and the step a re-run starts
 // with (the one an interrupted run stopped at).
-nlohmann::json phase_position(pg::Connection& conn, const GlobalOptions& g, const state::MigrationRecord& m) {
-  migration::History history(conn, g.state_schema, g.schema);
-  auto plans = migration::MigrationPlans::from_json(history.plans(m.name));
+nlohmann::json phase_position(const state::MigrationRecord& m) {
+  auto plans = migration::MigrationPlans::from_json(m.plans);
   std::string phase = m.progress.value("phase", "start");
   const auto& plan = phase == "complete" ? plans.complete : phase == "rollback" ? plans.rollback : plans.start;
   std::set<std::string> done;
@@ -55,13 +53,14 @@ CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
     std::optional<state::MigrationRecord> active, latest;
     size_t count = 0;
     if (out["initialized"]) {
-      active = s.store().active_migration(g.schema);
-      auto history = s.store().history(g.schema);
+      auto migrations = s.store().migrations(g.schema);
+      active = migrations.active();
+      auto history = migrations.records();
       count = history.size();
       if (!history.empty()) latest = history.back();
     }
     out["active"] = active ? record_json(*active) : nlohmann::json();
-    if (active) out["active"]["position"] = phase_position(s.conn(), g, *active);
+    if (active) out["active"]["position"] = phase_position(*active);
     out["latest"] = latest ? record_json(*latest) : nlohmann::json();
     out["migrations"] = count;
     out["status"] = !out["initialized"] ? "not initialized"

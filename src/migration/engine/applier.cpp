@@ -14,7 +14,7 @@
 
 namespace slipway::migration {
 
-Applier::Applier(pg::DdlExecutor& ddl, History& history, ApplierOptions options, Generator generator)
+Applier::Applier(pg::DdlExecutor& ddl, state::MigrationHistory& history, ApplierOptions options, Generator generator)
     : ddl_(ddl), history_(history), options_(std::move(options)), generator_(std::move(generator)) {
   progress_ = history_.progress(options_.migration);
   if (!progress_.is_object()) progress_ = nlohmann::json::object();

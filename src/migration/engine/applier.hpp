@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "backfill/engine.hpp"
-#include "migration/engine/history.hpp"
 #include "migration/engine/plan.hpp"
 #include "pg/ddl_executor.hpp"
+#include "state/migration_history.hpp"
 
 namespace slipway::migration {
 
@@ -33,7 +33,7 @@ class Applier {
   // Regenerates a deferred action's statements just before it runs.
   using Generator = std::function<std::vector<std::string>(const Action&)>;
 
-  Applier(pg::DdlExecutor& ddl, History& history, ApplierOptions options, Generator generator = {});
+  Applier(pg::DdlExecutor& ddl, state::MigrationHistory& history, ApplierOptions options, Generator generator = {});
 
   // Runs every action of `plan` not done yet. Returns the number of actions run now.
   int run(const Plan& plan);
@@ -45,7 +45,7 @@ class Applier {
   void pause_for_tests(const Action& a);
 
   pg::DdlExecutor& ddl_;
-  History& history_;
+  state::MigrationHistory& history_;
   ApplierOptions options_;
   Generator generator_;
   nlohmann::json progress_;

@@ -7,7 +7,6 @@
 #include "backfill/engine.hpp"
 #include "catalog/inspector.hpp"
 #include "migration/engine/applier.hpp"
-#include "migration/engine/history.hpp"
 #include "migration/engine/plan_json.hpp"
 #include "migration/engine/views.hpp"
 #include "pg/quote.hpp"
@@ -24,12 +23,12 @@ Migrator::Migrator(pg::DdlExecutor& ddl, state::StateStore& store, MigratorOptio
 
 std::optional<state::MigrationRecord> Migrator::active() {
   if (!store_.initialized()) return std::nullopt;
-  return store_.active_migration(options_.schema);
+  return store_.migrations(options_.schema).active();
 }
 
 std::optional<std::string> Migrator::previous_version_schema() {
   if (!store_.initialized()) return std::nullopt;
-  auto latest = store_.latest_migration(options_.schema);
+  auto latest = store_.migrations(options_.schema).latest();
   if (!latest || latest->status != "complete") return std::nullopt;
   return latest->version_schema;
 }
@@ -44,7 +43,7 @@ MigrationPlans Migrator::validate(const MigrationDocument& doc) {
                      "run `slipway complete` or `slipway rollback` first");
   }
   if (store_.initialized()) {
-    for (const auto& r : store_.history(options_.schema)) {
+    for (const auto& r : store_.migrations(options_.schema).records()) {
       if (r.name == doc.name) {
         throw InputError(fmt::format("migration {} was already applied ({})", doc.name, r.status),
                          "give the new migration another file name");
@@ -55,19 +54,18 @@ MigrationPlans Migrator::validate(const MigrationDocument& doc) {
 }
 
 void Migrator::start(const MigrationDocument& doc, const std::string& format) {
-  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  auto history = store_.migrations(options_.schema);
   if (auto a = active(); a && a->name == doc.name) {
     if (a->migration != doc.document) {
       throw InputError(fmt::format("migration {} is active but the file differs from what was started", doc.name),
                        "restore the file as it was, or `slipway rollback` and start again");
     }
-    auto progress = history.progress(doc.name);
-    if (std::string phase = progress.value("phase", "start"); phase != "start") {
+    if (std::string phase = a->progress.value("phase", "start"); phase != "start") {
       throw InputError(fmt::format("migration {} is in its {} phase", doc.name, phase),
                        fmt::format("run `slipway {}` again to finish it", phase));
     }
     log::info("resuming the start of migration {}", doc.name);
-    run_phase(doc.name, MigrationPlans::from_json(history.plans(doc.name)), "start");
+    run_phase(doc.name, MigrationPlans::from_json(a->plans), "start");
     log::info("migration {} started: version schema {}", doc.name, a->version_schema);
     return;
   }
@@ -75,7 +73,7 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
   store_.init();
   baseline_if_needed();
   std::optional<std::string> parent;
-  if (auto latest = store_.latest_migration(options_.schema)) parent = latest->name;
+  if (auto latest = history.latest()) parent = latest->name;
   history.insert_active(doc.name, parent, doc.document, plans.version_schema, format, plans.to_json());
   log::info("starting migration {} ({} operations)", doc.name, doc.operations.size());
   run_phase(doc.name, plans, "start");
@@ -85,7 +83,7 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
 }
 
 void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase) {
-  History history(ddl_.connection(), options_.state_schema, options_.schema);
+  auto history = store_.migrations(options_.schema);
   ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase, options_.backfill};
   // security_invoker views exist from PostgreSQL 15 on.
   const bool security_invoker = ddl_.connection().server_version() >= 150000;
@@ -129,9 +127,9 @@ void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, c
 std::string Migrator::complete() {
   auto a = active();
   if (!a) throw InputError("there is no active migration to complete", "start one with `slipway start FILE`");
-  History history(ddl_.connection(), options_.state_schema, options_.schema);
-  auto plans = MigrationPlans::from_json(history.plans(a->name));
-  auto progress = history.progress(a->name);
+  auto history = store_.migrations(options_.schema);
+  auto plans = MigrationPlans::from_json(a->plans);
+  auto progress = a->progress;
   const auto& done_start = progress["done"]["start"];
   if (progress.value("phase", "start") == "start" &&
       (done_start.is_array() ? done_start.size() : 0) < plans.start.actions.size()) {
@@ -152,14 +150,14 @@ std::string Migrator::complete() {
 std::string Migrator::rollback() {
   auto a = active();
   if (!a) throw InputError("there is no active migration to roll back");
-  History history(ddl_.connection(), options_.state_schema, options_.schema);
-  auto progress = history.progress(a->name);
+  auto history = store_.migrations(options_.schema);
+  auto progress = a->progress;
   const auto& done_complete = progress["done"]["complete"];
   if (progress.value("phase", "start") == "complete" && done_complete.is_array() && !done_complete.empty()) {
     throw InputError(fmt::format("migration {} is being completed; it can no longer be rolled back", a->name),
                      "run `slipway complete` again to finish it");
   }
-  auto plans = MigrationPlans::from_json(history.plans(a->name));
+  auto plans = MigrationPlans::from_json(a->plans);
   log::info("rolling back migration {}", a->name);
   run_phase(a->name, plans, "rollback");
   // A later start of the same migration must backfill again, not find a finished checkpoint.
@@ -172,8 +170,8 @@ std::string Migrator::rollback() {
 }
 
 std::optional<std::string> Migrator::baseline_if_needed() {
-  History history(ddl_.connection(), options_.state_schema, options_.schema);
-  if (history.any_record()) return std::nullopt;
+  auto history = store_.migrations(options_.schema);
+  if (history.any()) return std::nullopt;
   catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
   auto tables = inspector.tables(options_.schema);
   if (tables.empty()) return std::nullopt;
@@ -186,15 +184,16 @@ std::optional<std::string> Migrator::baseline_if_needed() {
 
 std::string Migrator::baseline() {
   store_.init();
-  History history(ddl_.connection(), options_.state_schema, options_.schema);
-  if (history.any_record()) {
+  auto history = store_.migrations(options_.schema);
+  if (history.any()) {
     throw InputError(fmt::format("schema {} already has slipway history; a baseline only starts one", options_.schema));
   }
   catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
   return record_baseline(history, inspector.tables(options_.schema));
 }
 
-std::string Migrator::record_baseline(History& history, const std::map<std::string, catalog::Table>& tables) {
+std::string Migrator::record_baseline(state::MigrationHistory& history,
+                                      const std::map<std::string, catalog::Table>& tables) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto& [n, t] : tables) names.push_back(n);
   std::string name = "00000_baseline";

@@ -14,8 +14,6 @@
 
 namespace slipway::migration {
 
-class History;
-
 struct MigratorOptions {
   std::string conninfo;
   std::string schema = "public";
@@ -47,7 +45,7 @@ class Migrator {
   std::optional<std::string> previous_version_schema();
   void run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase);
   // Inserts the baseline record naming `tables` (the schema as it is now); returns its name.
-  std::string record_baseline(History& history, const std::map<std::string, catalog::Table>& tables);
+  std::string record_baseline(state::MigrationHistory& history, const std::map<std::string, catalog::Table>& tables);
 
   pg::DdlExecutor& ddl_;
   state::StateStore& store_;

@@ -1,0 +1,64 @@
+// The migration history: slipway.migrations (the state schema's table), one row per migration
+// and application schema. Every read and write of that table is here; the migration engine
+// records its plans and progress through it, the commands read it.
+// Progress is written in the same transaction as the step it records, so a resumed phase never
+// re-runs a committed step.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <pqxx/transaction>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pg/connection.hpp"
+
+namespace slipway::state {
+
+struct MigrationRecord {
+  std::string schema;          // the application schema the migration applies to
+  std::string name;
+  std::optional<std::string> parent;
+  nlohmann::json migration;    // the migration document as read from its file
+  std::string status;          // active | complete | rolled_back | baseline
+  std::string version_schema;  // e.g. public_02_add_column
+  std::string format;          // yaml | json: how its file was written (for `slipway pull`)
+  nlohmann::json plans;        // start/complete/rollback, made once at start ({} for a baseline)
+  std::string started_at;
+  std::optional<std::string> completed_at;
+  nlohmann::json progress;     // where an interrupted step stopped (resume information)
+};
+
+class MigrationHistory {
+ public:
+  MigrationHistory(pg::Connection& conn, std::string state_schema, std::string app_schema);
+
+  // Every migration not rolled back, in the order they were applied.
+  std::vector<MigrationRecord> records();
+  std::optional<MigrationRecord> active();
+  // The last of records().
+  std::optional<MigrationRecord> latest();
+  // Whether records() would return any.
+  bool any();
+  // The progress recorded for `name` ({} when there is no such record).
+  nlohmann::json progress(const std::string& name);
+
+  // Inserts (or replaces a rolled-back record of the same name with) an active migration.
+  void insert_active(const std::string& name, const std::optional<std::string>& parent,
+                     const nlohmann::json& document, const std::string& version_schema, const std::string& format,
+                     const nlohmann::json& plans);
+  void insert_baseline(const std::string& name, const nlohmann::json& document);
+  void set_progress(pqxx::work& tx, const std::string& name, const nlohmann::json& progress);
+  void set_progress(const std::string& name, const nlohmann::json& progress);
+  // status: complete | rolled_back
+  void finish(const std::string& name, const std::string& status);
+
+ private:
+  std::vector<MigrationRecord> select(const std::string& where_and_order);
+
+  pg::Connection& conn_;
+  std::string table_;  // "slipway"."migrations"
+  std::string app_schema_;
+};
+
+}  // namespace slipway::state
