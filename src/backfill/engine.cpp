@@ -9,8 +9,10 @@
 #include <random>
 #include <thread>
 
+#include "backfill/checkpoint.hpp"
 #include "backfill/metrics.hpp"
 #include "backfill/sizer.hpp"
+#include "backfill/vacuum_scheduler.hpp"
 #include "catalog/inspector.hpp"
 #include "pg/conninfo.hpp"
 #include "pg/quote.hpp"
@@ -53,36 +55,32 @@ BatchAction replay_action(std::string target, std::vector<std::string> key, std:
 
 namespace {
 
-struct Range {
-  int no = 0;
-  std::optional<KeyValue> lo;  // exclusive
-  KeyValue hi;                 // inclusive
-  std::optional<KeyValue> last;
-};
-
 KeyValue key_of(const pqxx::row& r, size_t n) {
   KeyValue k;
   for (size_t i = 0; i < n; ++i) k.emplace_back(r[int(i)].c_str());
   return k;
 }
 
-std::optional<KeyValue> opt_key(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return key_from_json(f.c_str());
-}
-
-// Both halves of the per-job advisory lock (also probed by list_jobs).
-const char* kJobLockSql = "hashtext('slipway.backfill'), hashtext($1 || ':' || $2)";
-
 }  // namespace
 
 struct Engine::Impl {
+  Impl(std::string info, JobSpec job, EngineOptions options)
+      : conninfo(std::move(info)),
+        spec(std::move(job)),
+        opt(std::move(options)),
+        checkpoint(opt.state_schema, spec.job_id),
+        job_lock(conninfo, opt.state_schema, spec.job_id) {}
+
   std::string conninfo;
   JobSpec spec;
   EngineOptions opt;
   std::atomic<bool> stop{false};
 
-  std::string qtable, jobs_table, ranges_table;
+  // The job's rows in the state schema, and its lock (one process per job at a time).
+  JobCheckpoint checkpoint;
+  JobLock job_lock;
+
+  std::string qtable;
   std::unique_ptr<KeySql> key;
   size_t nkey = 0;
   int64_t rows_estimate = 0;
@@ -92,27 +90,13 @@ struct Engine::Impl {
   std::unique_ptr<Throttler> throttler;
   Metrics metrics;
   std::atomic<int64_t> rows_run{0}, affected_run{0}, batches_run{0}, batch_size{0}, batches_waited_on{0};
-  std::atomic<int> vacuums{0};
+  std::unique_ptr<VacuumScheduler> vacuum;
   Clock::time_point started;
 
   std::mutex mu;
   std::deque<Range> queue;
   std::exception_ptr error;
   int active_workers = 0;
-
-  // The job's lock: a session-level advisory lock on a connection of its own. A server restart
-  // ends that session and the lock with it, while the workers reconnect and go on; so a worker
-  // takes it again (or learns another process has it) before its first batch on a new
-  // connection, and the progress ticker checks it every second even while throttled.
-  std::mutex job_lock_mu;
-  std::unique_ptr<pg::Connection> job_lock_conn;
-
-  // Vacuum scheduling.
-  std::mutex vac_mu;
-  std::condition_variable vac_cv;
-  int64_t rows_since_vacuum = 0;
-  bool vacuum_wanted = false;
-  bool vacuum_quit = false;
 
   bool stopping() const { return stop.load(); }
 
@@ -171,44 +155,27 @@ struct Engine::Impl {
 
   // Loads the job, or creates it with its key ranges. Returns false when there is nothing to do.
   bool load_or_create(pg::Connection& conn, BackfillResult& res) {
-    auto existing = conn.exec_params(
-        fmt::format("SELECT schema, table_name, key_columns::text, action, status, rows_estimate, end_key::text "
-                    "FROM {} WHERE job_id = $1",
-                    jobs_table),
-        spec.job_id);
+    auto existing = checkpoint.find(conn);
     std::vector<std::string> key_names;
     for (const auto& c : key->columns()) key_names.push_back(c.name);
-    if (!existing.empty()) {
-      const auto& r = existing[0];
-      if (r[0].c_str() != spec.schema || r[1].c_str() != spec.table ||
-          catalog::parse_text_array(r[2].c_str()) != key_names || r[3].c_str() != spec.action_description) {
+    if (existing) {
+      const auto& r = *existing;
+      if (r.schema != spec.schema || r.table != spec.table || catalog::parse_text_array(r.key_columns) != key_names ||
+          r.action != spec.action_description) {
         throw InputError(
-            fmt::format("backfill job \"{}\" already exists for {}.{} key ({}) doing: {}", spec.job_id, r[0].c_str(),
-                        r[1].c_str(), r[2].c_str(), r[3].c_str()),
+            fmt::format("backfill job \"{}\" already exists for {}.{} key ({}) doing: {}", spec.job_id, r.schema,
+                        r.table, r.key_columns, r.action),
             "use another job id, or remove the old job with `slipway backfill --forget " + spec.job_id + "`");
       }
       res.resumed = true;
-      rows_estimate = r[5].as<int64_t>();
-      rows_before = conn.query_value<int64_t>(
-                            fmt::format("SELECT coalesce(sum(rows_done), 0) FROM {} WHERE job_id = $1", ranges_table),
-                            spec.job_id)
-                        .value_or(0);
-      if (std::string(r[4].c_str()) == "complete") {
+      rows_estimate = r.rows_estimate;
+      rows_before = checkpoint.rows_done(conn);
+      if (r.status == "complete") {
         res.already_complete = true;
         return false;
       }
-      auto ranges = conn.exec_params(
-          fmt::format("SELECT range_no, lo_key::text, hi_key::text, last_key::text FROM {} "
-                      "WHERE job_id = $1 AND NOT done ORDER BY range_no",
-                      ranges_table),
-          spec.job_id);
-      for (const auto& rr : ranges) {
-        queue.push_back({rr[0].as<int>(), opt_key(rr[1]), key_from_json(rr[2].c_str()), opt_key(rr[3])});
-      }
-      conn.exec_params(fmt::format("UPDATE {} SET status = 'running', error = NULL, updated_at = now() "
-                                   "WHERE job_id = $1",
-                                   jobs_table),
-                       spec.job_id);
+      for (auto& range : checkpoint.open_ranges(conn)) queue.push_back(std::move(range));
+      checkpoint.mark_running(conn);
       return true;
     }
 
@@ -237,25 +204,7 @@ struct Engine::Impl {
       }
       ranges.push_back({int(ranges.size()), lo, *end, std::nullopt});
     }
-    pg::typed_errors([&] {
-      pqxx::work tx(conn.raw());
-      tx.exec_params(fmt::format("INSERT INTO {} (job_id, schema, table_name, key_columns, action, end_key, "
-                                 "rows_estimate, status, completed_at) "
-                                 "VALUES ($1, $2, $3, $4::text[], $5, $6::jsonb, $7, $8, "
-                                 "CASE WHEN $8 = 'complete' THEN now() END)",
-                                 jobs_table),
-                     spec.job_id, spec.schema, spec.table, catalog::text_array_literal(key_names),
-                     spec.action_description, end ? std::optional<std::string>(key_to_json(*end)) : std::nullopt,
-                     rows_estimate, end ? "running" : "complete");
-      for (const auto& r : ranges) {
-        tx.exec_params(fmt::format("INSERT INTO {} (job_id, range_no, lo_key, hi_key) VALUES ($1, $2, $3::jsonb, "
-                                   "$4::jsonb)",
-                                   ranges_table),
-                       spec.job_id, r.no, r.lo ? std::optional<std::string>(key_to_json(*r.lo)) : std::nullopt,
-                       key_to_json(r.hi));
-      }
-      tx.commit();
-    });
+    checkpoint.create(conn, spec, key_names, end, rows_estimate, ranges);
     if (!end) {
       res.already_complete = true;
       return false;
@@ -285,48 +234,6 @@ struct Engine::Impl {
     }
   }
 
-  // Makes sure this process holds the job's lock, taking it again after its session was lost.
-  // Throws AnotherSlipwayRunning when another process has it; ConnectFailed while the server
-  // is unreachable (a worker backs off and tries again).
-  void hold_job_lock() {
-    std::lock_guard l(job_lock_mu);
-    if (job_lock_conn) {
-      try {
-        job_lock_conn->exec("SELECT 1");
-        return;
-      } catch (const pg::ConnectionLost&) {
-        job_lock_conn.reset();
-        log::verbose("backfill job \"{}\": the session holding its lock was lost; taking the lock again",
-                     spec.job_id);
-      }
-    }
-    auto c = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-lock"));
-    bool locked = c->query_value<bool>(fmt::format("SELECT pg_try_advisory_lock({})", kJobLockSql),
-                                       opt.state_schema, spec.job_id)
-                      .value_or(false);
-    if (!locked) {
-      throw AnotherSlipwayRunning(fmt::format("backfill job \"{}\" is being run by another process", spec.job_id),
-                                  "wait for it, or stop it; `slipway backfill --status` shows its progress");
-    }
-    job_lock_conn = std::move(c);
-  }
-
-  // Unlocks before disconnecting: a closed session's locks go only when its backend has exited,
-  // which can be after this process has moved on (a rewrite forgets its copy job right after
-  // the copy, and a session still holding the lock made that fail as "is running").
-  void release_job_lock() {
-    std::lock_guard l(job_lock_mu);
-    if (!job_lock_conn) return;
-    try {
-      job_lock_conn->exec_params(fmt::format("SELECT pg_advisory_unlock({})", kJobLockSql), opt.state_schema,
-                                 spec.job_id);
-    } catch (const std::exception& e) {
-      log::verbose("backfill job \"{}\": unlocking it failed ({}); its session's end releases it", spec.job_id,
-                   e.what());
-    }
-    job_lock_conn.reset();
-  }
-
   // --- workers ---------------------------------------------------------------------------------
 
   std::unique_ptr<pg::Connection> connect_worker() {
@@ -338,22 +245,6 @@ struct Engine::Impl {
                         "SET idle_in_transaction_session_timeout = '60s'; SET synchronous_commit = off",
                         opt.lock_timeout.count()));
     return c;
-  }
-
-  std::optional<KeyValue> reload_checkpoint(pg::Connection& c, const Range& r) {
-    auto row = c.exec_params(
-        fmt::format("SELECT last_key::text FROM {} WHERE job_id = $1 AND range_no = $2", ranges_table), spec.job_id, r.no);
-    if (row.empty() || row[0][0].is_null()) return r.lo;
-    return key_from_json(row[0][0].c_str());
-  }
-
-  // The range's checkpoint counters: rows_done, batches.
-  std::pair<int64_t, int64_t> checkpoint_counts(pg::Connection& c, const Range& r) {
-    auto row = c.exec_params(
-        fmt::format("SELECT rows_done, batches FROM {} WHERE job_id = $1 AND range_no = $2", ranges_table),
-        spec.job_id, r.no);
-    if (row.empty()) return {0, 0};
-    return {row[0][0].as<int64_t>(), row[0][1].as<int64_t>()};
   }
 
   void worker() {
@@ -399,10 +290,6 @@ struct Engine::Impl {
     const std::string bound_sql_tail = fmt::format(" ORDER BY {} OFFSET $", key->list());
     // Only for a range's last batch (fewer than n keys left): how many keys it walks.
     const std::string count_sql_head = fmt::format("SELECT count(*) FROM {} WHERE ", qtable);
-    const std::string checkpoint_sql = fmt::format(
-        "UPDATE {} SET last_key = $3::jsonb, rows_done = rows_done + $4, batches = batches + 1, done = $5, "
-        "updated_at = now() WHERE job_id = $1 AND range_no = $2",
-        ranges_table);
     while (!stopping()) {
       throttler->wait_until_clear(stopfn);
       if (stopping()) break;
@@ -411,13 +298,13 @@ struct Engine::Impl {
       auto t0 = Clock::now();
       try {
         if (!conn) {
-          hold_job_lock();  // no batch on a new connection unless the job is still ours
+          job_lock.hold();  // no batch on a new connection unless the job is still ours
           conn = connect_worker();
           pid = conn->backend_pid();
           throttler->register_backend(pid);
-          after = reload_checkpoint(*conn, range);
+          after = checkpoint.last_key(*conn, range);
           if (synced) {
-            auto now = checkpoint_counts(*conn, range);
+            auto now = checkpoint.counts(*conn, range);
             rows_run += now.first - synced->first - rows_since_sync;
             batches_run += now.second - synced->second - batches_since_sync;
             synced = now;
@@ -425,7 +312,7 @@ struct Engine::Impl {
           }
         }
         if (!synced) {
-          synced = checkpoint_counts(*conn, range);
+          synced = checkpoint.counts(*conn, range);
           rows_since_sync = batches_since_sync = 0;
         }
         KeyValue upto;
@@ -451,7 +338,7 @@ struct Engine::Impl {
           KeyBounds bounds{after, upto};
           BatchContext ctx{tx, *key, bounds, qtable, walked};
           affected = spec.action(ctx);
-          tx.exec_params(checkpoint_sql, spec.job_id, range.no, key_to_json(upto), walked, final);
+          checkpoint.save(tx, range, upto, walked, final);
           // The range's last batch commits durably: once it returns, this worker moves on and
           // nothing in this run would redo the range if a crash undid its `done`. (Earlier batches
           // need not: a reconnect rereads their checkpoint.)
@@ -479,7 +366,7 @@ struct Engine::Impl {
           case Contention::none:
             break;
         }
-        note_rows_for_vacuum(walked);
+        vacuum->note_rows(walked, rows_before + rows_run.load());
         throttler->account_rows(walked, t0, stopfn);
         if (final) return;
       } catch (const pg::ConnectionLost& e) {
@@ -535,7 +422,7 @@ struct Engine::Impl {
   std::optional<KeyValue> reload_or_drop(std::unique_ptr<pg::Connection>& conn, const Range& range,
                                          std::optional<KeyValue> fallback, const std::function<void()>& disconnect) {
     try {
-      if (conn) return reload_checkpoint(*conn, range);
+      if (conn) return checkpoint.last_key(*conn, range);
     } catch (const std::exception&) {
       disconnect();
     }
@@ -552,71 +439,6 @@ struct Engine::Impl {
     log::verbose("backfill batch failed ({}), retry {} in {} ms", e.what(), failures, delay.count());
     auto until = Clock::now() + delay;
     while (Clock::now() < until && !stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-
-  // --- vacuum ----------------------------------------------------------------------------------
-
-  int64_t vacuum_threshold() const {
-    return std::max(opt.vacuum_min_rows, int64_t(opt.vacuum_every_fraction * double(rows_estimate)));
-  }
-
-  void note_rows_for_vacuum(int64_t rows) {
-    if (opt.vacuum_every_fraction <= 0) return;
-    std::lock_guard l(vac_mu);
-    rows_since_vacuum += rows;
-    // Near the end no later batch would reuse what a vacuum frees: leave it to autovacuum
-    // rather than make the run wait for it. (Past the estimate, which may be stale, nobody
-    // knows how much is left: keep vacuuming.)
-    int64_t left = rows_estimate - (rows_before + rows_run.load());
-    bool near_end = left >= 0 && left < vacuum_threshold() / 2;
-    if (rows_since_vacuum >= vacuum_threshold() && !near_end) {
-      rows_since_vacuum = 0;
-      vacuum_wanted = true;
-      vac_cv.notify_one();
-    }
-  }
-
-  // Whether this session's role may VACUUM the table (PostgreSQL 15: its owner, the database's
-  // owner or a superuser, membership included; 17 adds the MAINTAIN privilege).
-  bool may_vacuum(pg::Connection& c) {
-    std::string sql =
-        "SELECT pg_has_role(c.relowner, 'USAGE') OR pg_has_role(d.datdba, 'USAGE')";
-    if (c.server_version() >= 170000) sql += " OR has_table_privilege(c.oid, 'MAINTAIN')";
-    sql += " FROM pg_class c, pg_database d WHERE c.oid = $1::regclass AND d.datname = current_database()";
-    return c.query_value<bool>(sql, qtable).value_or(true);
-  }
-
-  // Plain VACUUM between slices, concurrently with the batches: the dead row versions of the
-  // slices done so far become free space that later batches fill, so the table does not double.
-  void vacuum_loop() {
-    std::unique_ptr<pg::Connection> conn;
-    for (;;) {
-      {
-        std::unique_lock l(vac_mu);
-        vac_cv.wait(l, [&] { return vacuum_wanted || vacuum_quit; });
-        if (vacuum_quit) return;
-        vacuum_wanted = false;
-      }
-      try {
-        if (!conn) {
-          conn = std::make_unique<pg::Connection>(pg::with_application_name(conninfo, "slipway-backfill-vacuum"));
-          // VACUUM's lock conflicts with DDL only; still, never wait in a lock queue for it.
-          conn->exec("SET lock_timeout = '100ms'");
-        }
-        conn->exec("VACUUM (SKIP_LOCKED, INDEX_CLEANUP OFF) " + qtable);
-        ++vacuums;
-      } catch (const std::exception& e) {
-        log::verbose("vacuum of {} skipped: {}", qtable, e.what());
-        conn.reset();
-      }
-    }
-  }
-
-  bool conn_all_done(pg::Connection& c) {
-    return c.query_value<bool>(
-                fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {} WHERE job_id = $1 AND NOT done)", ranges_table),
-                spec.job_id)
-        .value_or(false);
   }
 
   // --- progress --------------------------------------------------------------------------------
@@ -653,11 +475,8 @@ struct Engine::Impl {
   }
 };
 
-Engine::Engine(std::string conninfo, JobSpec spec, EngineOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->conninfo = std::move(conninfo);
-  impl_->spec = std::move(spec);
-  impl_->opt = std::move(options);
-}
+Engine::Engine(std::string conninfo, JobSpec spec, EngineOptions options)
+    : impl_(std::make_unique<Impl>(std::move(conninfo), std::move(spec), std::move(options))) {}
 
 Engine::~Engine() = default;
 
@@ -690,16 +509,13 @@ BackfillResult Engine::run() {
   m.throttler = std::make_unique<Throttler>(m.conninfo, throttle);
   m.throttler->start();
 
-  state::StateStore store(conn, m.opt.state_schema);
-  store.init();
-  m.jobs_table = store.table("backfill_jobs");
-  m.ranges_table = store.table("backfill_ranges");
+  state::StateStore(conn, m.opt.state_schema).init();
 
   // One process per job at a time: a session-level advisory lock, released if we die.
-  m.hold_job_lock();
+  m.job_lock.hold();
 
   if (!m.load_or_create(conn, res)) {
-    m.release_job_lock();
+    m.job_lock.release();
     res.rows_done = m.rows_before;
     res.seconds = std::chrono::duration<double>(Clock::now() - m.started).count();
     if (m.opt.progress) m.opt.progress->finish(m.snapshot(0, true));
@@ -710,27 +526,16 @@ BackfillResult Engine::run() {
                                      m.spec.job_id, m.rows_before));
   }
 
-  if (m.opt.vacuum_every_fraction > 0 && !m.may_vacuum(conn)) {
-    // VACUUM by anyone else only warns and skips the table: say so once, rather than let the
-    // table grow by the backfill's dead rows while the run reports vacuums.
-    m.opt.vacuum_every_fraction = 0;
-    std::string msg = fmt::format(
-        "this role cannot VACUUM {} (only its owner, the database's owner or a superuser can): the backfill "
-        "goes on without bloat control, so the table may grow by up to its size; VACUUM it afterwards, or run "
-        "slipway as its owner",
-        m.qtable);
-    log::warn("{}", msg);
-  }
+  m.vacuum = std::make_unique<VacuumScheduler>(m.conninfo, m.qtable, m.opt.vacuum_every_fraction,
+                                               m.opt.vacuum_min_rows, m.rows_estimate);
+  m.vacuum->disable_unless_permitted(conn);
 
   m.batch_size = m.opt.fixed_batch_size.value_or(m.opt.initial_batch_size);
   m.metrics.set_job(m.spec.job_id, m.spec.schema + "." + m.spec.table);
   std::unique_ptr<MetricsServer> server;
   if (!m.opt.metrics_addr.empty()) server = std::make_unique<MetricsServer>(m.opt.metrics_addr, m.metrics);
 
-  std::thread vacuum([&m] {
-    name_this_thread("slipway-vacuum");
-    m.vacuum_loop();
-  });
+  m.vacuum->start();
   // Progress every 100ms; woken at the end so that a short job (a replay of a few rows) does
   // not wait out the tick.
   std::mutex tick_mu;
@@ -746,7 +551,7 @@ BackfillResult Engine::run() {
       if (Clock::now() - lock_checked >= std::chrono::seconds(1)) {
         lock_checked = Clock::now();
         try {
-          m.hold_job_lock();
+          m.job_lock.hold();
         } catch (const AnotherSlipwayRunning&) {
           m.fail(std::current_exception());
         } catch (const std::exception& e) {
@@ -774,12 +579,7 @@ BackfillResult Engine::run() {
   }
   tick_cv.notify_one();
   ticker.join();
-  {
-    std::lock_guard l(m.vac_mu);
-    m.vacuum_quit = true;
-    m.vac_cv.notify_one();
-  }
-  vacuum.join();
+  m.vacuum->stop();
   m.throttler->stop();
 
   double secs = std::chrono::duration<double>(Clock::now() - m.started).count();
@@ -791,7 +591,7 @@ BackfillResult Engine::run() {
   res.throttled_seconds = m.throttler->throttled_seconds();
   res.lock_wait_events = m.throttler->lock_wait_events();
   res.batches_waited_on = m.batches_waited_on;
-  res.vacuums = m.vacuums;
+  res.vacuums = m.vacuum->vacuums();
   double avg_rate = secs > 0 ? double(m.rows_run) / secs : 0;
   m.publish(avg_rate);
 
@@ -802,14 +602,12 @@ BackfillResult Engine::run() {
       // The job is another process's now: its status is that process's to write.
     } catch (const std::exception& e) {
       try {
-        conn.exec_params(fmt::format("UPDATE {} SET status = 'failed', error = $2, updated_at = now() WHERE job_id = $1",
-                                     m.jobs_table),
-                         m.spec.job_id, std::string(e.what()));
+        m.checkpoint.mark_failed(conn, e.what());
       } catch (const std::exception&) {
         // The job stays 'running' (shown as interrupted); the original error matters more.
       }
     }
-    m.release_job_lock();  // after the status: whoever takes the job next writes its own
+    m.job_lock.release();  // after the status: whoever takes the job next writes its own
     std::rethrow_exception(m.error);
   }
   // The main connection may have been lost (server restart) while the workers reconnected.
@@ -824,18 +622,10 @@ BackfillResult Engine::run() {
     }
   };
   pg::Connection& fc = finish_conn();
-  bool complete = m.conn_all_done(fc);
-  if (complete) {
-    // Once done, the rows walked replace the estimate (pg_class.reltuples, which can be far off
-    // on a table that was just rewritten row by row).
-    fc.exec_params(fmt::format("UPDATE {} SET status = 'complete', completed_at = now(), updated_at = now(), "
-                               "rows_estimate = (SELECT coalesce(sum(rows_done), 0) FROM {} WHERE job_id = $1) "
-                               "WHERE job_id = $1",
-                               m.jobs_table, m.ranges_table),
-                   m.spec.job_id);
-  }
+  bool complete = m.checkpoint.all_ranges_done(fc);
+  if (complete) m.checkpoint.mark_complete(fc);
   res.complete = complete;
-  m.release_job_lock();
+  m.job_lock.release();
   if (m.opt.progress) m.opt.progress->finish(m.snapshot(avg_rate, complete));
   return res;
 }

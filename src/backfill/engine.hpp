@@ -7,7 +7,7 @@
 //   batch:  BEGIN;
 //           hi := the n-th key after `last` (an index-only range scan, O(n));
 //           action(last < key <= hi);                  -- e.g. one set-based UPDATE
-//           UPDATE <state>.backfill_ranges SET last_key = hi ...;   -- the checkpoint
+//           UPDATE <state>.backfill_ranges SET last_key = hi ...;   -- the checkpoint (checkpoint.hpp)
 //           COMMIT;
 //
 // The key space is fixed when the job starts (keys up to the largest key at that moment): rows
