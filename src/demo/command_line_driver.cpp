@@ -111,7 +111,7 @@ std::string CommandLineDriver::start(const std::string& file, const ProgressFn& 
   int64_t updates_before = 0, total = 0;
   auto monitor = [&] {
     if (!progress) return;
-    auto active = store.active_migration(options_.schema);
+    auto active = store.migrations(options_.schema).active();
     if (!active || !active->progress.is_object() || !active->progress.contains("current")) return;
     const auto& current = active->progress["current"];
     std::string id = current.value("id", "");
@@ -135,7 +135,7 @@ std::string CommandLineDriver::start(const std::string& file, const ProgressFn& 
     DriverProgress p{DriverProgress::Stage::backfill, action_id, total, total};
     progress(p);
   }
-  auto active = store.active_migration(options_.schema);
+  auto active = store.migrations(options_.schema).active();
   if (!active) throw Error("`slipway start " + file + "` succeeded but no migration is active");
   return active->version_schema;
 }
@@ -161,7 +161,7 @@ void CommandLineDriver::rollback() { run_when_free("rollback"); }
 bool CommandLineDriver::in_progress() {
   pg::Connection conn(options_.conninfo);
   state::StateStore store(conn, options_.state_schema);
-  return store.initialized() && store.active_migration(options_.schema).has_value();
+  return store.initialized() && store.migrations(options_.schema).active().has_value();
 }
 
 void CommandLineDriver::cancel() {

@@ -3,7 +3,6 @@
 // the schema (its DDL and version); each table has its own owner (the history:
 // state/migration_history.hpp).
 #pragma once
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,10 +28,6 @@ class StateStore {
 
   // The migration history of `app_schema`.
   MigrationHistory migrations(const std::string& app_schema) { return {conn_, schema_, app_schema}; }
-  // What src/demo reads while its call sites still use it; the same as migrations(s).active().
-  std::optional<MigrationRecord> active_migration(const std::string& app_schema) {
-    return migrations(app_schema).active();
-  }
 
  private:
   pg::Connection& conn_;
