@@ -1,7 +1,8 @@
 // Order in a start plan: every operation's sql/concurrent actions in operation order, then the
-// triggers, then every backfill action (the engine moves Kind::backfill actions after the
-// triggers so rows written during the backfill are already kept in sync), then the actions
-// flagged after_backfill (in plan order), then the version schema.
+// sync triggers of tables without a backfill, then the write capture of every backfilled table,
+// every backfill, and per backfilled table the switch to the sync trigger, the replay and the
+// capture's drop (engine/capture.hpp), then the actions flagged after_backfill (in plan order),
+// then the version schema: plan_migration (engine/planner.cpp) reads as that sequence.
 // Complete and rollback statements must be idempotent (IF EXISTS / IF NOT EXISTS): a rollback
 // may follow a start that stopped half way.
 //

@@ -56,6 +56,11 @@ const VirtualTable* VirtualSchema::table(const std::string& name) const {
     if (!t.hidden && t.name == name) return &t;
   return nullptr;
 }
+const VirtualTable* VirtualSchema::by_physical(const std::string& physical) const {
+  for (const auto& t : tables_)
+    if (t.physical == physical) return &t;
+  return nullptr;
+}
 
 VirtualTable& VirtualSchema::add_table(VirtualTable t) {
   tables_.push_back(std::move(t));

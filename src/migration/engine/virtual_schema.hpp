@@ -42,6 +42,8 @@ class VirtualSchema {
   const std::string& schema() const { return schema_; }
   VirtualTable* table(const std::string& name);  // visible tables only
   const VirtualTable* table(const std::string& name) const;
+  // The table (hidden ones included) whose physical table is `physical`.
+  const VirtualTable* by_physical(const std::string& physical) const;
   VirtualTable& add_table(VirtualTable t);
   std::vector<const VirtualTable*> visible_tables() const;
   // Every table, hidden (dropped in this version) ones included.
