@@ -247,5 +247,21 @@ std::map<std::string, Table> Inspector::tables(const std::string& schema, const 
   return out;
 }
 
+std::map<std::string, std::vector<std::string>> Inspector::view_columns(const std::string& schema) {
+  std::map<std::string, std::vector<std::string>> out;
+  pg::DdlExecutor reader(conn_, policy_);
+  reader.run_transaction(
+      [&](pqxx::work& tx) {
+        out.clear();
+        for (const auto& r : tx.exec_params(
+                 "SELECT c.relname, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                 "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                 "WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY c.relname, a.attnum",
+                 schema))
+          out[r[0].c_str()].push_back(r[1].c_str());
+      },
+      "reading the views of schema " + schema);
+  return out;
+}
 
 }  // namespace slipway::catalog

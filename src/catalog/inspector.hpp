@@ -23,6 +23,10 @@ class Inspector {
   std::map<std::string, Table> tables(const std::string& schema, const std::vector<std::string>& only = {});
   std::optional<Table> table(const std::string& schema, const std::string& name);
 
+  // The views of `schema` (a version schema), by name: their columns in order. Read like
+  // tables(): one transaction under the policy's lock_timeout.
+  std::map<std::string, std::vector<std::string>> view_columns(const std::string& schema);
+
   bool schema_exists(const std::string& schema);
   // Any relation (table, view, index, sequence, ...) of that name in the schema.
   bool relation_exists(const std::string& schema, const std::string& name);

@@ -159,6 +159,18 @@ TEST_F(Catalog, SeesInvalidIndexesAndMissingObjects) {
   EXPECT_FALSE(inspector.schema_exists("nope"));
 }
 
+// What complete's refresh of a version schema compares with the columns it wants.
+TEST_F(Catalog, ReadsTheColumnsOfASchemasViewsInOrder) {
+  sql(R"(CREATE SCHEMA v1; CREATE VIEW v1.books AS SELECT title, id AS "a,b" FROM books;)");
+  auto conn = connect();
+  Inspector inspector(conn);
+  auto views = inspector.view_columns("v1");
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views.at("books"), (std::vector<std::string>{"title", "a,b"}));
+  EXPECT_EQ(inspector.view_columns("public").at("cheap_books"), (std::vector<std::string>{"id", "title"}));
+  EXPECT_TRUE(inspector.view_columns("nope").empty());
+}
+
 TEST(CatalogArrays, TextArrayLiteralsRoundTrip) {
   std::vector<std::string> v{"a", "b c", "quote\"d", "back\\slash", ""};
   auto lit = slipway::catalog::text_array_literal(v);

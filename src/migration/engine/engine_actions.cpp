@@ -184,10 +184,9 @@ Action drop_capture_action(const EngineContext& e, const std::string& table) {
 
 Action version_schema_action(const EngineContext& e) {
   Action a;
-  a.id = "version_schema";
+  a.id = kVersionSchemaActionId;
   a.description = fmt::format("create the version schema {} (one view per table)", e.version_schema);
-  // security_invoker views exist from PostgreSQL 15 on.
-  a.statements = version_schema_statements(e.schema, e.version_schema, *e.new_version, e.conn->server_version() >= 150000);
+  a.statements = version_schema_statements(e.schema, e.version_schema, *e.new_version, has_security_invoker_views(*e.conn));
   a.deferred = true;
   a.lock = LockMode::access_share;
   a.lock_target = "every table of " + e.schema;
@@ -198,7 +197,7 @@ Action version_schema_action(const EngineContext& e) {
 
 Action refresh_views_action(const EngineContext& e) {
   Action a;
-  a.id = "version_schema:refresh";
+  a.id = kRefreshViewsActionId;
   a.description = fmt::format("update the views of {} to the completed tables", e.version_schema);
   a.deferred = true;
   a.lock = LockMode::access_exclusive;

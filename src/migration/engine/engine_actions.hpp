@@ -42,6 +42,9 @@ Action drop_capture_action(const EngineContext& e, const std::string& table);
 // The version schema: created at the end of start, its views updated to the completed tables at
 // the end of complete (both deferred: regenerated from the live catalog when they run), dropped
 // first at rollback. The previous migration's version schema is dropped first at complete.
+// Their ids tell the migrator which of the two deferred steps it regenerates.
+inline constexpr const char* kVersionSchemaActionId = "version_schema";
+inline constexpr const char* kRefreshViewsActionId = "version_schema:refresh";
 Action version_schema_action(const EngineContext& e);
 Action refresh_views_action(const EngineContext& e);
 Action drop_version_schema_action(const EngineContext& e);

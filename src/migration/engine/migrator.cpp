@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <set>
-
 #include "backfill/engine.hpp"
 #include "catalog/inspector.hpp"
 #include "migration/engine/applier.hpp"
+#include "migration/engine/engine_actions.hpp"
 #include "migration/engine/plan_json.hpp"
 #include "migration/engine/views.hpp"
 #include "pg/quote.hpp"
@@ -85,43 +84,23 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
 void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase) {
   auto history = store_.migrations(options_.schema);
   ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase, options_.backfill};
-  // security_invoker views exist from PostgreSQL 15 on.
-  const bool security_invoker = ddl_.connection().server_version() >= 150000;
-  auto generator = [&](const Action& a) -> std::vector<std::string> {
-    catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
-    auto live = inspector.tables(options_.schema);
-    if (a.id == "version_schema") {
-      auto planned = virtual_schema_from_json(plans.new_version);
-      return version_schema_statements(options_.schema, plans.version_schema, reconcile_with_catalog(planned, virtual_schema_from_json(plans.old_version), live),
-                                       security_invoker);
-    }
-    // version_schema:refresh: the completed tables, every view whose columns changed.
-    std::vector<std::string> out{fmt::format("CREATE SCHEMA IF NOT EXISTS {}", pg::quote_ident(plans.version_schema))};
-    auto now = VirtualSchema::from_catalog(options_.schema, live);
-    auto existing = ddl_.connection().exec_params(
-        "SELECT c.relname, string_agg(a.attname, ',' ORDER BY a.attnum) FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
-        "AND NOT a.attisdropped WHERE n.nspname = $1 AND c.relkind = 'v' GROUP BY c.relname",
-        plans.version_schema);
-    std::map<std::string, std::string> have;
-    for (const auto& r : existing) have[r[0].c_str()] = r[1].c_str();
-    std::set<std::string> wanted;
-    for (const auto* t : now.visible_tables()) {
-      wanted.insert(t->name);
-      std::string cols;
-      for (const auto& c : t->columns) cols += (cols.empty() ? "" : ",") + c.name;
-      if (auto it = have.find(t->name); it != have.end() && it->second == cols) continue;
-      out.push_back(fmt::format("DROP VIEW IF EXISTS {}", pg::qualified(plans.version_schema, t->name)));
-      auto v = view_statements(options_.schema, plans.version_schema, *t, security_invoker);
-      out.insert(out.end(), v.begin(), v.end());
-    }
-    for (const auto& [view, cols] : have)
-      if (!wanted.count(view)) out.push_back(fmt::format("DROP VIEW IF EXISTS {}", pg::qualified(plans.version_schema, view)));
-    return out;
-  };
   const Plan& plan = phase == "start" ? plans.start : phase == "complete" ? plans.complete : plans.rollback;
-  Applier applier(ddl_, history, ao, generator);
+  Applier applier(ddl_, history, ao, [&](const Action& a) { return version_schema_statements_now(plans, a); });
   applier.run(plan);
+}
+
+std::vector<std::string> Migrator::version_schema_statements_now(const MigrationPlans& plans, const Action& a) {
+  catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
+  auto live = inspector.tables(options_.schema);
+  const bool security_invoker = has_security_invoker_views(ddl_.connection());
+  if (a.id == kVersionSchemaActionId) {
+    auto version = reconcile_with_catalog(virtual_schema_from_json(plans.new_version),
+                                          virtual_schema_from_json(plans.old_version), live);
+    return version_schema_statements(options_.schema, plans.version_schema, version, security_invoker);
+  }
+  // kRefreshViewsActionId: the views of the completed tables.
+  return refresh_view_statements(options_.schema, plans.version_schema, VirtualSchema::from_catalog(options_.schema, live),
+                                 inspector.view_columns(plans.version_schema), security_invoker);
 }
 
 std::string Migrator::complete() {

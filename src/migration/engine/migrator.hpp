@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backfill/engine.hpp"
 #include "catalog/model.hpp"
@@ -44,6 +45,9 @@ class Migrator {
   std::optional<state::MigrationRecord> active();
   std::optional<std::string> previous_version_schema();
   void run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase);
+  // The statements of a deferred step (the version schema at start, its views' refresh at
+  // complete), from the catalog as it is when the step runs.
+  std::vector<std::string> version_schema_statements_now(const MigrationPlans& plans, const Action& a);
   // Inserts the baseline record naming `tables` (the schema as it is now); returns its name.
   std::string record_baseline(state::MigrationHistory& history, const std::map<std::string, catalog::Table>& tables);
 

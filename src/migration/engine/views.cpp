@@ -79,4 +79,26 @@ std::vector<std::string> version_schema_statements(const std::string& schema, co
   return out;
 }
 
+std::vector<std::string> refresh_view_statements(const std::string& schema, const std::string& version_schema,
+                                                 const VirtualSchema& now,
+                                                 const std::map<std::string, std::vector<std::string>>& existing,
+                                                 bool security_invoker) {
+  std::vector<std::string> out{fmt::format("CREATE SCHEMA IF NOT EXISTS {}", pg::quote_ident(version_schema))};
+  std::set<std::string> wanted;
+  for (const auto* t : now.visible_tables()) {
+    wanted.insert(t->name);
+    std::vector<std::string> columns;
+    for (const auto& c : t->columns) columns.push_back(c.name);
+    if (auto it = existing.find(t->name); it != existing.end() && it->second == columns) continue;
+    out.push_back(fmt::format("DROP VIEW IF EXISTS {}", pg::qualified(version_schema, t->name)));
+    auto v = view_statements(schema, version_schema, *t, security_invoker);
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  for (const auto& [view, columns] : existing)
+    if (!wanted.count(view)) out.push_back(fmt::format("DROP VIEW IF EXISTS {}", pg::qualified(version_schema, view)));
+  return out;
+}
+
+bool has_security_invoker_views(const pg::Connection& conn) { return conn.server_version() >= 150000; }
+
 }  // namespace slipway::migration

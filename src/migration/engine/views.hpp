@@ -8,6 +8,7 @@
 
 #include "catalog/model.hpp"
 #include "migration/engine/virtual_schema.hpp"
+#include "pg/connection.hpp"
 
 namespace slipway::migration {
 
@@ -26,5 +27,17 @@ std::vector<std::string> view_statements(const std::string& schema, const std::s
 // The whole version schema, from scratch (drops a leftover of the same name first).
 std::vector<std::string> version_schema_statements(const std::string& schema, const std::string& version_schema,
                                                    const VirtualSchema& version, bool security_invoker = true);
+
+// The version schema's views brought to `now` (the tables as complete left them): a view whose
+// columns differ from `existing` (the schema's views and their columns, as
+// catalog::Inspector::view_columns reads them) is replaced, one whose table is gone is dropped,
+// the others stay (CREATE SCHEMA IF NOT EXISTS first).
+std::vector<std::string> refresh_view_statements(const std::string& schema, const std::string& version_schema,
+                                                 const VirtualSchema& now,
+                                                 const std::map<std::string, std::vector<std::string>>& existing,
+                                                 bool security_invoker = true);
+
+// Whether the server has security_invoker views (PostgreSQL 15 on).
+bool has_security_invoker_views(const pg::Connection& conn);
 
 }  // namespace slipway::migration
