@@ -13,6 +13,7 @@
 #include "pg/quote.hpp"
 #include "pg/sql/catalog_sql.hpp"
 #include "util/error.hpp"
+#include "catalog/inspector.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -35,7 +36,8 @@ class AddColumn : public SyncedOperation {
              "create a sequence (sql operation) and add an integer column with default nextval('...') and an `up`");
   }
 
-  std::string kind() const override { return "add_column"; }
+  static constexpr const char* kKind = "add_column";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {table_}; }
   bool needs_backfill() const override {
     return up_.has_value() || (column_.default_expr && calls_functions(*column_.default_expr));
@@ -89,9 +91,7 @@ class AddColumn : public SyncedOperation {
         ctx.fail("column.references.name", fmt::format("table {} already has a constraint {}", table_, r.name));
     }
     if (column_.unique && ctx.conn && existing) {
-      auto taken = ctx.conn->query_value<bool>("SELECT to_regclass($1) IS NOT NULL",
-                                               pg::qualified(ctx.schema, unique_name()));
-      if (taken.value_or(false))
+      if (catalog::Inspector(*ctx.conn).relation_exists(ctx.schema, unique_name()))
         ctx.fail("column.unique", fmt::format("a relation named {} already exists for the unique index", unique_name()));
     }
     if (existing && t->catalog->kind == 'p')
@@ -217,6 +217,8 @@ class AddColumn : public SyncedOperation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_add_column(Fields& fields) { return std::make_unique<AddColumn>(fields); }
+extern const OperationType add_column_type{AddColumn::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<AddColumn>(f);
+}};
 
 }  // namespace slipway::migration

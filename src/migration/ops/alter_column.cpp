@@ -14,6 +14,7 @@
 #include "pg/quote.hpp"
 #include "pg/sql/catalog_sql.hpp"
 #include "util/error.hpp"
+#include "catalog/inspector.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -43,7 +44,8 @@ class AlterColumn : public Operation {
     if (name_ && *name_ == column_) name_.reset();
   }
 
-  std::string kind() const override { return "alter_column"; }
+  static constexpr const char* kKind = "alter_column";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {table_}; }
   bool needs_backfill() const override { return type_ || nullable_ || unique_ || check_ || references_; }
 
@@ -105,8 +107,7 @@ class AlterColumn : public Operation {
     }
     if (unique_) {
       names_taken("unique.name", *unique_);
-      if (ctx.conn && ctx.conn->query_value<bool>("SELECT to_regclass($1) IS NOT NULL", pg::qualified(ctx.schema, *unique_))
-                          .value_or(false))
+      if (ctx.conn && catalog::Inspector(*ctx.conn).relation_exists(ctx.schema, *unique_))
         ctx.fail("unique.name", fmt::format("a relation named {} already exists", *unique_));
     }
     if (references_) {
@@ -292,6 +293,8 @@ class AlterColumn : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_alter_column(Fields& fields) { return std::make_unique<AlterColumn>(fields); }
+extern const OperationType alter_column_type{AlterColumn::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<AlterColumn>(f);
+}};
 
 }  // namespace slipway::migration

@@ -16,6 +16,7 @@
 #include "pg/quote.hpp"
 #include "pg/sql/catalog_sql.hpp"
 #include "util/error.hpp"
+#include "catalog/inspector.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -45,7 +46,8 @@ class CreateConstraint : public SyncedOperation {
     if (no_inherit_ && type_ != "check") f.fail("no_inherit", "only a check constraint takes `no_inherit`");
   }
 
-  std::string kind() const override { return "create_constraint"; }
+  static constexpr const char* kKind = "create_constraint";
+  std::string kind() const override { return kKind; }
   // The referenced table of a foreign key is only read (and briefly locked): not listed, so the
   // engine does not ask it for a batch key.
   std::vector<std::string> tables() const override { return {table_}; }
@@ -66,7 +68,7 @@ class CreateConstraint : public SyncedOperation {
     if (t->catalog && t->catalog->constraint(name_))
       ctx.fail("name", fmt::format("table {} already has a constraint {}", table_, name_));
     if (ctx.conn && (type_ == "unique" || type_ == "primary_key") &&
-        ctx.conn->query_value<bool>("SELECT to_regclass($1) IS NOT NULL", pg::qualified(ctx.schema, name_)).value_or(false))
+        catalog::Inspector(*ctx.conn).relation_exists(ctx.schema, name_))
       ctx.fail("name", fmt::format("a relation named {} already exists (the constraint's index takes this name)", name_));
     if (type_ == "primary_key" && t->catalog && !t->catalog->primary_key.empty())
       ctx.fail("type", fmt::format("table {} already has a primary key", table_));
@@ -190,6 +192,8 @@ class CreateConstraint : public SyncedOperation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_create_constraint(Fields& fields) { return std::make_unique<CreateConstraint>(fields); }
+extern const OperationType create_constraint_type{CreateConstraint::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<CreateConstraint>(f);
+}};
 
 }  // namespace slipway::migration

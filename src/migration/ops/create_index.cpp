@@ -53,7 +53,8 @@ class CreateIndex : public Operation {
       columns_.push_back(std::move(ic));
     }
   }
-  std::string kind() const override { return "create_index"; }
+  static constexpr const char* kKind = "create_index";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {table_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -129,6 +130,8 @@ class CreateIndex : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_create_index(Fields& f) { return std::make_unique<CreateIndex>(f); }
+extern const OperationType create_index_type{CreateIndex::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<CreateIndex>(f);
+}};
 
 }  // namespace slipway::migration

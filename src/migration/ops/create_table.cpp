@@ -111,7 +111,8 @@ class CreateTable : public Operation {
     for (auto& cf : f.object_list("constraints")) constraints_.push_back(parse_constraint(cf));
   }
 
-  std::string kind() const override { return "create_table"; }
+  static constexpr const char* kKind = "create_table";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {name_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -228,6 +229,8 @@ class CreateTable : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_create_table(Fields& f) { return std::make_unique<CreateTable>(f); }
+extern const OperationType create_table_type{CreateTable::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<CreateTable>(f);
+}};
 
 }  // namespace slipway::migration

@@ -22,7 +22,8 @@ class DropColumn : public Operation {
     f.finish();
   }
 
-  std::string kind() const override { return "drop_column"; }
+  static constexpr const char* kKind = "drop_column";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {table_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -82,6 +83,8 @@ class DropColumn : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_drop_column(Fields& fields) { return std::make_unique<DropColumn>(fields); }
+extern const OperationType drop_column_type{DropColumn::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<DropColumn>(f);
+}};
 
 }  // namespace slipway::migration

@@ -19,7 +19,8 @@ class DropConstraint : public ConstraintDrop {
     if (auto down = f.optional_string("down")) down_expr_ = *down;
     f.finish();
   }
-  std::string kind() const override { return "drop_constraint"; }
+  static constexpr const char* kKind = "drop_constraint";
+  std::string kind() const override { return kKind; }
 
  protected:
   bool single_column() const override { return true; }
@@ -39,6 +40,8 @@ class DropConstraint : public ConstraintDrop {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_drop_constraint(Fields& fields) { return std::make_unique<DropConstraint>(fields); }
+extern const OperationType drop_constraint_type{DropConstraint::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<DropConstraint>(f);
+}};
 
 }  // namespace slipway::migration

@@ -11,7 +11,8 @@ namespace {
 class DropIndex : public Operation {
  public:
   explicit DropIndex(Fields& f) { name_ = f.required_string("name"); }
-  std::string kind() const override { return "drop_index"; }
+  static constexpr const char* kKind = "drop_index";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -48,6 +49,8 @@ class DropIndex : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_drop_index(Fields& f) { return std::make_unique<DropIndex>(f); }
+extern const OperationType drop_index_type{DropIndex::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<DropIndex>(f);
+}};
 
 }  // namespace slipway::migration

@@ -16,7 +16,8 @@ class DropMulticolumnConstraint : public ConstraintDrop {
     down_ = f.string_map("down");
     f.finish();
   }
-  std::string kind() const override { return "drop_multicolumn_constraint"; }
+  static constexpr const char* kKind = "drop_multicolumn_constraint";
+  std::string kind() const override { return kKind; }
 
  protected:
   bool single_column() const override { return false; }
@@ -30,8 +31,8 @@ class DropMulticolumnConstraint : public ConstraintDrop {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_drop_multicolumn_constraint(Fields& fields) {
-  return std::make_unique<DropMulticolumnConstraint>(fields);
-}
+extern const OperationType drop_multicolumn_constraint_type{DropMulticolumnConstraint::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<DropMulticolumnConstraint>(f);
+}};
 
 }  // namespace slipway::migration

@@ -10,7 +10,8 @@ namespace {
 class DropTable : public Operation {
  public:
   explicit DropTable(Fields& f) { name_ = f.required_string("name"); }
-  std::string kind() const override { return "drop_table"; }
+  static constexpr const char* kKind = "drop_table";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {name_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -54,6 +55,8 @@ class DropTable : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_drop_table(Fields& f) { return std::make_unique<DropTable>(f); }
+extern const OperationType drop_table_type{DropTable::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<DropTable>(f);
+}};
 
 }  // namespace slipway::migration

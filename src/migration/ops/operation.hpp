@@ -76,6 +76,13 @@ class Operation {
   virtual bool needs_backfill() const { return false; }
 };
 
+// An operation kind: its name in migration files and how to read one. Each ops/<kind>.cpp
+// defines one, `<kind>_type` (the name lives there and nowhere else); ops/registry.cpp lists them.
+struct OperationType {
+  const char* kind;
+  std::unique_ptr<Operation> (*make)(Fields&);
+};
+
 // Creates the operation named `kind` from its section; throws InputError for unknown kinds.
 std::unique_ptr<Operation> make_operation(const std::string& kind, Fields& fields);
 // Every operation kind, for messages and docs.

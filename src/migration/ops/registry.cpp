@@ -1,5 +1,6 @@
-// The operation registry: one line per operation kind. (Static self-registration does not
-// survive static-library linking, hence this explicit table.)
+// The operation registry: every operation kind, in the order messages list them.
+// Each is defined in ops/<kind>.cpp, with its name. (Static self-registration does not survive
+// static-library linking, hence this explicit list.)
 #include <fmt/format.h>
 
 #include "migration/ops/operation.hpp"
@@ -7,56 +8,45 @@
 
 namespace slipway::migration {
 
-using Factory = std::unique_ptr<Operation> (*)(Fields&);
-
-// Each defined in ops/<kind>.cpp.
-std::unique_ptr<Operation> make_create_table(Fields&);
-std::unique_ptr<Operation> make_drop_table(Fields&);
-std::unique_ptr<Operation> make_rename_table(Fields&);
-std::unique_ptr<Operation> make_rename_column(Fields&);
-std::unique_ptr<Operation> make_sql(Fields&);
-std::unique_ptr<Operation> make_create_index(Fields&);
-std::unique_ptr<Operation> make_drop_index(Fields&);
-std::unique_ptr<Operation> make_rename_constraint(Fields&);
-std::unique_ptr<Operation> make_set_replica_identity(Fields&);
-
-// Column-changing operations (ops/add_column.cpp, ...): declarations below this line.
-std::unique_ptr<Operation> make_add_column(Fields&);
-std::unique_ptr<Operation> make_drop_column(Fields&);
-std::unique_ptr<Operation> make_alter_column(Fields&);
-std::unique_ptr<Operation> make_create_constraint(Fields&);
-std::unique_ptr<Operation> make_drop_constraint(Fields&);
-std::unique_ptr<Operation> make_drop_multicolumn_constraint(Fields&);
+extern const OperationType create_table_type;
+extern const OperationType drop_table_type;
+extern const OperationType rename_table_type;
+extern const OperationType rename_column_type;
+extern const OperationType sql_type;
+extern const OperationType create_index_type;
+extern const OperationType drop_index_type;
+extern const OperationType rename_constraint_type;
+extern const OperationType set_replica_identity_type;
+extern const OperationType add_column_type;
+extern const OperationType drop_column_type;
+extern const OperationType alter_column_type;
+extern const OperationType create_constraint_type;
+extern const OperationType drop_constraint_type;
+extern const OperationType drop_multicolumn_constraint_type;
 
 namespace {
-struct Entry {
-  const char* kind;
-  Factory make;
-};
-const Entry kOperations[] = {
-    {"create_table", make_create_table},
-    {"drop_table", make_drop_table},
-    {"rename_table", make_rename_table},
-    {"rename_column", make_rename_column},
-    {"sql", make_sql},
-    {"create_index", make_create_index},
-    {"drop_index", make_drop_index},
-    {"rename_constraint", make_rename_constraint},
-    {"set_replica_identity", make_set_replica_identity},
-
-    // Column-changing operations: entries below this line.
-    {"add_column", make_add_column},
-    {"drop_column", make_drop_column},
-    {"alter_column", make_alter_column},
-    {"create_constraint", make_create_constraint},
-    {"drop_constraint", make_drop_constraint},
-    {"drop_multicolumn_constraint", make_drop_multicolumn_constraint},
+const OperationType* const kOperations[] = {
+    &create_table_type,
+    &drop_table_type,
+    &rename_table_type,
+    &rename_column_type,
+    &sql_type,
+    &create_index_type,
+    &drop_index_type,
+    &rename_constraint_type,
+    &set_replica_identity_type,
+    &add_column_type,
+    &drop_column_type,
+    &alter_column_type,
+    &create_constraint_type,
+    &drop_constraint_type,
+    &drop_multicolumn_constraint_type,
 };
 }  // namespace
 
 std::unique_ptr<Operation> make_operation(const std::string& kind, Fields& fields) {
-  for (const auto& e : kOperations)
-    if (kind == e.kind) return e.make(fields);
+  for (const auto* t : kOperations)
+    if (kind == t->kind) return t->make(fields);
   std::string known;
   for (const auto& k : operation_kinds()) known += (known.empty() ? "" : ", ") + k;
   fields.fail("", fmt::format("unknown operation kind \"{}\"", kind), "known operations: " + known);
@@ -64,7 +54,7 @@ std::unique_ptr<Operation> make_operation(const std::string& kind, Fields& field
 
 std::vector<std::string> operation_kinds() {
   std::vector<std::string> out;
-  for (const auto& e : kOperations) out.push_back(e.kind);
+  for (const auto* t : kOperations) out.push_back(t->kind);
   return out;
 }
 

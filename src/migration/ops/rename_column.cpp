@@ -13,7 +13,8 @@ class RenameColumn : public Operation {
     from_ = f.required_string("from");
     to_ = f.required_string("to");
   }
-  std::string kind() const override { return "rename_column"; }
+  static constexpr const char* kKind = "rename_column";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {table_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -67,6 +68,8 @@ class RenameColumn : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_rename_column(Fields& f) { return std::make_unique<RenameColumn>(f); }
+extern const OperationType rename_column_type{RenameColumn::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<RenameColumn>(f);
+}};
 
 }  // namespace slipway::migration

@@ -22,7 +22,8 @@ class RenameConstraint : public Operation {
     from_ = f.required_string("from");
     to_ = f.required_string("to");
   }
-  std::string kind() const override { return "rename_constraint"; }
+  static constexpr const char* kKind = "rename_constraint";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {table_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -68,6 +69,8 @@ class RenameConstraint : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_rename_constraint(Fields& f) { return std::make_unique<RenameConstraint>(f); }
+extern const OperationType rename_constraint_type{RenameConstraint::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<RenameConstraint>(f);
+}};
 
 }  // namespace slipway::migration

@@ -13,7 +13,8 @@ class RenameTable : public Operation {
     from_ = f.required_string("from");
     to_ = f.required_string("to");
   }
-  std::string kind() const override { return "rename_table"; }
+  static constexpr const char* kKind = "rename_table";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {from_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -48,6 +49,8 @@ class RenameTable : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_rename_table(Fields& f) { return std::make_unique<RenameTable>(f); }
+extern const OperationType rename_table_type{RenameTable::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<RenameTable>(f);
+}};
 
 }  // namespace slipway::migration

@@ -29,7 +29,8 @@ class SetReplicaIdentity : public Operation {
     if (type_ == "index" && index_.empty()) id.fail("index", "replica identity `index` needs the index's name");
     id.finish();
   }
-  std::string kind() const override { return "set_replica_identity"; }
+  static constexpr const char* kKind = "set_replica_identity";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {table_}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -89,6 +90,8 @@ class SetReplicaIdentity : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_set_replica_identity(Fields& f) { return std::make_unique<SetReplicaIdentity>(f); }
+extern const OperationType set_replica_identity_type{SetReplicaIdentity::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<SetReplicaIdentity>(f);
+}};
 
 }  // namespace slipway::migration

@@ -21,7 +21,8 @@ class Sql : public Operation {
     }
     if (!down_ && !on_complete_) derived_down_ = inverse_of_creates(up_);
   }
-  std::string kind() const override { return "sql"; }
+  static constexpr const char* kKind = "sql";
+  std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {}; }
 
   void validate(ValidationContext& ctx) const override {
@@ -67,6 +68,8 @@ class Sql : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> make_sql(Fields& f) { return std::make_unique<Sql>(f); }
+extern const OperationType sql_type{Sql::kKind, [](Fields& f) -> std::unique_ptr<Operation> {
+  return std::make_unique<Sql>(f);
+}};
 
 }  // namespace slipway::migration
