@@ -135,8 +135,7 @@ void JobCheckpoint::save(pqxx::work& tx, const Range& r, const KeyValue& upto, i
 }
 
 bool JobCheckpoint::tables_exist(pg::Connection& c, const std::string& state_schema) {
-  return c.query_value<bool>("SELECT to_regclass($1) IS NOT NULL", pg::qualified(state_schema, "backfill_jobs"))
-      .value_or(false);
+  return catalog::Inspector(c).relation_exists(state_schema, "backfill_jobs");
 }
 
 std::vector<JobStatus> JobCheckpoint::recorded(pg::Connection& c, const std::string& state_schema,

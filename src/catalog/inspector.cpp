@@ -80,6 +80,13 @@ bool Inspector::relation_exists(const std::string& schema, const std::string& na
       .value_or(false);
 }
 
+std::optional<bool> Inspector::index_valid(const std::string& schema, const std::string& index) {
+  return conn_.query_value<bool>(
+      "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+      schema, index);
+}
+
 std::optional<Table> Inspector::table(const std::string& schema, const std::string& name) {
   auto all = tables(schema, {name});
   auto it = all.find(name);

@@ -30,6 +30,9 @@ class Inspector {
   bool schema_exists(const std::string& schema);
   // Any relation (table, view, index, sequence, ...) of that name in the schema.
   bool relation_exists(const std::string& schema, const std::string& name);
+  // Whether the index is valid: false for one an interrupted CREATE INDEX CONCURRENTLY left
+  // behind, nullopt when there is no index of that name.
+  std::optional<bool> index_valid(const std::string& schema, const std::string& index);
 
  private:
   pg::Connection& conn_;

@@ -21,6 +21,7 @@
 #include "pg/conninfo.hpp"
 #include "pg/quote.hpp"
 #include "util/error.hpp"
+#include "catalog/inspector.hpp"
 
 namespace slipway::demo {
 
@@ -50,8 +51,7 @@ void validate(const DemoOptions& o) {
 // Refuses to touch a database that already has the demo's table (an existing server).
 void require_clean(pg::Connection& conn, const std::string& schema) {
   for (const auto& s : {schema, naive_schema(schema)}) {
-    auto exists = conn.query_value<bool>("SELECT to_regclass($1) IS NOT NULL", pg::qualified(s, kTable));
-    if (exists.value_or(false))
+    if (catalog::Inspector(conn).relation_exists(s, kTable))
       throw InputError(fmt::format("{} already has a table {}.{}: the demo creates its own", conn.describe(), s, kTable),
                        "run the demo on an empty database, or without --postgres-url (a private cluster)");
   }

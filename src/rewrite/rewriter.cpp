@@ -22,6 +22,7 @@
 #include "rewrite/test_hook.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "state/store.hpp"
 
 namespace slipway::rewrite {
 
@@ -119,9 +120,7 @@ class Run {
     // Temp-table notices would clutter stderr; row_security = off makes a FORCE ROW LEVEL
     // SECURITY table fail loudly instead of copying only the rows a policy shows.
     conn_.exec("SET client_min_messages = warning; SET row_security = off");
-    auto initialized = conn_.query_value<bool>("SELECT to_regclass($1) IS NOT NULL",
-                                               pg::qualified(o_.state_schema, "migrations"));
-    if (!initialized.value_or(false)) {
+    if (!state::StateStore(conn_, o_.state_schema).initialized()) {
       throw InputError(fmt::format("slipway's state schema \"{}\" does not exist in this database", o_.state_schema),
                        "run `slipway init` first (or pass --state-schema if you used another name)");
     }

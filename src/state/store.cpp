@@ -7,6 +7,7 @@
 #include "pg/ddl_executor.hpp"
 #include "pg/quote.hpp"
 #include "util/error.hpp"
+#include "catalog/inspector.hpp"
 
 namespace slipway::state {
 
@@ -30,7 +31,7 @@ void StateStore::init() {
 }
 
 bool StateStore::initialized() {
-  return conn_.query_value<bool>("SELECT to_regclass($1) IS NOT NULL", table("migrations")).value_or(false);
+  return catalog::Inspector(conn_).relation_exists(schema_, "migrations");
 }
 
 void StateStore::require_initialized() {

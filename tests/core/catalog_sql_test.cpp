@@ -21,6 +21,11 @@ TEST(CatalogSql, ColumnConstraintTriggerAndSchemaConditions) {
             R"(EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."t"') AND conname = 't_fk' AND NOT convalidated))");
   EXPECT_EQ(sql::trigger_exists("s", "t", "tg"),
             R"(EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"s"."t"') AND tgname = 'tg'))");
+  EXPECT_EQ(sql::trigger_disabled("s", "t", "tg"),
+            R"(EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('"s"."t"') AND tgname = 'tg' AND tgenabled = 'D'))");
+  EXPECT_EQ(sql::triggers_exist("s", "t", {"up", "do'wn"}),
+            R"((SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('"s"."t"') AND tgname IN ('up', 'do''wn')) = 2)");
+  EXPECT_EQ(sql::function_named({"f_up", "f_down"}), "EXISTS (SELECT 1 FROM pg_proc WHERE proname IN ('f_up', 'f_down'))");
   EXPECT_EQ(sql::schema_exists("public_02"), "EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public_02')");
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "catalog/inspector.hpp"
 #include "backfill/engine.hpp"
 #include "migration/engine/capture.hpp"
 #include "util/error.hpp"
@@ -84,10 +85,7 @@ void Applier::run_action(const Action& a) {
   if (a.kind == Action::Kind::concurrent) {
     auto& conn = ddl_.connection();
     if (a.creates_index) {
-      auto valid = conn.query_value<bool>(
-          "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-          "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
-          options_.schema, *a.creates_index);
+      auto valid = catalog::Inspector(conn).index_valid(options_.schema, *a.creates_index);
       if (valid && *valid) {
         log::verbose("index {} exists and is valid: kept", *a.creates_index);
         mark_done(nullptr, a);

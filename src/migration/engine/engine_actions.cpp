@@ -10,6 +10,7 @@
 #include "migration/ops/column_sql.hpp"
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 
@@ -47,24 +48,13 @@ std::optional<std::set<std::string>> capture_watched_columns(pg::Connection& con
   return columns_read_by_assignments(conn, set, columns);
 }
 
-std::string exists_trigger_sql(const std::string& schema, const std::string& table, const std::string& trigger,
-                               const std::string& condition = {}) {
-  return fmt::format("SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname = {}{})",
-                     pg::quote_literal(pg::qualified(schema, table)), pg::quote_literal(trigger), condition);
-}
-
-std::string schema_exists_sql(const std::string& schema, bool exists) {
-  return fmt::format("SELECT {}EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {})", exists ? "" : "NOT ",
-                     pg::quote_literal(schema));
-}
-
 // Drops a schema (the views of a version) with everything in it.
 Action drop_version_schema(const std::string& version_schema) {
   Action a;
   a.statements = {fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", pg::quote_ident(version_schema))};
   a.lock = LockMode::access_exclusive;
   a.lock_target = "views of " + version_schema;
-  a.verify = schema_exists_sql(version_schema, false);
+  a.verify = pg::sql::select(pg::sql::negate(pg::sql::schema_exists(version_schema)));
   return a;
 }
 
@@ -75,8 +65,7 @@ Action drop_capture(const EngineContext& e, const std::string& table) {
   for (auto& s : drop_capture_log_statements(e.state_schema, e.schema, table)) a.statements.push_back(std::move(s));
   a.lock = LockMode::access_exclusive;  // DROP TRIGGER: brief, and the transaction's first lock
   a.lock_target = table;
-  a.verify = fmt::format("SELECT to_regclass({}) IS NULL",
-                         pg::quote_literal(pg::qualified(e.state_schema, capture_names(e.schema, table).log_table)));
+  a.verify = pg::sql::select(pg::sql::relation_missing(e.state_schema, capture_names(e.schema, table).log_table));
   return a;
 }
 
@@ -105,13 +94,12 @@ Action sync_trigger_action(const EngineContext& e, const std::string& table) {
   a.lock_target = table;
   std::vector<std::string> names, drops;
   for (auto d : directions_of(mine)) {
-    names.push_back(pg::quote_literal(trigger_name(e.migration, d)));
+    names.push_back(trigger_name(e.migration, d));
     drops.push_back(fmt::format("DROP TRIGGER {} ON {}", pg::quote_ident(trigger_name(e.migration, d)),
                                 pg::qualified(e.schema, table)));
   }
   a.rollback = fmt::format("{}", fmt::join(drops, "; "));
-  a.verify = fmt::format("SELECT count(*) = {} FROM pg_trigger WHERE tgrelid = {}::regclass AND tgname IN ({})", names.size(),
-                         pg::quote_literal(pg::qualified(e.schema, table)), fmt::join(names, ", "));
+  a.verify = pg::sql::select(pg::sql::triggers_exist(e.schema, table, names));
   return a;
 }
 
@@ -122,9 +110,9 @@ Action drop_sync_trigger_action(const EngineContext& e, const std::string& table
   a.statements = drop_trigger_statements(e.schema, table, e.migration);
   a.lock = LockMode::access_exclusive;
   a.lock_target = table;
-  a.verify = fmt::format("SELECT NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname IN ({}, {}))",
-                         pg::quote_literal(trigger_function_name(table, e.migration, TriggerAssignment::Direction::up)),
-                         pg::quote_literal(trigger_function_name(table, e.migration, TriggerAssignment::Direction::down)));
+  a.verify = pg::sql::select(pg::sql::negate(pg::sql::function_named(
+      {trigger_function_name(table, e.migration, TriggerAssignment::Direction::up),
+       trigger_function_name(table, e.migration, TriggerAssignment::Direction::down)})));
   return a;
 }
 
@@ -141,7 +129,7 @@ Action capture_action(const EngineContext& e, const Action& backfill) {
   a.lock_target = table;
   a.rollback = fmt::format("DROP TRIGGER {} ON {}; DROP TABLE {}", pg::quote_ident(names.trigger),
                            pg::qualified(e.schema, table), pg::qualified(e.state_schema, names.log_table));
-  a.verify = exists_trigger_sql(e.schema, table, names.trigger);
+  a.verify = pg::sql::select(pg::sql::trigger_exists(e.schema, table, names.trigger));
   return a;
 }
 
@@ -155,7 +143,7 @@ Action switch_to_sync_trigger_action(const EngineContext& e, const std::string& 
   for (auto& s : disable_capture_trigger_statements(e.schema, table)) sw.statements.push_back(std::move(s));
   sw.lock = LockMode::share_row_exclusive;  // reads go on during the switch
   sw.lock_target = table;
-  sw.verify = exists_trigger_sql(e.schema, table, capture_names(e.schema, table).trigger, " AND tgenabled = 'D'");
+  sw.verify = pg::sql::select(pg::sql::trigger_disabled(e.schema, table, capture_names(e.schema, table).trigger));
   return sw;
 }
 
@@ -191,7 +179,7 @@ Action version_schema_action(const EngineContext& e) {
   a.lock = LockMode::access_share;
   a.lock_target = "every table of " + e.schema;
   a.rollback = fmt::format("DROP SCHEMA {} CASCADE", pg::quote_ident(e.version_schema));
-  a.verify = schema_exists_sql(e.version_schema, true);
+  a.verify = pg::sql::select(pg::sql::schema_exists(e.version_schema));
   return a;
 }
 
@@ -202,7 +190,7 @@ Action refresh_views_action(const EngineContext& e) {
   a.deferred = true;
   a.lock = LockMode::access_exclusive;
   a.lock_target = "changed views of " + e.version_schema;
-  a.verify = schema_exists_sql(e.version_schema, true);
+  a.verify = pg::sql::select(pg::sql::schema_exists(e.version_schema));
   return a;
 }
 

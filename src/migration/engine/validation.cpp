@@ -8,6 +8,7 @@
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
 #include "util/error.hpp"
+#include "catalog/inspector.hpp"
 
 namespace slipway::migration {
 
@@ -20,9 +21,9 @@ void ValidationContext::fail(const std::string& field, const std::string& proble
 void ValidationContext::check_expression(const std::string& field, const std::string& physical_table,
                                          const std::string& expression, const std::string& cast_to) const {
   if (!conn) return;
-  std::string table = pg::qualified(schema, physical_table);
   // A table this migration creates does not exist yet: nothing to compile against.
-  if (!conn->query_value<bool>("SELECT to_regclass($1) IS NOT NULL", table).value_or(false)) return;
+  if (!catalog::Inspector(*conn).relation_exists(schema, physical_table)) return;
+  std::string table = pg::qualified(schema, physical_table);
   std::string expr = as_expression(expression);
   if (!cast_to.empty()) expr += "::" + cast_to;
   try {

@@ -1,6 +1,7 @@
 #include "pg/sql/catalog_sql.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "pg/quote.hpp"
 
@@ -40,8 +41,28 @@ std::string trigger_exists(const std::string& schema, const std::string& table, 
                      regclass_literal(schema, table), quote_literal(name));
 }
 
+std::string trigger_disabled(const std::string& schema, const std::string& table, const std::string& name) {
+  return fmt::format(
+      "EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass({}) AND tgname = {} AND tgenabled = 'D')",
+      regclass_literal(schema, table), quote_literal(name));
+}
+
+std::string triggers_exist(const std::string& schema, const std::string& table, const std::vector<std::string>& names) {
+  std::vector<std::string> literals;
+  for (const auto& n : names) literals.push_back(quote_literal(n));
+  // tgname is unique per table, so the count is the number of names found.
+  return fmt::format("(SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass({}) AND tgname IN ({})) = {}",
+                     regclass_literal(schema, table), fmt::join(literals, ", "), names.size());
+}
+
 std::string schema_exists(const std::string& name) {
   return fmt::format("EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {})", quote_literal(name));
+}
+
+std::string function_named(const std::vector<std::string>& names) {
+  std::vector<std::string> literals;
+  for (const auto& n : names) literals.push_back(quote_literal(n));
+  return fmt::format("EXISTS (SELECT 1 FROM pg_proc WHERE proname IN ({}))", fmt::join(literals, ", "));
 }
 
 std::string index_is_valid(const std::string& schema, const std::string& index) {

@@ -20,7 +20,13 @@ std::string constraint_exists(const std::string& schema, const std::string& tabl
 // The constraint exists and is still NOT VALID.
 std::string constraint_not_validated(const std::string& schema, const std::string& table, const std::string& name);
 std::string trigger_exists(const std::string& schema, const std::string& table, const std::string& name);
+// The trigger exists and is disabled (ALTER TABLE ... DISABLE TRIGGER).
+std::string trigger_disabled(const std::string& schema, const std::string& table, const std::string& name);
+// Every one of `names` is a trigger of the table.
+std::string triggers_exist(const std::string& schema, const std::string& table, const std::vector<std::string>& names);
 std::string schema_exists(const std::string& name);
+// A function of any schema has one of `names` (trigger functions carry names unique to a migration).
+std::string function_named(const std::vector<std::string>& names);
 // True when the index exists and is valid (a failed CREATE INDEX CONCURRENTLY leaves it invalid).
 std::string index_is_valid(const std::string& schema, const std::string& index);
 
