@@ -40,9 +40,8 @@ BatchAction update_action(std::string set_clause, std::string where) {
 }
 
 BatchAction replay_action(std::string target, std::vector<std::string> key, std::string set_clause) {
-  std::string cols;
-  for (const auto& k : key) cols += (cols.empty() ? "" : ", ") + pg::quote_ident(k);
-  std::string row = key.size() == 1 ? cols : "(" + cols + ")";
+  KeySql target_key(pg::sql::key_columns(key));  // names only: no value is bound to it
+  std::string cols = target_key.list(), row = target_key.row();
   return [target = std::move(target), set_clause = std::move(set_clause), cols, row](BatchContext& c) {
     std::vector<std::string> params;
     // Inside the subquery the key names resolve to the log's columns; outside, to the target's.
@@ -216,7 +215,7 @@ struct Engine::Impl {
   // Runs the action once over an empty key range and rolls back: a typo in a set clause or a
   // missing column is reported as bad input before any row changes.
   void validate_action(pg::Connection& conn, const KeyValue& k) {
-    KeyBounds empty{k, k};  // key > k AND key <= k: no row
+    KeyRange empty{k, k};  // key > k AND key <= k: no row
     try {
       pg::typed_errors([&] {
         pqxx::work tx(conn.raw());
@@ -322,7 +321,7 @@ struct Engine::Impl {
           pqxx::work tx(conn->raw());
           // The batch's upper key: the n-th key after `after` (an index range scan of n entries).
           std::vector<std::string> params;
-          std::string pred = key->range_predicate(KeyBounds{after, range.hi}, 1, params);
+          std::string pred = key->range_predicate(KeyRange{after, range.hi}, 1, params);
           auto range_params = params;
           params.push_back(std::to_string(n));
           std::string sql =
@@ -335,7 +334,7 @@ struct Engine::Impl {
           // The range's last batch reaches to its upper bound, so keys inserted meanwhile inside
           // the range are covered too.
           upto = final ? range.hi : key_of(b[0], nkey);
-          KeyBounds bounds{after, upto};
+          KeyRange bounds{after, upto};
           BatchContext ctx{tx, *key, bounds, qtable, walked};
           affected = spec.action(ctx);
           checkpoint.save(tx, range, upto, walked, final);

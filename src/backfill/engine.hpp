@@ -43,7 +43,7 @@ namespace slipway::backfill {
 struct BatchContext {
   pqxx::dbtransaction& tx;
   const KeySql& key;             // predicate builders for the table's key (unqualified columns)
-  const KeyBounds& bounds;       // this batch: key > after AND key <= upto
+  const KeyRange& bounds;        // this batch: key > after AND key <= upto (always set)
   std::string table;             // "schema"."table", quoted
   int64_t batch_rows;            // rows of the table in the range when it was sized
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "pg/quote.hpp"
-#include "rewrite/sql_text.hpp"
+#include "pg/sql/keyset.hpp"
 
 namespace slipway::rewrite {
 
@@ -14,13 +14,11 @@ const char* kEvents[][2] = {{"ins", "INSERT"}, {"upd", "UPDATE"}, {"del", "DELET
 std::vector<std::string> capture_objects_sql(const SyncPair& p, const CaptureNames& n) {
   std::string log = p.qualified_log();
   std::string fn = pg::qualified(p.log_schema, n.function);
-  std::string keys = column_list(p.key);
-  std::string key_defs;
-  for (size_t i = 0; i < p.key.size(); ++i) {
-    key_defs += fmt::format(", {} {}", pg::quote_ident(p.key[i]), p.source_key_types.at(i));
-  }
+  pg::sql::KeySql key(pg::sql::key_columns(p.key, p.source_key_types));
+  std::string keys = key.list();
   std::vector<std::string> out;
-  out.push_back(fmt::format("CREATE TABLE {} (_slipway_log_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY{})", log, key_defs));
+  out.push_back(fmt::format("CREATE TABLE {} (_slipway_log_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {})", log,
+                            key.definitions()));
   // Verification skips keys with pending log entries: it looks them up by key.
   out.push_back(fmt::format("CREATE INDEX ON {} ({})", log, keys));
   // SECURITY DEFINER: the application's roles write the table but need no privilege on

@@ -6,26 +6,21 @@
 
 #include "catalog/inspector.hpp"
 #include "pg/quote.hpp"
-#include "rewrite/sql_text.hpp"
 
 namespace slipway::rewrite {
 
 namespace {
 
-// WHERE clause for a range over `alias`, with its parameters appended to `params`.
-std::string range_predicate(const SyncPair& p, const KeyRange& r, std::string_view alias,
-                            const std::vector<std::string>& types, std::vector<std::string>& params) {
-  std::vector<std::string> parts;
-  if (r.lo) {
-    parts.push_back(key_compare(p.key, alias, ">", types, int(params.size()) + 1));
-    params.insert(params.end(), r.lo->begin(), r.lo->end());
-  }
-  if (r.hi) {
-    parts.push_back(key_compare(p.key, alias, "<=", types, int(params.size()) + 1));
-    params.insert(params.end(), r.hi->begin(), r.hi->end());
-  }
-  if (parts.empty()) return "true";
-  return parts.size() == 1 ? parts[0] : parts[0] + " AND " + parts[1];
+using pg::sql::column_list;
+using pg::sql::KeySql;
+
+// The key over one side's alias, with that side's column types: the shadow's may differ from the
+// table's (an ALTER of a key column's type).
+KeySql source_key(const SyncPair& p, std::string alias = "s") {
+  return KeySql(pg::sql::key_columns(p.key, p.source_key_types), std::move(alias));
+}
+KeySql target_key(const SyncPair& p, std::string alias = "t") {
+  return KeySql(pg::sql::key_columns(p.key, p.target_key_types), std::move(alias));
 }
 
 std::string insert_head(const SyncPair& p) {
@@ -48,15 +43,11 @@ std::string copy_sql(const SyncPair& p) {
 std::optional<KeyValue> next_chunk_end(pqxx::transaction_base& tx, const SyncPair& p,
                                        const std::optional<KeyValue>& lo, int64_t rows) {
   std::vector<std::string> params;
-  std::string where = range_predicate(p, {lo, std::nullopt}, "s", p.source_key_types, params);
-  std::string text_cols;
-  for (size_t i = 0; i < p.key.size(); ++i) {
-    if (i) text_cols += ", ";
-    text_cols += fmt::format("s.{}::text", pg::quote_ident(p.key[i]));
-  }
+  KeySql key = source_key(p);
+  std::string where = key.range_predicate({lo, std::nullopt}, 1, params);
   auto r = exec(tx,
-                fmt::format("SELECT {} FROM ONLY {} s WHERE {} ORDER BY {} OFFSET {} LIMIT 1", text_cols,
-                            p.qualified_source(), where, column_list(p.key, "s"), std::max<int64_t>(rows - 1, 0)),
+                fmt::format("SELECT {} FROM ONLY {} s WHERE {} ORDER BY {} OFFSET {} LIMIT 1", key.text_list(),
+                            p.qualified_source(), where, key.list(), std::max<int64_t>(rows - 1, 0)),
                 params);
   if (r.empty()) return std::nullopt;
   KeyValue k;
@@ -67,23 +58,20 @@ std::optional<KeyValue> next_chunk_end(pqxx::transaction_base& tx, const SyncPai
 int64_t copy_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, bool replace) {
   if (replace) {
     std::vector<std::string> params;
-    std::string where = range_predicate(p, range, "t", p.target_key_types, params);
+    std::string where = target_key(p).range_predicate(range, 1, params);
     exec(tx, fmt::format("DELETE FROM {} t WHERE {}", p.qualified_target(), where), params);
   }
   std::vector<std::string> params;
-  std::string where = range_predicate(p, range, "s", p.source_key_types, params);
+  std::string where = source_key(p).range_predicate(range, 1, params);
   auto r = exec(tx, fmt::format("{} FROM ONLY {} s WHERE {}", insert_head(p), p.qualified_source(), where), params);
   return r.affected_rows();
 }
 
 int64_t replay_batch(pqxx::transaction_base& tx, const SyncPair& p, int64_t limit) {
   std::string keys = temp_keys_table(p);
-  std::string key_cols = column_list(p.key);
-  std::string key_defs;
-  for (size_t i = 0; i < p.key.size(); ++i) {
-    key_defs += fmt::format("{}{} {}", i ? ", " : "", pg::quote_ident(p.key[i]), p.source_key_types.at(i));
-  }
-  tx.exec(fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS", keys, key_defs));
+  KeySql key = source_key(p, "");
+  std::string key_cols = key.list();
+  tx.exec(fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS", keys, key.definitions()));
   tx.exec(fmt::format("DELETE FROM {}", keys));
   // Claim the entries first (their statement's snapshot), then read the source in later
   // statements: every change whose entry was claimed is visible to those reads, and any change
@@ -97,9 +85,9 @@ int64_t replay_batch(pqxx::transaction_base& tx, const SyncPair& p, int64_t limi
       fmt::arg("log", p.qualified_log()), fmt::arg("pick", pick), fmt::arg("k", key_cols), fmt::arg("keys", keys)));
   int64_t n = claimed[0][0].as<int64_t>();
   if (n == 0) return 0;
-  tx.exec(fmt::format("DELETE FROM {} t USING {} k WHERE {}", p.qualified_target(), keys, key_equal(p.key, "t", "k")));
+  tx.exec(fmt::format("DELETE FROM {} t USING {} k WHERE {}", p.qualified_target(), keys, target_key(p).equals("k")));
   tx.exec(fmt::format("{} FROM ONLY {} s JOIN {} k ON {}", insert_head(p), p.qualified_source(), keys,
-                      key_equal(p.key, "s", "k")));
+                      source_key(p).equals("k")));
   return n;
 }
 
@@ -131,26 +119,20 @@ RangeChecksum range_checksum(pqxx::transaction_base& tx, const SyncPair& p, cons
   const char* alias = src ? "s" : "t";
   std::string row_expr = src ? fmt::format("ROW({})", fmt::join(p.source_exprs, ", "))
                              : fmt::format("ROW({})", column_list(p.target_columns, "t"));
+  KeySql key = src ? source_key(p) : target_key(p);
   std::vector<std::string> params;
-  std::string where = range_predicate(p, range, alias, src ? p.source_key_types : p.target_key_types, params);
+  std::string where = key.range_predicate(range, 1, params);
   auto r = exec(tx,
                 fmt::format("SELECT count(*), coalesce(sum({}), 0)::text FROM ONLY {} {} WHERE {} AND NOT EXISTS "
                             "(SELECT 1 FROM {} l WHERE {})",
-                            row_hash(row_expr, typed_hash), src ? p.qualified_source() : p.qualified_target(), alias,
-                            where, p.qualified_log(), key_equal(p.key, "l", alias)),
+                            pg::sql::row_hash(row_expr, typed_hash), src ? p.qualified_source() : p.qualified_target(),
+                            alias, where, p.qualified_log(), key.equals("l")),
                 params);
   return RangeChecksum{r[0][0].as<int64_t>(), r[0][1].c_str()};
 }
 
 RangeComparison compare_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, bool typed_hash) {
   return {range_checksum(tx, p, range, Side::source, typed_hash), range_checksum(tx, p, range, Side::target, typed_hash)};
-}
-
-nlohmann::json key_json(const std::optional<KeyValue>& k) { return k ? nlohmann::json(*k) : nlohmann::json(); }
-
-std::optional<KeyValue> key_from_json(const nlohmann::json& j) {
-  if (j.is_null()) return std::nullopt;
-  return j.get<KeyValue>();
 }
 
 }  // namespace slipway::rewrite

@@ -10,17 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "pg/sql/keyset.hpp"
 #include "rewrite/plan.hpp"
 
 namespace slipway::rewrite {
 
-using KeyValue = std::vector<std::string>;  // one key, each column in its text form
-
-// The key range (lo, hi]; an absent bound is open.
-struct KeyRange {
-  std::optional<KeyValue> lo;
-  std::optional<KeyValue> hi;
-};
+using pg::sql::KeyRange;  // (after, upto]; an absent bound is open
+using pg::sql::KeyValue;  // one key, each column in its text form
 
 // The upper bound of the next chunk of at most `rows` rows after `lo`, or nullopt when fewer
 // rows remain (the chunk then runs to the end of the table).
@@ -63,8 +59,5 @@ RangeChecksum range_checksum(pqxx::transaction_base& tx, const SyncPair& p, cons
 
 // True when every copied column's type has an extended hash function (hash_record_extended).
 bool typed_hash_possible(pqxx::dbtransaction& tx, const SyncPair& p);
-
-nlohmann::json key_json(const std::optional<KeyValue>& k);
-std::optional<KeyValue> key_from_json(const nlohmann::json& j);
 
 }  // namespace slipway::rewrite

@@ -78,14 +78,6 @@ TEST(BatchSizer, FixedSizeIsPinned) {
   EXPECT_EQ(s.size(), 77);
 }
 
-TEST(KeySql, BuildsRowComparisonsWithTypedParameters) {
-  KeySql k(std::vector<KeyColumn>{{"tenant", "text"}, {"id", "uuid"}});
-  std::vector<std::string> params;
-  auto pred = k.range_predicate({KeyValue{"a", "u1"}, KeyValue{"b", "u2"}}, 1, params);
-  EXPECT_EQ(pred, R"(("tenant", "id") > ($1::text, $2::uuid) AND ("tenant", "id") <= ($3::text, $4::uuid))");
-  EXPECT_EQ(params, (std::vector<std::string>{"a", "u1", "b", "u2"}));
-  params.clear();
-  KeySql single(std::vector<KeyColumn>{{"id", "bigint"}});
-  EXPECT_EQ(single.range_predicate({std::nullopt, KeyValue{"9"}}, 3, params), R"("id" <= $3::bigint)");
+TEST(KeyJson, RoundTripsAKeyWithQuotes) {
   EXPECT_EQ(key_from_json(key_to_json({"x\"y", "2"})), (KeyValue{"x\"y", "2"}));
 }
