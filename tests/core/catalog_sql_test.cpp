@@ -15,6 +15,8 @@ TEST(CatalogSql, RelationConditionsQuoteTheQualifiedNameAsALiteral) {
 TEST(CatalogSql, ColumnConstraintTriggerAndSchemaConditions) {
   EXPECT_EQ(sql::column_exists("public", "t", "c'1"),
             R"(EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('"public"."t"') AND attname = 'c''1' AND NOT attisdropped))");
+  EXPECT_EQ(sql::column_exists_in("16384::oid", "c"),
+            "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 16384::oid AND attname = 'c' AND NOT attisdropped)");
   EXPECT_EQ(sql::constraint_exists("public", "t", "t_fk"),
             R"(EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"public"."t"') AND conname = 't_fk'))");
   EXPECT_EQ(sql::constraint_not_validated("public", "t", "t_fk"),

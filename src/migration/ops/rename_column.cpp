@@ -2,6 +2,7 @@
 // renamed at complete (catalog-only, ACCESS EXCLUSIVE for an instant).
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -45,18 +46,17 @@ class RenameColumn : public Operation {
     a.description = fmt::format("rename column {}.{} to {}", physical, column, to_);
     // Guarded so a re-run after this step committed is harmless. An existing table is named by
     // its OID, so a rename_table of the same migration completing first does not matter.
-    std::string rel = t && t->catalog && t->catalog->oid ? fmt::format("{}::oid", t->catalog->oid)
-                                                         : fmt::format("to_regclass({})", pg::quote_literal(table));
-    a.statements = {fmt::format(
-        "DO $_slipway_$ BEGIN IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {0} AND attname = {1} "
-        "AND NOT attisdropped) THEN EXECUTE format('ALTER TABLE %s RENAME COLUMN %I TO %I', {0}::regclass, {1}, {2}); "
-        "END IF; END $_slipway_$",
-        rel, pg::quote_literal(column), pg::quote_literal(to_))};
+    std::string rel = t && t->catalog && t->catalog->oid
+                          ? fmt::format("{}::oid", t->catalog->oid)
+                          : fmt::format("to_regclass({})", pg::sql::regclass_literal(ctx.schema, physical));
+    a.statements = {pg::sql::guarded(
+        pg::sql::column_exists_in(rel, column),
+        {fmt::format("EXECUTE format('ALTER TABLE %s RENAME COLUMN %I TO %I', {}::regclass, {}, {})", rel,
+                     pg::quote_literal(column), pg::quote_literal(to_))})};
     a.lock = LockMode::access_exclusive;
     a.lock_target = physical;
     a.rollback = fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", table, pg::quote_ident(to_), pg::quote_ident(column));
-    a.verify = fmt::format("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {}::regclass AND attname = {})",
-                           pg::quote_literal(table), pg::quote_literal(to_));
+    a.verify = pg::sql::select(pg::sql::column_exists_in(rel, to_));
     plan.add(std::move(a));
   }
 

@@ -20,9 +20,12 @@ std::string relation_missing(const std::string& schema, const std::string& name)
 }
 
 std::string column_exists(const std::string& schema, const std::string& table, const std::string& column) {
-  return fmt::format(
-      "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({}) AND attname = {} AND NOT attisdropped)",
-      regclass_literal(schema, table), quote_literal(column));
+  return column_exists_in(fmt::format("to_regclass({})", regclass_literal(schema, table)), column);
+}
+
+std::string column_exists_in(const std::string& relation_expr, const std::string& column) {
+  return fmt::format("EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = {} AND attname = {} AND NOT attisdropped)",
+                     relation_expr, quote_literal(column));
 }
 
 std::string constraint_exists(const std::string& schema, const std::string& table, const std::string& name) {

@@ -16,6 +16,9 @@ std::string regclass_literal(const std::string& schema, const std::string& name)
 std::string relation_exists(const std::string& schema, const std::string& name);   // to_regclass(...) IS NOT NULL
 std::string relation_missing(const std::string& schema, const std::string& name);  // to_regclass(...) IS NULL
 std::string column_exists(const std::string& schema, const std::string& table, const std::string& column);
+// The same for a relation given as an SQL expression of type regclass or oid (e.g. "16384::oid",
+// which names a table whatever it is renamed to).
+std::string column_exists_in(const std::string& relation_expr, const std::string& column);
 std::string constraint_exists(const std::string& schema, const std::string& table, const std::string& name);
 // The constraint exists and is still NOT VALID.
 std::string constraint_not_validated(const std::string& schema, const std::string& table, const std::string& name);
