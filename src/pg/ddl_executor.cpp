@@ -23,7 +23,11 @@ DdlExecutor::DdlExecutor(Connection& conn, LockPolicy policy, RetryReporter repo
 namespace {
 std::string first_line(const std::string& sql) {
   auto s = sql.substr(0, sql.find('\n'));
-  return s.size() > 160 ? s.substr(0, 157) + "..." : s;
+  if (s.size() > 160) {
+    s.resize(157);
+    s += "...";
+  }
+  return s;
 }
 std::string set_lock_timeout_sql(std::chrono::milliseconds t, bool local) {
   return fmt::format("SET {}lock_timeout = '{}ms'", local ? "LOCAL " : "", t.count());
