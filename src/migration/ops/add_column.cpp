@@ -120,7 +120,7 @@ class AddColumn : public SyncedOperation {
     a.statements.push_back(fmt::format("ALTER TABLE IF EXISTS {} DROP COLUMN IF EXISTS {}",
                                        pg::qualified(ctx.schema, t.physical), pg::quote_ident(column_.name)));
     a.lock_target = t.physical;
-    a.verify = "SELECT NOT " + pg::sql::column_exists(ctx.schema, t.physical, column_.name);
+    a.verify = pg::sql::select(pg::sql::negate(pg::sql::column_exists(ctx.schema, t.physical, column_.name)));
     return a;
   }
   const std::string& table_name() const override { return table_; }
@@ -206,7 +206,7 @@ class AddColumn : public SyncedOperation {
                                          pg::quote_literal(*column_.comment)));
     a.lock_target = t.physical;
     a.rollback = fmt::format("ALTER TABLE {} DROP COLUMN IF EXISTS {}", table, pg::quote_ident(column_.name));
-    a.verify = "SELECT " + pg::sql::column_exists(ctx.schema, t.physical, column_.name);
+    a.verify = pg::sql::select(pg::sql::column_exists(ctx.schema, t.physical, column_.name));
     return a;
   }
 

@@ -190,7 +190,7 @@ class AlterColumn : public Operation {
     a.statements = {pg::sql::guarded(pg::sql::column_exists(ctx.schema, t.physical, column_), body)};
     a.description = fmt::format("{}.{}: {} (catalog only)", t.physical, column_, fmt::join(what, ", "));
     a.rollback = "ALTER back by hand (the old definition is in the migration history)";
-    a.verify = "SELECT " + pg::sql::column_exists(ctx.schema, t.physical, final_name);
+    a.verify = pg::sql::select(pg::sql::column_exists(ctx.schema, t.physical, final_name));
     plan.add(std::move(a));
   }
 

@@ -273,7 +273,7 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     fk.lock_target = sc.referenced_table.empty() ? p.table : p.table + ", " + sc.referenced_table;
     fk.after_backfill = true;
     fk.rollback = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", table, pg::quote_ident(sc.build_name));
-    fk.verify = "SELECT " + pg::sql::constraint_exists(ctx.schema, p.table, sc.build_name);
+    fk.verify = pg::sql::select(pg::sql::constraint_exists(ctx.schema, p.table, sc.build_name));
     plan.add(std::move(fk));
   }
 

@@ -115,7 +115,7 @@ class CreateConstraint : public SyncedOperation {
     a.statements.push_back(fmt::format("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}",
                                        pg::qualified(ctx.schema, t.physical), pg::quote_ident(name_)));
     a.lock_target = t.physical;
-    a.verify = "SELECT NOT " + pg::sql::constraint_exists(ctx.schema, t.physical, name_);
+    a.verify = pg::sql::select(pg::sql::negate(pg::sql::constraint_exists(ctx.schema, t.physical, name_)));
     return a;
   }
   const std::string& table_name() const override { return table_; }
@@ -151,7 +151,7 @@ class CreateConstraint : public SyncedOperation {
     a.lock_target = t.physical;
     a.rollback = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}", pg::qualified(ctx.schema, t.physical),
                              pg::quote_ident(name_));
-    a.verify = "SELECT " + pg::sql::constraint_exists(ctx.schema, t.physical, name_);
+    a.verify = pg::sql::select(pg::sql::constraint_exists(ctx.schema, t.physical, name_));
     return a;
   }
 

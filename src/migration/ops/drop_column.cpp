@@ -68,7 +68,7 @@ class DropColumn : public Operation {
     a.lock = LockMode::access_exclusive;
     a.lock_target = t.physical;
     a.rollback = "none: the column's data is gone once this commits";
-    a.verify = "SELECT NOT " + pg::sql::column_exists(ctx.schema, t.physical, column_);
+    a.verify = pg::sql::select(pg::sql::negate(pg::sql::column_exists(ctx.schema, t.physical, column_)));
     plan.add(std::move(a));
   }
 
