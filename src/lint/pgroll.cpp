@@ -81,43 +81,19 @@ Finding expression_error(const std::string& what, const SyntaxError& e, const Lo
   return f;
 }
 
-}  // namespace
+Finding file_error(std::string message, Position at, std::string recipe) {
+  Finding f;
+  f.rule = std::string(syntax_error_rule);
+  f.severity = Severity::error;
+  f.message = std::move(message);
+  f.at = at;
+  f.statement = {at, at};
+  f.recipe = std::move(recipe);
+  return f;
+}
 
-FileReport Linter::lint_pgroll(const std::string& path, std::string text) {
-  FileReport report;
-  report.path = path;
-  report.text = std::move(text);
-  LineIndex lines(report.text);
-  Locator file_locate = [&](std::size_t o) { return lines.position(o); };
-  auto file_directive = file_ignore_directive(report.text, file_locate);
-  file_ignores_all_ = file_directive.all;
-  file_ignored_rules_ = file_directive.rules;
-  report.ignored = file_ignores_all_;
-
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(report.text);
-  } catch (const YAML::Exception& e) {
-    Finding f;
-    f.rule = std::string(syntax_error_rule);
-    f.severity = Severity::error;
-    f.message = "not a valid pgroll migration (YAML/JSON): " + e.msg;
-    f.at = {std::max(e.mark.line, 0) + 1, std::max(e.mark.column, 0) + 1};  // a null mark is -1
-    f.statement = {f.at, f.at};
-    report.findings.push_back(f);
-    return report;
-  }
-  auto ops = doc["operations"];
-  if (!ops || !ops.IsSequence()) {
-    Finding f;
-    f.rule = std::string(syntax_error_rule);
-    f.severity = Severity::error;
-    f.message = "not a pgroll migration: no `operations` list";
-    f.recipe = "a pgroll migration is a map with an `operations` list";
-    report.findings.push_back(f);
-    return report;
-  }
-  Context ctx(settings_.options, schema_);
+// The SQL of `sql` operations and the expressions of the others, in file order.
+std::vector<Piece> collect_pieces(const YAML::Node& ops) {
   std::vector<Piece> pieces;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     std::string where = "operations[" + std::to_string(i) + "]";
@@ -133,6 +109,39 @@ FileReport Linter::lint_pgroll(const std::string& path, std::string text) {
       }
     }
   }
+  return pieces;
+}
+
+}  // namespace
+
+FileReport Linter::lint_pgroll(const std::string& path, std::string text) {
+  FileReport report;
+  report.path = path;
+  report.text = std::move(text);
+  LineIndex lines(report.text);
+  Locator file_locate = [&](std::size_t o) { return lines.position(o); };
+  auto file_directive = file_ignore_directive(report.text, file_locate);
+  file_ignores_all_ = file_directive.all;
+  file_ignored_rules_ = file_directive.rules;
+  report.ignored = file_ignores_all_;
+
+  std::vector<Piece> pieces;
+  try {
+    YAML::Node doc = YAML::Load(report.text);
+    YAML::Node ops = doc.IsMap() ? doc["operations"] : YAML::Node();
+    if (!ops || !ops.IsSequence()) {
+      report.findings.push_back(file_error("not a pgroll migration: no `operations` list", {},
+                                           "a pgroll migration is a map with an `operations` list"));
+      return report;
+    }
+    pieces = collect_pieces(ops);
+  } catch (const YAML::Exception& e) {
+    // A syntax error, or a shape the walk cannot read (a map or a list as a key).
+    Position at{std::max(e.mark.line, 0) + 1, std::max(e.mark.column, 0) + 1};  // a null mark is -1
+    report.findings.push_back(file_error("not a valid pgroll migration (YAML/JSON): " + e.msg, at, {}));
+    return report;
+  }
+  Context ctx(settings_.options, schema_);
   std::size_t index = 0;
   for (auto& p : pieces) {
     std::string value = p.node.as<std::string>();

@@ -65,3 +65,14 @@ TEST(LintPgroll, BrokenYamlIsASyntaxErrorWithPosition) {
   ASSERT_EQ(syn.size(), 1u);
   EXPECT_GE(syn[0].at.line, 2);
 }
+
+// Found by fuzz/lint_pgroll: a document that is not a map, and a key that is not a scalar,
+// ended the process (yaml-cpp's BadSubscript / BadConversion escaped).
+TEST(LintPgroll, ADocumentOfAnotherShapeIsASyntaxErrorNotACrash) {
+  Linter linter(LintSettings{});
+  for (const char* text : {"z", "[1, 2]", "operations:\n  - {[a]: {up: x}}\n", "operations:\n  - create_table: {? [k] : v}\n"}) {
+    FileReport r;
+    ASSERT_NO_THROW(r = linter.lint_pgroll("m.yaml", text)) << text;
+    EXPECT_EQ(test::by_rule(r, "syntax-error").size(), 1u) << text;
+  }
+}
