@@ -3,6 +3,8 @@
 // SQL expressions.
 #include <yaml-cpp/yaml.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "lint/directives.hpp"
@@ -10,6 +12,7 @@
 #include "lint/parser.hpp"
 #include "lint/rule.hpp"
 #include "lint/source.hpp"
+#include "util/input_limits.hpp"
 
 namespace slipway::lint {
 namespace {
@@ -51,7 +54,19 @@ struct Piece {
   bool sql;          // SQL statements (sql operation) or one expression
 };
 
-void collect_expressions(const YAML::Node& n, const std::string& where, std::vector<Piece>& out) {
+// Counts the nodes a walk visits (an alias's target again at each use) and stops the walk when a
+// file expands beyond limits::yaml_nodes_for its size.
+struct NodeBudget {
+  std::size_t left;
+  struct Exhausted {};
+  void spend() {
+    if (left == 0) throw Exhausted{};
+    --left;
+  }
+};
+
+void collect_expressions(const YAML::Node& n, const std::string& where, std::vector<Piece>& out, NodeBudget& budget) {
+  budget.spend();
   if (n.IsMap()) {
     for (auto it = n.begin(); it != n.end(); ++it) {
       std::string key = it->first.as<std::string>();
@@ -62,11 +77,11 @@ void collect_expressions(const YAML::Node& n, const std::string& where, std::vec
         for (auto c = it->second.begin(); c != it->second.end(); ++c)
           if (c->second.IsScalar()) out.push_back({c->second, path + "." + c->first.as<std::string>(), false});
       } else {
-        collect_expressions(it->second, path, out);
+        collect_expressions(it->second, path, out, budget);
       }
     }
   } else if (n.IsSequence()) {
-    for (std::size_t i = 0; i < n.size(); ++i) collect_expressions(n[i], where + "[" + std::to_string(i) + "]", out);
+    for (std::size_t i = 0; i < n.size(); ++i) collect_expressions(n[i], where + "[" + std::to_string(i) + "]", out, budget);
   }
 }
 
@@ -93,7 +108,7 @@ Finding file_error(std::string message, Position at, std::string recipe) {
 }
 
 // The SQL of `sql` operations and the expressions of the others, in file order.
-std::vector<Piece> collect_pieces(const YAML::Node& ops) {
+std::vector<Piece> collect_pieces(const YAML::Node& ops, NodeBudget& budget) {
   std::vector<Piece> pieces;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     std::string where = "operations[" + std::to_string(i) + "]";
@@ -105,7 +120,7 @@ std::vector<Piece> collect_pieces(const YAML::Node& ops) {
         for (const char* key : {"up", "down"})
           if (it->second[key] && it->second[key].IsScalar()) pieces.push_back({it->second[key], where + ".sql." + key, true});
       } else {
-        collect_expressions(it->second, where + "." + name, pieces);
+        collect_expressions(it->second, where + "." + name, pieces, budget);
       }
     }
   }
@@ -134,7 +149,13 @@ FileReport Linter::lint_pgroll(const std::string& path, std::string text) {
                                            "a pgroll migration is a map with an `operations` list"));
       return report;
     }
-    pieces = collect_pieces(ops);
+    NodeBudget budget{limits::yaml_nodes_for(report.text.size())};
+    pieces = collect_pieces(ops, budget);
+  } catch (const NodeBudget::Exhausted&) {
+    report.findings.push_back(file_error(
+        fmt::format("not linted: its aliases expand to more than {} YAML nodes", limits::yaml_nodes_for(report.text.size())),
+        {}, "write the operations out instead of nesting aliases (a YAML alias is expanded at each use)"));
+    return report;
   } catch (const YAML::Exception& e) {
     // A syntax error, or a shape the walk cannot read (a map or a list as a key).
     Position at{std::max(e.mark.line, 0) + 1, std::max(e.mark.column, 0) + 1};  // a null mark is -1

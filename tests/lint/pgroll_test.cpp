@@ -76,3 +76,22 @@ TEST(LintPgroll, ADocumentOfAnotherShapeIsASyntaxErrorNotACrash) {
     EXPECT_EQ(test::by_rule(r, "syntax-error").size(), 1u) << text;
   }
 }
+
+// "Billion laughs": 9 levels of 9 aliases each are 387 million nodes to walk (32 s of CPU before
+// the walk was bounded); the file is refused at once with one finding.
+TEST(LintPgroll, AliasesThatExpandBeyondTheNodeBudgetAreRefused) {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (std::string name : {"b", "c", "d", "e", "f", "g", "h", "i"}) {
+    text += name + ": &" + name + " [";
+    for (int k = 0; k < 9; ++k) text += (k ? ", *" : "*") + prev;
+    text += "]\n";
+    prev = name;
+  }
+  text += "operations:\n  - sql: {up: \"select 1\"}\n    x: *i\n";
+  Linter linter(LintSettings{});
+  auto r = linter.lint_pgroll("m.yaml", text);
+  auto syn = test::by_rule(r, "syntax-error");
+  ASSERT_EQ(syn.size(), 1u);
+  EXPECT_NE(syn[0].message.find("aliases expand"), std::string::npos) << syn[0].message;
+}
