@@ -157,6 +157,14 @@ OperationPlans plan_operations(const EngineContext& e, const MigrationDocument& 
   return out;
 }
 
+// The actions of per-operation plans, counted to reserve room for them once: a plan of 20,000
+// operations would otherwise hold its actions twice while its vector grows.
+std::size_t action_count(const std::vector<Plan>& plans) {
+  std::size_t n = 0;
+  for (const auto& p : plans) n += p.actions.size();
+  return n;
+}
+
 void add_all(Plan& to, Plan from) {
   for (auto& a : from.actions) to.add(std::move(a));
 }
@@ -208,7 +216,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   // backfilled tables capture their writes, backfill, then per table switch to the sync trigger,
   // replay the captured writes, drop the capture (see engine/capture.hpp); then what needs
   // filled rows; last, the version schema.
-  add_all(out.start, std::move(ops.start));
+  out.start = std::move(ops.start);
   for (const auto& table : synced)
     if (!ops.backfilled(table)) out.start.add(sync_trigger_action(e, table));
   for (const auto& b : ops.backfills.actions) out.start.add(capture_action(e, b));
@@ -224,6 +232,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   // complete: the previous version goes first (nothing may read the old shape any more), then
   // the sync triggers (nobody writes the old shape any more), then the operations' contract;
   // last, the views follow the completed tables.
+  out.complete.actions.reserve(action_count(ops.complete) + synced.size() + 2);
   if (out.previous_version_schema) out.complete.add(drop_previous_version_action(*out.previous_version_schema));
   for (const auto& table : synced) out.complete.add(drop_sync_trigger_action(e, table));
   for (auto& p : ops.complete) add_all(out.complete, std::move(p));
@@ -231,6 +240,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
 
   // rollback: the new version goes first, then the sync triggers, the write captures, then each
   // operation's undo in reverse order.
+  out.rollback.actions.reserve(action_count(ops.rollback) + synced.size() + ops.backfills.actions.size() + 1);
   out.rollback.add(drop_version_schema_action(e));
   for (const auto& table : synced) out.rollback.add(drop_sync_trigger_action(e, table));
   for (const auto& b : ops.backfills.actions) out.rollback.add(drop_capture_action(e, b.backfill->table));
