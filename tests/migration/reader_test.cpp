@@ -1,6 +1,7 @@
 // The strict reader: YAML and JSON, positions in messages, unknown fields, wrong types.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -17,7 +18,7 @@ class Reader : public ::testing::Test {
     auto dir = std::filesystem::temp_directory_path() / ("slipway-reader-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
     auto p = (dir / name).string();
-    std::ofstream(p) << text;
+    std::ofstream(p, std::ios::binary) << text;
     return p;
   }
   // The InputError message reading `text` produces (fails the test if it reads fine).
@@ -164,6 +165,94 @@ TEST_F(Reader, MissingRequiredFieldAndEmptyMigration) {
   EXPECT_NE(msg.find("operations[0].drop_table.name: required field is missing"), std::string::npos) << msg;
   auto msg2 = error_of("18_noops.yaml", "version_schema: x\n");
   EXPECT_NE(msg2.find("operations: required field is missing"), std::string::npos) << msg2;
+}
+
+// Nested anchors: each line repeats the previous one nine times, 9^9 values in 330 bytes.
+std::string billion_laughs() {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (std::string name : {"b", "c", "d", "e", "f", "g", "h", "i"}) {
+    text += name + ": &" + name + " [";
+    for (int i = 0; i < 9; ++i) text += (i ? ", *" : "*") + prev;
+    text += "]\n";
+    prev = name;
+  }
+  return text + "operations: [*i]\n";
+}
+
+TEST_F(Reader, NestedAliasesAreRefusedBeforeTheyExpand) {
+  auto started = std::chrono::steady_clock::now();
+  auto msg = error_of("19_laughs.yaml", billion_laughs());
+  EXPECT_NE(msg.find("19_laughs.yaml:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the document has more than"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("alias"), std::string::npos) << msg;
+  // Refused after a few thousand values, not after billions (generous for a loaded machine).
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(Reader, AnchorsWithinTheBudgetStillWork) {
+  auto m = read_migration_file(write("20_anchor.yaml", R"(operations:
+  - create_table: {name: a, columns: [&id {name: id, type: int, pk: true}]}
+  - create_table: {name: b, columns: [*id]}
+)"));
+  ASSERT_EQ(m.operations.size(), 2u);
+  EXPECT_EQ(m.document["operations"][1]["create_table"]["columns"][0]["pk"], true);
+}
+
+TEST_F(Reader, TooLargeFileIsRefused) {
+  std::string text = "operations:\n  - drop_table: {name: t}\n";
+  text += "# " + std::string(max_migration_file_bytes, 'x') + "\n";
+  auto msg = error_of("21_large.yaml", text);
+  EXPECT_NE(msg.find("21_large.yaml: larger than 16777216 bytes (16 MiB), the limit for a migration file"),
+            std::string::npos)
+      << msg;
+}
+
+TEST_F(Reader, TooManyOperationsAreRefused) {
+  std::string text = "operations:\n";
+  for (std::size_t i = 0; i <= max_migration_operations; ++i) text += "  - drop_table: {name: t}\n";
+  auto msg = error_of("22_many.yaml", text);
+  EXPECT_NE(msg.find("22_many.yaml:1:1: operations: 20001 operations; a migration holds at most 20000"),
+            std::string::npos)
+      << msg;
+}
+
+TEST_F(Reader, ASecondDocumentIsRefusedWithItsLine) {
+  auto msg = error_of("23_two.yaml", "operations:\n  - drop_table: {name: a}\n---\noperations:\n  - drop_table: {name: b}\n");
+  EXPECT_NE(msg.find("23_two.yaml:3: a second YAML document"), std::string::npos) << msg;
+  auto msg2 = error_of("24_two.yaml", "operations:\n  - drop_table: {name: a}\n---\n");
+  EXPECT_NE(msg2.find("24_two.yaml:3: a second YAML document"), std::string::npos) << msg2;
+}
+
+TEST_F(Reader, InvalidUtf8IsReportedWithItsLine) {
+  auto msg = error_of("25_latin1.yaml", "operations:\n  - drop_table:\n      name: caf\xe9\n");
+  EXPECT_NE(msg.find("25_latin1.yaml:3:16: invalid UTF-8 (byte 0xe9)"), std::string::npos) << msg;
+  auto msg2 = error_of("26_latin1.json", "{\"operations\": [{\"drop_table\": {\"name\": \"caf\xe9\"}}]}");
+  EXPECT_NE(msg2.find("26_latin1.json:1:45: invalid UTF-8"), std::string::npos) << msg2;
+}
+
+TEST_F(Reader, NulBytesAreRefusedWithTheirLine) {
+  const char nul[] = "operations:\n  - drop_table:\n      name: a\0b\n";
+  auto msg = error_of("27_nul.yaml", std::string(nul, sizeof nul - 1));
+  EXPECT_NE(msg.find("27_nul.yaml:3:14: a NUL byte"), std::string::npos) << msg;
+  // Escapes decode to a NUL too, in YAML and in JSON.
+  auto msg2 = error_of("28_nul.yaml", "operations:\n  - drop_table:\n      name: \"a\\0b\"\n");
+  EXPECT_NE(msg2.find("28_nul.yaml:3:13: operations[0].drop_table.name: the value holds a NUL byte"), std::string::npos)
+      << msg2;
+  auto msg3 = error_of("29_nul.json", R"({"operations": [{"drop_table": {"name": "a\u0000b"}}]})");
+  EXPECT_NE(msg3.find("29_nul.json:1:41: operations[0].drop_table.name: the value holds a NUL byte"), std::string::npos)
+      << msg3;
+  auto msg4 = error_of("30_bell.yaml", "operations:\n  - drop_table:\n      name: \"a\\ab\"\n");
+  EXPECT_NE(msg4.find("the value holds a control character (0x07)"), std::string::npos) << msg4;
+}
+
+TEST_F(Reader, TextInMemoryReadsLikeTheFile) {
+  std::string text = "operations:\n  - rename_table: {from: a, to: b}\n";
+  auto from_file = read_migration_file(write("31_text.yaml", text));
+  auto from_text = read_migration_text(text, from_file.source.file);
+  EXPECT_EQ(from_text.name, "31_text");
+  EXPECT_EQ(from_text.document, from_file.document);
+  EXPECT_EQ(from_text.source.positions, from_file.source.positions);
 }
 
 TEST(MigrationFiles, DirectoryListingIsSortedAndOnlyMigrationFiles) {

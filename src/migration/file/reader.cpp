@@ -1,16 +1,21 @@
 // Reads migration files with yaml-cpp (JSON is YAML) into nlohmann::json, remembering where
 // every field came from, then parses them strictly into operations.
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/mark.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include "migration/file/migration_file.hpp"
 #include "util/error.hpp"
+#include "util/text_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -37,68 +42,189 @@ nlohmann::json plain_scalar(const std::string& s) {
   return s;
 }
 
-nlohmann::json to_json(const YAML::Node& node, const std::string& path, SourceMap& map) {
-  auto mark = node.Mark();
-  if (mark.line >= 0) map.positions[path] = {mark.line + 1, mark.column + 1};
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return nullptr;
-    case YAML::NodeType::Scalar:
-      if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return node.Scalar();
-      return plain_scalar(node.Scalar());
-    case YAML::NodeType::Sequence: {
-      auto arr = nlohmann::json::array();
-      size_t i = 0;
-      for (const auto& item : node) arr.push_back(to_json(item, fmt::format("{}[{}]", path, i++), map));
-      return arr;
-    }
-    case YAML::NodeType::Map: {
-      auto obj = nlohmann::json::object();
-      for (const auto& kv : node) {
-        std::string key = kv.first.as<std::string>();
-        std::string child = path.empty() ? key : path + "." + key;
-        if (obj.contains(key)) {
-          throw InputError(fmt::format("{}: {}: duplicate field", map.where(child), child));
-        }
-        auto km = kv.first.Mark();
-        if (km.line >= 0) map.positions[child] = {km.line + 1, km.column + 1};
-        auto value = to_json(kv.second, child, map);
-        // The key's position is the more useful one for "unknown field" messages.
-        if (km.line >= 0) map.positions[child] = {km.line + 1, km.column + 1};
-        obj[key] = std::move(value);
-      }
-      return obj;
+// Builds the JSON straight from yaml-cpp's parser events, without yaml-cpp's node tree (which
+// costs about 50 bytes of memory per byte of file), remembering each value's position. Counts the
+// values it produces: an alias (`*a`) is one event however often it is used but a copy of its
+// anchor's value here, so nested aliases (a 360-byte "billion laughs" file) would otherwise
+// expand into billions of values. A second document (after `---`) would be silently ignored by
+// a reader of the first: it is refused.
+class JsonBuilder : public YAML::EventHandler {
+ public:
+  JsonBuilder(SourceMap& map, std::size_t max_values) : map_(map), max_values_(max_values) {}
+
+  nlohmann::json take() { return std::move(root_); }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > 1) {
+      throw InputError(fmt::format("{}:{}: a second YAML document (after `---`): a migration file holds one", map_.file,
+                                   mark.line + 1),
+                       "put all operations in the first document's `operations` list, or each migration in its own file");
     }
   }
-  return nullptr;
-}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { add(nullptr, mark, anchor, 1); }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_scalar(value, mark);
+    // Quoted scalars (tag "!") and explicit strings stay strings; a key is its text either way.
+    bool text = tag == "!" || tag == "tag:yaml.org,2002:str" || expecting_key();
+    add(text ? nlohmann::json(value) : plain_scalar(value), mark, anchor, 1);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) fail(mark, "an alias used inside its own anchor's value", "aliases cannot be recursive");
+    add(it->second.value, mark, YAML::NullAnchor, it->second.values);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(nlohmann::json::array(), mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+    open(nlohmann::json::object(), mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    nlohmann::json value;
+    std::string path;
+    YAML::anchor_t anchor;
+    std::size_t values_before;         // for the anchor's size
+    std::optional<std::string> key;    // a map's key waiting for its value
+  };
+  struct Anchored {
+    nlohmann::json value;
+    std::size_t values;
+  };
+
+  bool expecting_key() const { return !stack_.empty() && stack_.back().value.is_object() && !stack_.back().key; }
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& problem, const std::string& hint) const {
+    throw InputError(fmt::format("{}:{}:{}: {}", map_.file, mark.line + 1, mark.column + 1, problem), hint);
+  }
+
+  void count(std::size_t values, const YAML::Mark& mark) {
+    values_ += values;
+    if (values_ > max_values_) {
+      fail(mark,
+           fmt::format("the document has more than {} values (an alias `*name` counts as a copy of what its anchor "
+                       "holds), the limit for a file of this size",
+                       max_values_),
+           "use fewer aliases, or write the values out (docs/migrations.md, \"Limits\")");
+    }
+  }
+
+  // The path of the value about to be placed (its container is on top of the stack).
+  std::string next_path() const {
+    if (stack_.empty()) return "";
+    const Frame& top = stack_.back();
+    if (top.value.is_array()) return fmt::format("{}[{}]", top.path, top.value.size());
+    return top.path.empty() ? *top.key : top.path + "." + *top.key;
+  }
+
+  void add(nlohmann::json value, const YAML::Mark& mark, YAML::anchor_t anchor, std::size_t values) {
+    count(values, mark);
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = {value, values};
+    if (expecting_key()) {
+      if (!value.is_string()) fail(mark, "a key must be a name", "write `name: value`");
+      Frame& top = stack_.back();
+      std::string key = value.get<std::string>();
+      std::string child = top.path.empty() ? key : top.path + "." + key;
+      if (top.value.contains(key)) throw InputError(fmt::format("{}: {}: duplicate field", map_.where(child), child));
+      // The key's position is the more useful one for "unknown field" messages.
+      map_.positions[child] = {mark.line + 1, mark.column + 1};
+      top.key = std::move(key);
+      return;
+    }
+    place(std::move(value), mark);
+  }
+
+  // Puts a finished value into its container (or makes it the document). `mark` is where it
+  // starts; a key's value keeps the key's position, set when the key was read.
+  void place(nlohmann::json value, const std::optional<YAML::Mark>& mark) {
+    bool in_map = !stack_.empty() && stack_.back().value.is_object();
+    if (mark && !in_map) map_.positions[next_path()] = {mark->line + 1, mark->column + 1};
+    if (stack_.empty()) {
+      root_ = std::move(value);
+    } else if (in_map) {
+      Frame& top = stack_.back();
+      top.value[*top.key] = std::move(value);
+      top.key.reset();
+    } else {
+      stack_.back().value.push_back(std::move(value));
+    }
+  }
+
+  void open(nlohmann::json empty, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (expecting_key()) fail(mark, "a key must be a name, not a list or a map", "write `name: value`");
+    count(1, mark);
+    std::string path = next_path();
+    if (stack_.empty() || stack_.back().value.is_array()) map_.positions[path] = {mark.line + 1, mark.column + 1};
+    stack_.push_back({std::move(empty), std::move(path), anchor, values_ - 1, std::nullopt});
+  }
+
+  void close() {
+    Frame done = std::move(stack_.back());
+    stack_.pop_back();
+    if (done.anchor != YAML::NullAnchor) anchors_[done.anchor] = {done.value, values_ - done.values_before};
+    place(std::move(done.value), std::nullopt);  // its position was recorded by open()
+  }
+
+  // The file's bytes are checked before parsing; escapes ("\0", "\x07") can still put a NUL or a
+  // control character into a value, which PostgreSQL cannot store.
+  void check_scalar(const std::string& value, const YAML::Mark& mark) const {
+    if (auto problem = first_text_problem(value, true)) {
+      std::string path = expecting_key() ? (stack_.back().path.empty() ? "a key" : stack_.back().path + ": a key")
+                                         : next_path();
+      fail(mark, fmt::format("{}{}the value holds {}", path, path.empty() ? "" : ": ", problem.what),
+           "remove it: names, types and SQL have no use for it (PostgreSQL text cannot hold NUL bytes)");
+    }
+  }
+
+  SourceMap& map_;
+  std::size_t max_values_;
+  std::size_t values_ = 0;
+  int documents_ = 0;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  nlohmann::json root_;
+};
 
 }  // namespace
 
 MigrationDocument read_migration_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(fmt::format("cannot read migration file {}", path), "check the path");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  return read_migration_text(read_text_file(path, max_migration_file_bytes, "a migration file"), path);
+}
+
+MigrationDocument read_migration_text(std::string_view text, const std::string& path) {
+  if (text.size() > max_migration_file_bytes) {
+    throw InputError(fmt::format("{}: larger than {} bytes ({} MiB), the limit for a migration file", path,
+                                 max_migration_file_bytes, max_migration_file_bytes >> 20),
+                     "split it into smaller files");
+  }
+  check_text(text, path, true);
   SourceMap source;
   source.file = path;
   nlohmann::json doc;
   try {
-    YAML::Node root = YAML::Load(ss.str());
-    doc = to_json(root, "", source);
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    JsonBuilder builder(source, max_migration_values(text.size()));
+    if (parser.HandleNextDocument(builder)) parser.HandleNextDocument(builder);  // a second one throws
+    doc = builder.take();
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("{}:{}:{}: not valid YAML/JSON: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   std::string name = fs::path(path).stem().string();
-  auto m = parse_migration(name, doc, std::move(source));
-  return m;
+  return parse_migration(name, std::move(doc), std::move(source));
 }
 
-MigrationDocument parse_migration(const std::string& name, const nlohmann::json& document, SourceMap source) {
+MigrationDocument parse_migration(const std::string& name, nlohmann::json document, SourceMap source) {
   MigrationDocument m;
   m.name = name;
-  m.document = document;
+  m.document = std::move(document);
   m.source = std::move(source);
   if (name.empty()) throw InputError("a migration needs a name (the file's base name)");
   if (!m.document.is_object()) {
@@ -118,6 +244,10 @@ MigrationDocument parse_migration(const std::string& name, const nlohmann::json&
   const auto& ops = m.document["operations"];
   if (!ops.is_array()) {
     top.fail("operations", "must be a list of operations (`- create_table: ...`)");
+  }
+  if (ops.size() > max_migration_operations) {
+    top.fail("operations", fmt::format("{} operations; a migration holds at most {}", ops.size(), max_migration_operations),
+             "split it into several migrations (docs/migrations.md, \"Limits\")");
   }
   for (size_t i = 0; i < ops.size(); ++i) {
     std::string p = fmt::format("operations[{}]", i);
