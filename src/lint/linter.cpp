@@ -1,9 +1,7 @@
 #include "lint/linter.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <tuple>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +10,7 @@
 #include "lint/rule.hpp"
 #include "lint/source.hpp"
 #include "util/error.hpp"
+#include "util/text_file.hpp"
 
 namespace slipway::lint {
 
@@ -134,6 +133,8 @@ void Linter::finish(Context& ctx, FileReport& report) {
 }
 
 FileReport Linter::lint_sql(const std::string& path, std::string text) {
+  // libpg_query reads C strings: a NUL byte would end the file there, unnoticed.
+  check_text(text, path, false);
   FileReport report;
   report.path = path;
   report.text = std::move(text);
@@ -151,12 +152,8 @@ FileReport Linter::lint_sql(const std::string& path, std::string text) {
 }
 
 FileReport Linter::lint_path(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read " + path, "check that the file exists and is readable");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError("cannot read " + path);
-  return is_pgroll_path(path) ? lint_pgroll(path, ss.str()) : lint_sql(path, ss.str());
+  std::string text = read_text_file(path, max_lint_file_bytes, "a file to lint");
+  return is_pgroll_path(path) ? lint_pgroll(path, std::move(text)) : lint_sql(path, std::move(text));
 }
 
 }  // namespace slipway::lint

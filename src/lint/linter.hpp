@@ -10,6 +10,10 @@
 
 namespace slipway::lint {
 
+// The largest file (or stdin) lint reads: SQL migrations are kilobytes; a schema dump of a
+// large application a few megabytes (docs/lint.md).
+inline constexpr std::size_t max_lint_file_bytes = std::size_t{16} << 20;  // 16 MiB
+
 struct LintSettings {
   LintOptions options;
   std::set<std::string> disabled_rules;
@@ -26,12 +30,14 @@ class Linter {
  public:
   explicit Linter(LintSettings settings);
 
-  // Lints SQL text (a .sql file or stdin). Throws InputError for an unknown rule in a directive.
+  // Lints SQL text (a .sql file or stdin). Throws InputError for an unknown rule in a directive,
+  // and for text that is not UTF-8 or holds a NUL byte (file:line:column).
   FileReport lint_sql(const std::string& path, std::string text);
   // Lints a pgroll migration (YAML or JSON): SQL in `sql` operations, `up`/`down` expressions.
+  // InputError for text that is not UTF-8 or holds a NUL or control character.
   FileReport lint_pgroll(const std::string& path, std::string text);
   // Reads and lints a file, choosing the format by extension (.yaml/.yml/.json: pgroll).
-  // Throws InputError when the file cannot be read.
+  // Throws InputError when the file cannot be read or is larger than max_lint_file_bytes.
   FileReport lint_path(const std::string& path);
 
   const LintSettings& settings() const { return settings_; }

@@ -13,6 +13,7 @@
 #include "lint/rule.hpp"
 #include "lint/source.hpp"
 #include "util/input_limits.hpp"
+#include "util/text_file.hpp"
 
 namespace slipway::lint {
 namespace {
@@ -130,6 +131,7 @@ std::vector<Piece> collect_pieces(const YAML::Node& ops, NodeBudget& budget) {
 }  // namespace
 
 FileReport Linter::lint_pgroll(const std::string& path, std::string text) {
+  check_text(text, path, true);
   FileReport report;
   report.path = path;
   report.text = std::move(text);

@@ -11,6 +11,7 @@
 
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
+#include "util/text_file.hpp"
 #include "lint/config.hpp"
 #include "lint/format/format.hpp"
 #include "lint/linter.hpp"
@@ -62,19 +63,24 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
 
   std::vector<lint::FileReport> reports;
   std::vector<std::string> problems;
+  std::string last_hint = "check the paths given to slipway lint";
   if (f.paths.empty()) {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    std::string text = read_text(std::cin, "<stdin>", lint::max_lint_file_bytes, "lint's input");
     reports.push_back(linter.lint_sql("<stdin>", std::move(text)));
   }
   for (auto& arg : f.paths) {
     auto files = lint::expand_path_argument(arg);
-    if (files.empty()) problems.push_back("no file matches " + arg);
+    if (files.empty()) {
+      problems.push_back("no file matches " + arg);
+      last_hint = "check the paths given to slipway lint";
+    }
     for (auto& file : files) {
       if (cfg.excludes(file)) continue;
       try {
         reports.push_back(linter.lint_path(file));
       } catch (const InputError& e) {
         problems.push_back(e.what());
+        if (!e.hint().empty()) last_hint = e.hint();
       }
     }
   }
@@ -87,7 +93,7 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
 
   if (!problems.empty()) {
     for (std::size_t i = 0; i + 1 < problems.size(); ++i) std::cerr << "slipway: " << problems[i] << "\n";
-    throw InputError(problems.back(), "check the paths given to slipway lint");
+    throw InputError(problems.back(), last_hint);
   }
   auto t = lint::totals(reports);
   if (t.errors > 0) throw Error("lint found " + std::to_string(t.errors) + (t.errors == 1 ? " error" : " errors"));
