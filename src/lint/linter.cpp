@@ -152,7 +152,7 @@ FileReport Linter::lint_sql(const std::string& path, std::string text) {
 }
 
 FileReport Linter::lint_path(const std::string& path) {
-  std::string text = read_text_file(path, max_lint_file_bytes, "a file to lint");
+  std::string text = read_text_file(path, limits::max_lint_file_bytes, "a file to lint");
   return is_pgroll_path(path) ? lint_pgroll(path, std::move(text)) : lint_sql(path, std::move(text));
 }
 

@@ -7,12 +7,9 @@
 
 #include "lint/context.hpp"
 #include "lint/finding.hpp"
+#include "util/input_limits.hpp"
 
 namespace slipway::lint {
-
-// The largest file (or stdin) lint reads: SQL migrations are kilobytes; a schema dump of a
-// large application a few megabytes (docs/lint.md).
-inline constexpr std::size_t max_lint_file_bytes = std::size_t{16} << 20;  // 16 MiB
 
 struct LintSettings {
   LintOptions options;
@@ -37,7 +34,7 @@ class Linter {
   // InputError for text that is not UTF-8 or holds a NUL or control character.
   FileReport lint_pgroll(const std::string& path, std::string text);
   // Reads and lints a file, choosing the format by extension (.yaml/.yml/.json: pgroll).
-  // Throws InputError when the file cannot be read or is larger than max_lint_file_bytes.
+  // Throws InputError when the file cannot be read or is larger than limits::max_lint_file_bytes.
   FileReport lint_path(const std::string& path);
 
   const LintSettings& settings() const { return settings_; }

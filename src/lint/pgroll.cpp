@@ -56,7 +56,7 @@ struct Piece {
 };
 
 // Counts the nodes a walk visits (an alias's target again at each use) and stops the walk when a
-// file expands beyond limits::yaml_nodes_for its size.
+// file expands beyond limits::max_migration_values for its size (aliases counted at each use).
 struct NodeBudget {
   std::size_t left;
   struct Exhausted {};
@@ -151,11 +151,11 @@ FileReport Linter::lint_pgroll(const std::string& path, std::string text) {
                                            "a pgroll migration is a map with an `operations` list"));
       return report;
     }
-    NodeBudget budget{limits::yaml_nodes_for(report.text.size())};
+    NodeBudget budget{limits::max_migration_values(report.text.size())};
     pieces = collect_pieces(ops, budget);
   } catch (const NodeBudget::Exhausted&) {
     report.findings.push_back(file_error(
-        fmt::format("not linted: its aliases expand to more than {} YAML nodes", limits::yaml_nodes_for(report.text.size())),
+        fmt::format("not linted: its aliases expand to more than {} YAML nodes", limits::max_migration_values(report.text.size())),
         {}, "write the operations out instead of nesting aliases (a YAML alias is expanded at each use)"));
     return report;
   } catch (const YAML::Exception& e) {

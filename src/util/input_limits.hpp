@@ -1,14 +1,20 @@
-// Limits on what slipway reads from files, in one place: each reader enforces them and says
-// which limit a file broke (docs/migrations.md lists them).
+// Limits on what slipway reads from the files a user gives it, in one place (docs/migrations.md,
+// "Limits"): real migrations are kilobytes and tens of operations; these keep a hostile or
+// generated file from costing unbounded memory or time. Each reader enforces them and says
+// which limit a file broke.
 #pragma once
 #include <cstddef>
 
 namespace slipway::limits {
 
-// YAML aliases let a few bytes stand for a tree of any size ("billion laughs": 400 bytes of
-// nested anchors expand to hundreds of millions of nodes). A file without aliases has fewer
-// nodes than bytes; this budget leaves room for ordinary alias use and stops a walk long
-// before the expansion costs time or memory.
-constexpr std::size_t yaml_nodes_for(std::size_t file_bytes) { return 16 * file_bytes + 1024; }
+inline constexpr std::size_t max_migration_file_bytes = std::size_t{16} << 20;  // 16 MiB
+inline constexpr std::size_t max_lint_file_bytes = std::size_t{16} << 20;       // 16 MiB
+inline constexpr std::size_t max_migration_operations = 20'000;
+
+// The values (YAML nodes) a file may expand to, aliases (`*name`) counted as copies of their
+// anchor's value at each use — 400 bytes of nested anchors ("billion laughs") stand for
+// hundreds of millions of nodes: one per 2 bytes of the file (denser than any migration written
+// out) plus 10,000 for anchors shared in a small file.
+constexpr std::size_t max_migration_values(std::size_t file_bytes) { return file_bytes / 2 + 10'000; }
 
 }  // namespace slipway::limits

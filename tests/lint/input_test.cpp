@@ -1,5 +1,5 @@
 // What lint reads: UTF-8 text without NUL bytes (libpg_query would stop at one unnoticed), and
-// at most max_lint_file_bytes, each refused with file:line:column.
+// at most limits::max_lint_file_bytes, each refused with file:line:column.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -45,7 +45,7 @@ TEST(LintInput, TooLargeFileIsRefused) {
     std::ofstream out(path, std::ios::binary);
     std::string line(1023, '-');
     line += '\n';
-    for (std::size_t written = 0; written <= max_lint_file_bytes; written += line.size()) out << line;
+    for (std::size_t written = 0; written <= limits::max_lint_file_bytes; written += line.size()) out << line;
   }
   Linter linter(LintSettings{});
   auto msg = error_of([&] { linter.lint_path(path); });

@@ -201,7 +201,7 @@ TEST_F(Reader, AnchorsWithinTheBudgetStillWork) {
 
 TEST_F(Reader, TooLargeFileIsRefused) {
   std::string text = "operations:\n  - drop_table: {name: t}\n";
-  text += "# " + std::string(max_migration_file_bytes, 'x') + "\n";
+  text += "# " + std::string(limits::max_migration_file_bytes, 'x') + "\n";
   auto msg = error_of("21_large.yaml", text);
   EXPECT_NE(msg.find("21_large.yaml: larger than 16777216 bytes (16 MiB), the limit for a migration file"),
             std::string::npos)
@@ -210,7 +210,7 @@ TEST_F(Reader, TooLargeFileIsRefused) {
 
 TEST_F(Reader, TooManyOperationsAreRefused) {
   std::string text = "operations:\n";
-  for (std::size_t i = 0; i <= max_migration_operations; ++i) text += "  - drop_table: {name: t}\n";
+  for (std::size_t i = 0; i <= limits::max_migration_operations; ++i) text += "  - drop_table: {name: t}\n";
   auto msg = error_of("22_many.yaml", text);
   EXPECT_NE(msg.find("22_many.yaml:1:1: operations: 20001 operations; a migration holds at most 20000"),
             std::string::npos)

@@ -65,7 +65,7 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
   std::vector<std::string> problems;
   std::string last_hint = "check the paths given to slipway lint";
   if (f.paths.empty()) {
-    std::string text = read_text(std::cin, "<stdin>", lint::max_lint_file_bytes, "lint's input");
+    std::string text = read_text(std::cin, "<stdin>", limits::max_lint_file_bytes, "lint's input");
     reports.push_back(linter.lint_sql("<stdin>", std::move(text)));
   }
   for (auto& arg : f.paths) {

@@ -11,6 +11,7 @@
 
 #include "migration/file/source_map.hpp"
 #include "migration/ops/operation.hpp"
+#include "util/input_limits.hpp"
 
 namespace slipway::migration {
 
@@ -22,21 +23,12 @@ struct MigrationDocument {
   std::vector<std::unique_ptr<Operation>> operations;
 };
 
-// Limits on a migration file (docs/migrations.md, "Limits"): real migrations are kilobytes and
-// tens of operations; these keep a hostile or generated file from costing unbounded memory.
-inline constexpr std::size_t max_migration_file_bytes = std::size_t{16} << 20;  // 16 MiB
-inline constexpr std::size_t max_migration_operations = 20'000;
-// The values a file may expand to, aliases (`*name`) counted as copies of their anchor's value:
-// one per 2 bytes of the file (denser than any migration written out) plus 10,000 for
-// anchors shared in a small file.
-constexpr std::size_t max_migration_values(std::size_t file_bytes) { return file_bytes / 2 + 10'000; }
-
 // Reads and strictly parses a .yaml/.yml/.json file. Throws InputError with file:line:col and
 // the field path on any problem.
 MigrationDocument read_migration_file(const std::string& path);
 // The same for a file's text already in memory (`path` is for messages, and its base name is
 // the migration's name): one document, UTF-8 without NUL bytes or control characters, within
-// the limits above.
+// the limits of util/input_limits.
 MigrationDocument read_migration_text(std::string_view text, const std::string& path);
 // Parses a document already in memory (from the state schema, or a test).
 MigrationDocument parse_migration(const std::string& name, nlohmann::json document,

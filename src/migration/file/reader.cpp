@@ -195,13 +195,13 @@ class JsonBuilder : public YAML::EventHandler {
 }  // namespace
 
 MigrationDocument read_migration_file(const std::string& path) {
-  return read_migration_text(read_text_file(path, max_migration_file_bytes, "a migration file"), path);
+  return read_migration_text(read_text_file(path, limits::max_migration_file_bytes, "a migration file"), path);
 }
 
 MigrationDocument read_migration_text(std::string_view text, const std::string& path) {
-  if (text.size() > max_migration_file_bytes) {
+  if (text.size() > limits::max_migration_file_bytes) {
     throw InputError(fmt::format("{}: larger than {} bytes ({} MiB), the limit for a migration file", path,
-                                 max_migration_file_bytes, max_migration_file_bytes >> 20),
+                                 limits::max_migration_file_bytes, limits::max_migration_file_bytes >> 20),
                      "split it into smaller files");
   }
   check_text(text, path, true);
@@ -211,7 +211,7 @@ MigrationDocument read_migration_text(std::string_view text, const std::string& 
   try {
     std::istringstream in{std::string(text)};
     YAML::Parser parser(in);
-    JsonBuilder builder(source, max_migration_values(text.size()));
+    JsonBuilder builder(source, limits::max_migration_values(text.size()));
     if (parser.HandleNextDocument(builder)) parser.HandleNextDocument(builder);  // a second one throws
     doc = builder.take();
   } catch (const YAML::Exception& e) {
@@ -245,8 +245,8 @@ MigrationDocument parse_migration(const std::string& name, nlohmann::json docume
   if (!ops.is_array()) {
     top.fail("operations", "must be a list of operations (`- create_table: ...`)");
   }
-  if (ops.size() > max_migration_operations) {
-    top.fail("operations", fmt::format("{} operations; a migration holds at most {}", ops.size(), max_migration_operations),
+  if (ops.size() > limits::max_migration_operations) {
+    top.fail("operations", fmt::format("{} operations; a migration holds at most {}", ops.size(), limits::max_migration_operations),
              "split it into several migrations (docs/migrations.md, \"Limits\")");
   }
   for (size_t i = 0; i < ops.size(); ++i) {
