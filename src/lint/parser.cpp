@@ -187,15 +187,4 @@ ParseOutput parse_sql(std::string_view text) {
   return out;
 }
 
-std::optional<SyntaxError> check_expression(std::string_view expr) {
-  static constexpr std::string_view prefix = "SELECT (";
-  std::string sql = std::string(prefix) + std::string(expr) + "\n)";
-  ParseResult pr(sql.c_str());
-  if (!pr.r.error) return std::nullopt;
-  std::size_t cursor = pr.r.error->cursorpos > 0 ? pr.r.error->cursorpos - 1 : 0;
-  std::size_t byte = utf8_bytes_for_chars(sql, cursor);
-  byte = byte >= prefix.size() ? byte - prefix.size() : 0;
-  return SyntaxError{std::min(byte, expr.size()), pr.r.error->message};
-}
-
 }  // namespace slipway::lint

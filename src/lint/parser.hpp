@@ -34,9 +34,6 @@ struct ParseOutput {
 
 ParseOutput parse_sql(std::string_view text);
 
-// Parses `expr` as one SQL expression; returns the error (offset relative to expr) if it is not.
-std::optional<SyntaxError> check_expression(std::string_view expr);
-
 // Offset of the first token at or after `from` (skips whitespace and comments).
 std::size_t skip_blank(std::string_view text, std::size_t from, std::size_t to);
 

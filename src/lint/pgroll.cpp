@@ -12,6 +12,7 @@
 #include "lint/parser.hpp"
 #include "lint/rule.hpp"
 #include "lint/source.hpp"
+#include "lint/user_text.hpp"
 #include "util/input_limits.hpp"
 #include "util/text_file.hpp"
 

@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <regex>
-
 #include "catalog/inspector.hpp"
+#include "lint/user_text.hpp"
 #include "util/error.hpp"
 
 namespace slipway::rewrite {
@@ -20,15 +19,11 @@ namespace {
 catalog::Table preflight(pg::Connection& conn, const std::string& schema, const std::string& name,
                          const std::string& alter) {
   std::string label = schema + "." + name;
-  if (std::regex_search(alter, std::regex("\\busing\\b", std::regex::icase))) {
-    refuse(label, "--alter contains USING",
-           "rows are converted with an explicit cast to the new type (col::newtype); for another "
-           "conversion add a new column and backfill it with a migration instead");
-  }
-  for (const char* word : {"rename", "owner to", "set schema"}) {
-    if (std::regex_search(alter, std::regex(std::string("\\b") + word + "\\b", std::regex::icase))) {
-      refuse(label, fmt::format("--alter contains {}", word),
-             "renames, owner and schema changes need no rewrite: run them as plain ALTER TABLE");
+  // Parsed as the statement the rewrite runs on the shadow table: only this table's ALTER TABLE
+  // subcommands get through, never a second statement.
+  if (!alter.empty()) {
+    if (auto problem = lint::alter_table_problem(schema, name, alter)) {
+      refuse(label, fmt::format("--alter \"{}\" {}", alter, problem->what), problem->hint);
     }
   }
   catalog::Inspector inspector(conn);

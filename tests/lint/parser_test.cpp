@@ -3,6 +3,7 @@
 
 #include "lint/parser.hpp"
 #include "lint/source.hpp"
+#include "lint/user_text.hpp"
 #include "lint_helpers.hpp"
 
 using namespace slipway::lint;

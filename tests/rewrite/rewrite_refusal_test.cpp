@@ -34,6 +34,18 @@ TEST_F(RewriteRefusal, UsingClause) {
   expect_refused({"rewrite", "--table", "t", "--alter", "ALTER COLUMN v TYPE int USING length(v)"}, "USING");
 }
 
+// --alter is ALTER TABLE subcommands of the named table and nothing else: a second statement,
+// whatever it does, is refused before anything runs.
+TEST_F(RewriteRefusal, AlterCannotRunAnotherStatement) {
+  sql("CREATE TABLE t (id int PRIMARY KEY, v text)");
+  sql("CREATE TABLE other (id int PRIMARY KEY)");
+  expect_refused({"rewrite", "--table", "t", "--alter", "ADD COLUMN x int; DROP TABLE other"}, "2 statements");
+  expect_refused({"rewrite", "--table", "t", "--alter", "ADD COLUMN x int; DROP TABLE other; --"}, "--alter");
+  expect_refused({"rewrite", "--table", "t", "--alter", "RENAME TO other2"}, "RENAME");
+  expect_refused({"rewrite", "--table", "t", "--alter", "OWNER TO CURRENT_USER"}, "OWNER TO");
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM other"), 0) << "the other table must still exist";
+}
+
 TEST_F(RewriteRefusal, InvalidAlter) {
   sql("CREATE TABLE t (id int PRIMARY KEY, v text)");
   expect_refused({"rewrite", "--table", "t", "--alter", "ALTER COLUMN nosuch TYPE bigint"}, "is not valid");

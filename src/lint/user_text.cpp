@@ -1,0 +1,216 @@
+#include "lint/user_text.hpp"
+
+#include <fmt/format.h>
+
+#include "lint/ast.hpp"
+#include "pg/quote.hpp"
+
+namespace slipway::lint {
+namespace {
+
+// A and B are the same tree but for the nodes' positions.
+bool same_tree(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    auto ia = a.begin(), ib = b.begin();
+    for (;; ++ia, ++ib) {
+      if (ia != a.end() && ia.key() == "location") ++ia;
+      if (ib != b.end() && ib.key() == "location") ++ib;
+      if (ia == a.end() || ib == b.end()) return ia == a.end() && ib == b.end();
+      if (ia.key() != ib.key() || !same_tree(ia.value(), ib.value())) return false;
+    }
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_tree(a[i], b[i])) return false;
+    return true;
+  }
+  return a == b;
+}
+
+// `prefix text suffix` parsed as the one statement slipway will run.
+struct Wrapped {
+  ParseOutput parse;      // owns the tree's memory
+  const Json* statement;  // {"<Kind>": {...}}; null when `problem` is set
+  std::optional<TextProblem> problem;
+};
+
+std::optional<TextProblem> one_statement(const ParseOutput& out, std::string_view what, std::string_view hint) {
+  if (out.statements.size() != 1) {
+    return TextProblem{fmt::format("is not {}: it makes {} statements", what, out.statements.size()),
+                       std::string(hint)};
+  }
+  if (const auto& st = out.statements[0]; st.error || !st.tree) {
+    return TextProblem{fmt::format("is not {}: {}", what, st.error ? st.error->message : "no statement"),
+                       std::string(hint)};
+  }
+  return std::nullopt;
+}
+
+// Parsed twice, as is and with a newline after the text: text that ends in a `--` comment
+// (which would swallow what slipway writes after it) parses differently or not at all.
+Wrapped parse_wrapped(std::string_view prefix, std::string_view text, std::string_view suffix, std::string_view what,
+                      std::string_view hint) {
+  Wrapped w;
+  std::string sql = fmt::format("{}{}{}", prefix, text, suffix);
+  w.parse = parse_sql(sql);
+  w.statement = nullptr;
+  w.problem = one_statement(w.parse, what, hint);
+  ParseOutput again = parse_sql(fmt::format("{}{}\n{}", prefix, text, suffix));
+  bool again_ok = !one_statement(again, what, hint);
+  if (w.problem && !again_ok) return w;
+  if (w.problem || !again_ok || !same_tree(*w.parse.statements[0].tree, *again.statements[0].tree)) {
+    w.problem = TextProblem{fmt::format("is not {}: it ends in a -- comment that hides what follows it", what),
+                            "end the comment with a newline, use /* */ or leave it out"};
+    return w;
+  }
+  w.statement = w.parse.statements[0].tree.get();
+  return w;
+}
+
+// The keys of a node's body, all of them in `allowed`.
+bool only_keys(const Json& body, std::initializer_list<std::string_view> allowed) {
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool ok = it.key() == "location";
+    for (auto a : allowed) ok = ok || it.key() == a;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// `SELECT (<x>)`'s one value, or nullptr when the statement is anything more.
+const Json* single_select_value(const Json& statement) {
+  const Json* sel = ast::as(statement, "SelectStmt");
+  if (!sel || !only_keys(*sel, {"targetList", "limitOption", "op"}) || ast::str(*sel, "op") != "SETOP_NONE") {
+    return nullptr;
+  }
+  const Json& targets = ast::list(*sel, "targetList");
+  if (targets.size() != 1) return nullptr;
+  const Json* target = ast::as(targets[0], "ResTarget");
+  if (!target || !only_keys(*target, {"val"})) return nullptr;
+  return ast::get(*target, "val");
+}
+
+constexpr std::string_view kExpressionHint =
+    "give one SQL expression, e.g. `lower(email)` or `price * 100`; statements belong in a `sql` operation";
+
+}  // namespace
+
+std::optional<TextProblem> expression_problem(std::string_view expression) {
+  constexpr std::string_view what = "one SQL expression";
+  auto w = parse_wrapped("SELECT (", expression, ")", what, kExpressionHint);
+  if (w.problem) return w.problem;
+  if (!single_select_value(*w.statement)) {
+    return TextProblem{fmt::format("is not {}: it closes the parenthesis around it", what), std::string(kExpressionHint)};
+  }
+  return std::nullopt;
+}
+
+std::optional<TextProblem> type_problem(std::string_view type) {
+  constexpr std::string_view what = "one type name";
+  constexpr std::string_view hint = "give a type as a column takes it, e.g. `bigint`, `varchar(20)`, `numeric(10,2)[]`";
+  auto w = parse_wrapped("SELECT (NULL::", type, ")", what, hint);
+  if (w.problem) return w.problem;
+  const Json* value = single_select_value(*w.statement);
+  const Json* cast = value ? ast::as(*value, "TypeCast") : nullptr;
+  const Json* arg = cast && only_keys(*cast, {"arg", "typeName"}) ? ast::get(*cast, "arg") : nullptr;
+  const Json* null = arg ? ast::as(*arg, "A_Const") : nullptr;
+  if (!null || !ast::flag(*null, "isnull")) {
+    return TextProblem{fmt::format("is not {}: it holds more than a type", what), std::string(hint)};
+  }
+  return std::nullopt;
+}
+
+std::optional<TextProblem> assignments_problem(std::string_view assignments) {
+  constexpr std::string_view what = "a list of assignments";
+  constexpr std::string_view hint =
+      "give `column = expression[, column = expression ...]`, e.g. \"full_name = first_name || ' ' || last_name\"; "
+      "restrict the rows with --where";
+  // Followed by one more assignment: the text must end where an assignment ends.
+  constexpr std::string_view sentinel = "_slipway_end";
+  auto w = parse_wrapped("UPDATE _slipway_table SET ", assignments, fmt::format(", {} = NULL", sentinel), what, hint);
+  if (w.problem) return w.problem;
+  const Json* update = ast::as(*w.statement, "UpdateStmt");
+  bool ok = update && only_keys(*update, {"relation", "targetList"});
+  const Json& targets = ok ? ast::list(*update, "targetList") : Json::array();
+  ok = ok && targets.size() >= 2;
+  for (std::size_t i = 0; ok && i < targets.size(); ++i) {
+    const Json* t = ast::as(targets[i], "ResTarget");
+    ok = t && only_keys(*t, {"name", "val", "indirection"}) && !ast::str(*t, "name").empty();
+  }
+  if (ok) ok = ast::str(ast::body(targets.back()), "name") == sentinel;
+  if (!ok) return TextProblem{fmt::format("is not {}: it holds more than the SET list", what), std::string(hint)};
+  return std::nullopt;
+}
+
+std::optional<TextProblem> query_problem(std::string_view query) {
+  constexpr std::string_view what = "one read-only query";
+  constexpr std::string_view hint = "give one SELECT that returns one row and one column, e.g. \"SELECT count(*) > 10 FROM pg_stat_activity\"";
+  ParseOutput out = parse_sql(query);
+  if (auto p = one_statement(out, what, hint)) return p;
+  const Json& statement = *out.statements[0].tree;
+  if (!ast::as(statement, "SelectStmt")) {
+    return TextProblem{fmt::format("is not {}: it is a {}", what, ast::kind(statement)), std::string(hint)};
+  }
+  std::optional<TextProblem> problem;
+  ast::walk(statement, [&](std::string_view kind, const Json& body) {
+    if (problem) return;
+    if (kind == "InsertStmt" || kind == "UpdateStmt" || kind == "DeleteStmt" || kind == "MergeStmt") {
+      problem = TextProblem{fmt::format("is not {}: it holds a data-modifying {}", what, kind), std::string(hint)};
+    } else if (kind == "SelectStmt" && (ast::get(body, "intoClause") || ast::get(body, "lockingClause"))) {
+      problem = TextProblem{fmt::format("is not {}: it has SELECT INTO or FOR UPDATE/SHARE", what), std::string(hint)};
+    }
+  });
+  return problem;
+}
+
+std::optional<TextProblem> alter_table_problem(std::string_view schema, std::string_view table, std::string_view alter) {
+  constexpr std::string_view what = "ALTER TABLE subcommands";
+  constexpr std::string_view hint =
+      "give the actions of one ALTER TABLE statement for this table, comma-separated, e.g. "
+      "\"ALTER COLUMN id TYPE bigint, ADD COLUMN flag boolean NOT NULL DEFAULT true\"";
+  constexpr std::string_view plain =
+      "renames, owner and schema changes need no rewrite: run them as plain ALTER TABLE";
+  auto w = parse_wrapped(fmt::format("ALTER TABLE {} ", pg::qualified(schema, table)), alter, "", what, hint);
+  if (w.problem) return w.problem;
+  auto kind = ast::kind(*w.statement);
+  if (kind == "RenameStmt") return TextProblem{"renames (RENAME)", std::string(plain)};
+  if (kind == "AlterObjectSchemaStmt") return TextProblem{"moves the table to another schema (SET SCHEMA)", std::string(plain)};
+  const Json* stmt = ast::as(*w.statement, "AlterTableStmt");
+  if (!stmt) return TextProblem{fmt::format("is not {}: it makes a {}", what, kind), std::string(hint)};
+  const Json* relation = ast::get(*stmt, "relation");
+  if (!relation || ast::str(*relation, "schemaname") != schema || ast::str(*relation, "relname") != table ||
+      ast::str(*stmt, "objtype") != "OBJECT_TABLE") {
+    return TextProblem{fmt::format("is not {} for {}.{}", what, schema, table), std::string(hint)};
+  }
+  for (const auto& c : ast::list(*stmt, "cmds")) {
+    const Json* cmd = ast::as(c, "AlterTableCmd");
+    if (!cmd) return TextProblem{fmt::format("is not {}", what), std::string(hint)};
+    std::string subtype = ast::str(*cmd, "subtype");
+    if (subtype == "AT_ChangeOwner") return TextProblem{"changes the owner (OWNER TO)", std::string(plain)};
+    const Json* def = ast::get(*cmd, "def");
+    const Json* column = def ? ast::as(*def, "ColumnDef") : nullptr;
+    if (subtype == "AT_AlterColumnType" && column && ast::get(*column, "raw_default")) {
+      return TextProblem{"contains USING",
+                         "rows are converted with an explicit cast to the new type (col::newtype); for another "
+                         "conversion add a new column and backfill it with a migration instead"};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<SyntaxError> check_expression(std::string_view expression) {
+  // The position of a syntax error, as the linter shows it.
+  static constexpr std::string_view prefix = "SELECT (";
+  ParseOutput out = parse_sql(fmt::format("{}{})", prefix, expression));
+  for (const auto& st : out.statements) {
+    if (!st.error) continue;
+    std::size_t at = st.error->offset >= prefix.size() ? st.error->offset - prefix.size() : 0;
+    return SyntaxError{std::min(at, expression.size()), st.error->message};
+  }
+  if (auto p = expression_problem(expression)) return SyntaxError{0, p->what};
+  return std::nullopt;
+}
+
+}  // namespace slipway::lint

@@ -1,0 +1,44 @@
+// The one gate for user text that slipway puts into SQL it builds: an expression (`--where`, a
+// migration's `up`/`down`, `default`, `check`, `predicate`, a generated column), a type name, a
+// `--set` assignment list, a throttle query, `--alter`'s ALTER TABLE actions. Each is parsed
+// with PostgreSQL's grammar (lint's parser) inside the statement it will be part of, and
+// accepted only when it is exactly that shape: never text that closes a parenthesis, ends the
+// statement, starts another or comments out what slipway writes after it.
+//
+// Pure functions of the text (no database), for the callers' InputError and for fuzzing.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lint/parser.hpp"
+
+namespace slipway::lint {
+
+// What is wrong with a piece of user text, and what to do instead.
+struct TextProblem {
+  std::string what;
+  std::string hint;
+};
+
+// One scalar SQL expression (a bare `SELECT ...` is read as a scalar subquery, as slipway
+// parenthesises expressions).
+std::optional<TextProblem> expression_problem(std::string_view expression);
+// One type name as a column definition takes it: `bigint`, `varchar(20)`, `numeric(10,2)[]`.
+std::optional<TextProblem> type_problem(std::string_view type);
+// `col = expr[, col2 = expr ...]`: the SET list of one UPDATE and nothing else (no FROM,
+// WHERE, RETURNING).
+std::optional<TextProblem> assignments_problem(std::string_view assignments);
+// One read-only query (a SELECT or VALUES; no data-modifying WITH, no SELECT INTO, no FOR
+// UPDATE), as a throttle or lag check runs it.
+std::optional<TextProblem> query_problem(std::string_view query);
+// The subcommands of one `ALTER TABLE "schema"."table" <alter>` for that table, without what
+// an online rewrite refuses (USING, RENAME, OWNER TO, SET SCHEMA).
+std::optional<TextProblem> alter_table_problem(std::string_view schema, std::string_view table,
+                                               std::string_view alter);
+
+// The expression check with the position of a syntax error (offset relative to `expression`),
+// for lint findings; a shape problem is reported at offset 0.
+std::optional<SyntaxError> check_expression(std::string_view expression);
+
+}  // namespace slipway::lint

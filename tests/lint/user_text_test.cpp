@@ -1,0 +1,81 @@
+// The gate for user text put into slipway's SQL: accepted shapes and refused ones, on the text
+// alone (no database).
+#include <gtest/gtest.h>
+
+#include "lint/user_text.hpp"
+
+using namespace slipway::lint;
+
+namespace {
+
+TEST(UserText, ExpressionsAreOneExpression) {
+  for (const char* ok : {"lower(email)", "price * 100", "CAST(a AS integer) + 1", "'a;b' || $$)$$",
+                         "SELECT max(id) FROM other", "CASE WHEN a THEN 1 ELSE 2 END", "a /* note */ + 1",
+                         "x -- note\n + 1", "now()", "'{}'::jsonb"}) {
+    EXPECT_FALSE(expression_problem(ok)) << ok;
+  }
+  for (const char* bad : {"1; DROP TABLE accounts", "1); DROP TABLE accounts; SELECT (1", "1) FROM accounts WHERE (true",
+                          "1), (2", "1) UNION SELECT (2", "1) ORDER BY (1", "1 -- hides the rest", "1) --", "",
+                          "lower(x) lower(y)"}) {
+    EXPECT_TRUE(expression_problem(bad)) << bad;
+  }
+  EXPECT_NE(expression_problem("1; DROP TABLE accounts")->what.find("is not one SQL expression"), std::string::npos);
+  EXPECT_NE(expression_problem("1 -- x")->what.find("comment"), std::string::npos);
+}
+
+TEST(UserText, TypesAreOneTypeName) {
+  for (const char* ok : {"bigint", "varchar(20)", "numeric(10,2)[]", "timestamp with time zone", "double precision",
+                         "\"My Type\"", "public.mood", "serial", "int ARRAY", "interval day to second", "bit varying(3)"}) {
+    EXPECT_FALSE(type_problem(ok)) << ok;
+  }
+  for (const char* bad : {"int; DROP TABLE accounts", "int) + (1", "int DEFAULT 1", "int NOT NULL", "int --",
+                          "int) --", "int COLLATE \"C\"", "", "int, b text"}) {
+    EXPECT_TRUE(type_problem(bad)) << bad;
+  }
+}
+
+TEST(UserText, AssignmentsAreTheSetListOnly) {
+  for (const char* ok : {"full_name = first_name || ' ' || last_name", "a = 1, b = lower(c)", "\"Odd\" = 1",
+                         "(a, b) = (1, 2)", "tags[1] = 'x'", "a = (SELECT 1)"}) {
+    EXPECT_FALSE(assignments_problem(ok)) << ok;
+  }
+  for (const char* bad : {"a = 1; DROP TABLE accounts", "a = 1 WHERE true", "a = 1 WHERE", "a = 1 --",
+                          "a = 1 FROM accounts", "a = 1 RETURNING *", "a = 1,", "", "1", "a = 1 WHERE x OR",
+                          "a = 1, _slipway_end = NULL --"}) {
+    EXPECT_TRUE(assignments_problem(bad)) << bad;
+  }
+}
+
+TEST(UserText, QueriesAreOneReadOnlySelect) {
+  for (const char* ok : {"SELECT true", "SELECT count(*) > 10 FROM pg_stat_activity", "VALUES (false)",
+                         "WITH x AS (SELECT 1 AS n) SELECT n > 0 FROM x", "SELECT true -- comment"}) {
+    EXPECT_FALSE(query_problem(ok)) << ok;
+  }
+  for (const char* bad : {"SELECT true; DROP TABLE accounts", "DROP TABLE accounts",
+                          "WITH d AS (DELETE FROM accounts RETURNING 1) SELECT true",
+                          "SELECT true INTO newtable", "SELECT true FROM accounts FOR UPDATE",
+                          "UPDATE accounts SET a = 1 RETURNING true", "", "SELEC true"}) {
+    EXPECT_TRUE(query_problem(bad)) << bad;
+  }
+}
+
+TEST(UserText, AlterIsSubcommandsOfTheNamedTable) {
+  for (const char* ok : {"ALTER COLUMN id TYPE bigint", "ALTER COLUMN id TYPE bigint, ADD COLUMN flag boolean NOT NULL DEFAULT true",
+                         "ADD COLUMN x int;", "DROP COLUMN v", "ADD CONSTRAINT c CHECK (a > 0) -- why",
+                         "ALTER COLUMN balance TYPE numeric(12,2)", "SET (fillfactor = 70)"}) {
+    EXPECT_FALSE(alter_table_problem("public", "accounts", ok)) << ok;
+  }
+  for (const char* bad : {"ADD COLUMN x int; DROP TABLE accounts", "ADD COLUMN x int; DROP TABLE other",
+                          "ALTER COLUMN v TYPE int USING length(v)", "RENAME TO x", "RENAME COLUMN a TO b",
+                          "OWNER TO postgres", "SET SCHEMA other", "", ";DROP TABLE other", "ADD COLUMN x int /*"}) {
+    EXPECT_TRUE(alter_table_problem("public", "accounts", bad)) << bad;
+  }
+  EXPECT_NE(alter_table_problem("public", "t", "ALTER COLUMN v TYPE int USING length(v)")->what.find("USING"),
+            std::string::npos);
+  EXPECT_NE(alter_table_problem("public", "t", "ADD COLUMN x int; DROP TABLE accounts")->what.find("2 statements"),
+            std::string::npos);
+  // Names that need quoting are quoted in the statement the text is parsed in.
+  EXPECT_FALSE(alter_table_problem("My Schema", "odd\"name", "ADD COLUMN x int"));
+}
+
+}  // namespace
