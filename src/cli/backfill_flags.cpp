@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/context.hpp"
+#include "cli/user_text_flags.hpp"
 #include "util/duration.hpp"
 #include "util/error.hpp"
 
@@ -45,6 +46,8 @@ backfill::EngineOptions engine_options(const GlobalOptions& g, const BackfillFla
   if (f.max_rate < 0) throw InputError("--max-rate must be positive");
   if (f.max_rate > 0) opt.throttle.max_rate = f.max_rate;
   if (!f.max_lag.empty()) opt.throttle.max_lag = parse_duration(f.max_lag, "--max-lag");
+  check_flag_text("--lag-query", f.lag_query, lint::query_problem);
+  check_flag_text("--throttle-query", f.throttle_query, lint::query_problem);
   opt.throttle.lag_query = f.lag_query;
   opt.throttle.throttle_query = f.throttle_query;
   opt.throttle.pause_file = f.pause_file;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/context.hpp"
+#include "cli/user_text_flags.hpp"
 #include "rewrite/rewriter.hpp"
 #include "util/duration.hpp"
 #include "util/error.hpp"
@@ -60,6 +61,7 @@ void add_rewrite_command(CLI::App& app, GlobalOptions& g, const RewriteCommandSp
     f.options.schema = g.schema;
     f.options.state_schema = g.state_schema;
     f.options.kind = spec.takes_alter ? rewrite::Kind::rewrite : rewrite::Kind::repack;
+    check_flag_text("--throttle-query", f.options.throttle_query, lint::query_problem);
     f.options.chunk_time = parse_duration(f.chunk_time, "--chunk-time");
     if (!f.max_lag.empty()) f.options.max_lag = parse_duration(f.max_lag, "--max-lag");
     if (f.max_rate > 0) f.options.max_rate = f.max_rate;

@@ -92,6 +92,20 @@ const Json* single_select_value(const Json& statement) {
   return ast::get(*target, "val");
 }
 
+// Whether the text's own parentheses balance. Inside `(` and `)`, "a) OR (b" is one expression
+// too (the wrapper's parentheses pair with the text's); between `[` and `]` it is not. A bare
+// query, which slipway's parentheses make a scalar subquery, balances when it is one statement.
+bool balanced_expression(std::string_view text) {
+  ParseOutput bracketed = parse_sql(fmt::format("SELECT ARRAY[{}]", text));
+  if (bracketed.statements.size() == 1 && bracketed.statements[0].tree) {
+    const Json* value = single_select_value(*bracketed.statements[0].tree);
+    const Json* array = value ? ast::as(*value, "A_ArrayExpr") : nullptr;
+    if (array && ast::list(*array, "elements").size() == 1) return true;
+  }
+  ParseOutput alone = parse_sql(text);
+  return alone.statements.size() == 1 && alone.statements[0].tree && ast::as(*alone.statements[0].tree, "SelectStmt");
+}
+
 constexpr std::string_view kExpressionHint =
     "give one SQL expression, e.g. `lower(email)` or `price * 100`; statements belong in a `sql` operation";
 
@@ -101,7 +115,7 @@ std::optional<TextProblem> expression_problem(std::string_view expression) {
   constexpr std::string_view what = "one SQL expression";
   auto w = parse_wrapped("SELECT (", expression, ")", what, kExpressionHint);
   if (w.problem) return w.problem;
-  if (!single_select_value(*w.statement)) {
+  if (!single_select_value(*w.statement) || !balanced_expression(expression)) {
     return TextProblem{fmt::format("is not {}: it closes the parenthesis around it", what), std::string(kExpressionHint)};
   }
   return std::nullopt;

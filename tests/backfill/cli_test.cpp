@@ -167,6 +167,35 @@ TEST_F(BackfillCliTest, BadInputExitsTwoAndChangesNothing) {
   EXPECT_NE(st.out.find("no backfill jobs"), std::string::npos) << st.out;
 }
 
+// --set, --where, --throttle-query and --lag-query go into SQL slipway runs: each must be the
+// shape it is used as (assignments, one expression, one read-only query), or it is refused
+// before anything runs. Each value here was accepted before and changed rows it must not touch.
+TEST_F(BackfillCliTest, FlagTextThatIsNotItsShapeIsRefused) {
+  make_people(100);
+  sql("CREATE TABLE victim (id int PRIMARY KEY)");
+  sql("INSERT INTO victim VALUES (1), (2)");
+  const std::vector<std::string> set{"--set", "full_name = 'x'"};
+  for (const std::vector<std::string>& hostile : std::vector<std::vector<std::string>>{
+           {"--set", "full_name = 'x'; DROP TABLE victim"},
+           {"--set", "full_name = 'x' --"},  // would comment out the batch's key range
+           {"--set", "full_name = 'x' FROM victim"},
+           {"--where", "true) OR (true"},  // would widen every batch to the whole table
+           {"--where", "true; DROP TABLE victim"},
+           {"--throttle-query", "WITH d AS (DELETE FROM victim RETURNING 1) SELECT false"},
+           {"--throttle-query", "SELECT false; DROP TABLE victim"},
+           {"--max-lag", "5s", "--lag-query", "WITH d AS (DELETE FROM victim RETURNING 1) SELECT 0"}}) {
+    std::vector<std::string> cmd{"backfill", "--table", "people", "--batch-size", "10", "--progress", "none"};
+    if (hostile[0] != "--set") cmd.insert(cmd.end(), set.begin(), set.end());
+    cmd.insert(cmd.end(), hostile.begin(), hostile.end());
+    auto r = slipway(cmd);
+    EXPECT_EQ(r.exit_code, 2) << hostile.back() << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(hostile[hostile.size() - 2]), std::string::npos) << r.err;
+    EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM people WHERE full_name IS NOT NULL"), 0) << hostile.back();
+    EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM victim"), 2) << hostile.back();
+  }
+  EXPECT_TRUE(scalar<bool>("SELECT to_regnamespace('slipway') IS NULL")) << "nothing may be created";
+}
+
 // A session lost while the first throttle check runs is a lost connection (exit 1), not a bad
 // query (exit 2, "check --throttle-query"): the query here is fine, its session is ended.
 TEST_F(BackfillCliTest, AConnectionLostDuringTheFirstThrottleCheckIsNotBadInput) {

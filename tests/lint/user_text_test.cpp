@@ -11,11 +11,14 @@ namespace {
 TEST(UserText, ExpressionsAreOneExpression) {
   for (const char* ok : {"lower(email)", "price * 100", "CAST(a AS integer) + 1", "'a;b' || $$)$$",
                          "SELECT max(id) FROM other", "CASE WHEN a THEN 1 ELSE 2 END", "a /* note */ + 1",
-                         "x -- note\n + 1", "now()", "'{}'::jsonb"}) {
+                         "x -- note\n + 1", "now()", "'{}'::jsonb",
+                         "(a) OR (b)", "ARRAY[1, 2]", "(SELECT 1) + 1", "WITH x AS (SELECT 1 AS n) SELECT n FROM x",
+                         "VALUES (1)", "f(a, b)"}) {
     EXPECT_FALSE(expression_problem(ok)) << ok;
   }
   for (const char* bad : {"1; DROP TABLE accounts", "1); DROP TABLE accounts; SELECT (1", "1) FROM accounts WHERE (true",
-                          "1), (2", "1) UNION SELECT (2", "1) ORDER BY (1", "1 -- hides the rest", "1) --", "",
+                          "1), (2", "1) UNION SELECT (2", "true) OR (true", "a) OR (b", "SELECT 1) OR (SELECT 2",
+                          "1, 2", "1) ORDER BY (1", "1 -- hides the rest", "1) --", "",
                           "lower(x) lower(y)"}) {
     EXPECT_TRUE(expression_problem(bad)) << bad;
   }

@@ -43,7 +43,11 @@ TEST_F(RewriteRefusal, AlterCannotRunAnotherStatement) {
   expect_refused({"rewrite", "--table", "t", "--alter", "ADD COLUMN x int; DROP TABLE other; --"}, "--alter");
   expect_refused({"rewrite", "--table", "t", "--alter", "RENAME TO other2"}, "RENAME");
   expect_refused({"rewrite", "--table", "t", "--alter", "OWNER TO CURRENT_USER"}, "OWNER TO");
-  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM other"), 0) << "the other table must still exist";
+  sql("INSERT INTO other VALUES (1)");
+  expect_refused({"rewrite", "--table", "t", "--alter", "ADD COLUMN x int", "--throttle-query",
+                  "WITH d AS (DELETE FROM other RETURNING 1) SELECT false"},
+                 "--throttle-query");
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM other"), 1) << "the other table must still exist, unchanged";
 }
 
 TEST_F(RewriteRefusal, InvalidAlter) {

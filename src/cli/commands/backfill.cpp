@@ -9,6 +9,7 @@
 #include "cli/backfill_flags.hpp"
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
+#include "cli/user_text_flags.hpp"
 #include "util/duration.hpp"
 #include "util/error.hpp"
 
@@ -95,6 +96,8 @@ void run_backfill(const GlobalOptions& g, const BackfillArgs& a) {
   if (a.set.empty()) {
     throw InputError("slipway backfill: --set is required", "e.g. --set \"full_name = first_name || ' ' || last_name\"");
   }
+  check_flag_text("--set", a.set, lint::assignments_problem);
+  check_flag_text("--where", a.where, lint::expression_problem);
   std::unique_ptr<backfill::ProgressSink> sink;
   backfill::EngineOptions opt = engine_options(g, a.flags, sink);
   bool json = progress_is_json(g, a.flags);
