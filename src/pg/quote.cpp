@@ -32,6 +32,12 @@ std::string quote_literal(std::string_view value) {
   return out;
 }
 
+std::string dollar_quote(std::string_view body) {
+  std::string tag = "$_slipway_$";
+  for (int n = 1; body.find(tag) != std::string_view::npos; ++n) tag = "$_slipway_" + std::to_string(n) + "$";
+  return tag + std::string(body) + tag;
+}
+
 std::string quote_ident_list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) {

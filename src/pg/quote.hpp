@@ -13,6 +13,10 @@ std::string quote_ident(std::string_view name);
 std::string qualified(std::string_view schema, std::string_view name);
 // 'text' with quotes doubled (standard_conforming_strings, on since PostgreSQL 9.1).
 std::string quote_literal(std::string_view value);
+// $_slipway_$body$_slipway_$ for a function or DO body: the tag gets a number
+// ($_slipway_1$, ...) when the body holds it, so no text inside (a user's expression with a
+// dollar-quoted string) can end the body early.
+std::string dollar_quote(std::string_view body);
 // "a", "b", "c"
 std::string quote_ident_list(const std::vector<std::string>& names);
 

@@ -20,6 +20,14 @@ TEST(Quote, LiteralsEscapeQuotesAndBackslashes) {
   EXPECT_EQ(pg::quote_literal("a\\b"), "E'a\\\\b'");
 }
 
+// A body cannot end its own dollar quote: a user's expression inside may hold the usual tag.
+TEST(Quote, DollarQuotesPickATagTheBodyDoesNotHold) {
+  EXPECT_EQ(pg::dollar_quote("BEGIN END"), "$_slipway_$BEGIN END$_slipway_$");
+  EXPECT_EQ(pg::dollar_quote("x := $_slipway_$; DROP TABLE t; $_slipway_$;"),
+            "$_slipway_1$x := $_slipway_$; DROP TABLE t; $_slipway_$;$_slipway_1$");
+  EXPECT_EQ(pg::dollar_quote("$_slipway_$ $_slipway_1$"), "$_slipway_2$$_slipway_$ $_slipway_1$$_slipway_2$");
+}
+
 TEST(Conninfo, PasswordsAreMaskedInEveryForm) {
   EXPECT_EQ(pg::mask_password("postgresql://alice:s3cret@db:5432/app"), "postgresql://alice:***@db:5432/app");
   EXPECT_EQ(pg::mask_password("postgres://alice:s3cret@db/app?sslmode=require"),

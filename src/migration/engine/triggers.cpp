@@ -107,8 +107,11 @@ std::vector<std::string> create_trigger_statements(const std::string& schema, co
     bool up = d == Direction::up;
     std::string fn = pg::qualified(schema, trigger_function_name(physical_table, migration, d));
     std::string trigger = pg::quote_ident(trigger_name(migration, d));
-    out.push_back(fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $_slipway_$\n{}\n$_slipway_$",
-                              fn, function_body(schema, physical_table, up ? old_version : new_version, assignments, d)));
+    out.push_back(fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}", fn,
+                              pg::dollar_quote("\n" +
+                                               function_body(schema, physical_table, up ? old_version : new_version,
+                                                             assignments, d) +
+                                               "\n")));
     out.push_back(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", trigger, table));
     out.push_back(fmt::format("CREATE TRIGGER {} BEFORE {} ON {} FOR EACH ROW "
                               "WHEN (current_setting('slipway.backfill', true) IS DISTINCT FROM 'on' AND {}({})) "

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "lint/user_text.hpp"
 #include "util/error.hpp"
 
 namespace slipway::migration {
@@ -124,6 +125,36 @@ std::map<std::string, std::string> Fields::string_map(const char* key) {
     out[k] = item.get<std::string>();
   }
   return out;
+}
+
+void Fields::check_sql(const std::string& key, const std::string& value, Sql shape) const {
+  if (value.empty()) return;
+  auto problem = shape == Sql::type ? lint::type_problem(value) : lint::expression_problem(value);
+  if (problem) fail(key, fmt::format("`{}` {}", value, problem->what), problem->hint);
+}
+
+std::string Fields::required_sql(const char* key, Sql shape) {
+  std::string v = required_string(key);
+  check_sql(key, v, shape);
+  return v;
+}
+
+std::optional<std::string> Fields::optional_sql(const char* key, Sql shape) {
+  auto v = optional_string(key);
+  if (v) check_sql(key, *v, shape);
+  return v;
+}
+
+std::optional<std::optional<std::string>> Fields::nullable_sql(const char* key, Sql shape) {
+  auto v = nullable_string(key);
+  if (v && *v) check_sql(key, **v, shape);
+  return v;
+}
+
+std::map<std::string, std::string> Fields::sql_map(const char* key, Sql shape) {
+  auto m = string_map(key);
+  for (const auto& [k, v] : m) check_sql(std::string(key) + "." + k, v, shape);
+  return m;
 }
 
 Fields Fields::required_object(const char* key) {

@@ -32,6 +32,15 @@ class Fields {
   std::vector<std::string> string_list(const char* key, bool required = false);
   std::map<std::string, std::string> string_map(const char* key);
 
+  // Strings slipway writes into its SQL as an expression or a type name: checked with
+  // lint/user_text as that shape (one expression, one type; never text that ends the statement),
+  // InputError at the field otherwise. An empty string is left to the caller.
+  enum class Sql { expression, type };
+  std::string required_sql(const char* key, Sql shape);
+  std::optional<std::string> optional_sql(const char* key, Sql shape);
+  std::optional<std::optional<std::string>> nullable_sql(const char* key, Sql shape);
+  std::map<std::string, std::string> sql_map(const char* key, Sql shape);
+
   Fields required_object(const char* key);
   std::optional<Fields> optional_object(const char* key);
   std::vector<Fields> object_list(const char* key, bool required = false);
@@ -45,6 +54,7 @@ class Fields {
 
  private:
   const nlohmann::json& get(const char* key) const;
+  void check_sql(const std::string& key, const std::string& value, Sql shape) const;
   const nlohmann::json& object_;
   std::string path_;
   const SourceMap& source_;

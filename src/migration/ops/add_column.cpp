@@ -25,7 +25,7 @@ class AddColumn : public SyncedOperation {
  public:
   explicit AddColumn(Fields& f) {
     table_ = f.required_string("table");
-    up_ = f.optional_string("up");
+    up_ = f.optional_sql("up", Fields::Sql::expression);
     column_ = parse_column_def(f.required_object("column"));
     f.finish();
     if (column_.pk)

@@ -25,7 +25,7 @@ class AlterColumn : public Operation {
     table_ = f.required_string("table");
     column_ = f.required_string("column");
     name_ = f.optional_string("name");
-    type_ = f.optional_string("type");
+    type_ = f.optional_sql("type", Fields::Sql::type);
     nullable_ = f.optional_bool("nullable");
     if (auto u = f.optional_object("unique")) {
       unique_ = u->required_string("name");
@@ -33,10 +33,10 @@ class AlterColumn : public Operation {
     }
     if (auto c = f.optional_object("check")) check_ = parse_check_def(std::move(*c));
     if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), ReferenceShape::column);
-    default_ = f.nullable_string("default");
+    default_ = f.nullable_sql("default", Fields::Sql::expression);
     comment_ = f.nullable_string("comment");
-    up_ = f.optional_string("up");
-    down_ = f.optional_string("down");
+    up_ = f.optional_sql("up", Fields::Sql::expression);
+    down_ = f.optional_sql("down", Fields::Sql::expression);
     f.finish();
     if (!name_ && !type_ && !nullable_ && !unique_ && !check_ && !references_ && !default_ && !comment_)
       f.fail("", "alter_column changes nothing",

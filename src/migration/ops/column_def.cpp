@@ -43,7 +43,7 @@ std::optional<std::string> match_type_field(Fields& f) {
 
 // `generated: {expression: ...}` or `generated: {identity: {...}}`, into `c`.
 void parse_generated(Fields& g, ColumnDef& c) {
-  c.generated_expression = g.optional_string("expression");
+  c.generated_expression = g.optional_sql("expression", Fields::Sql::expression);
   if (auto id = g.optional_object("identity")) {
     std::string u = upper(id->optional_string("user_specified_values").value_or("BY DEFAULT"));
     if (u != "ALWAYS" && u != "BY DEFAULT")
@@ -66,7 +66,7 @@ std::string CheckDef::clause() const {
 CheckDef parse_check_def(Fields f) {
   CheckDef c;
   c.name = f.required_string("name");
-  c.constraint = f.required_string("constraint");
+  c.constraint = f.required_sql("constraint", Fields::Sql::expression);
   c.no_inherit = f.optional_bool("no_inherit").value_or(false);
   f.finish();
   return c;
@@ -117,11 +117,11 @@ std::string ForeignKeyDef::references_clause(const std::string& schema, const st
 ColumnDef parse_column_def(Fields f) {
   ColumnDef c;
   c.name = f.required_string("name");
-  c.type = f.required_string("type");
+  c.type = f.required_sql("type", Fields::Sql::type);
   c.nullable = f.optional_bool("nullable").value_or(false);
   c.unique = f.optional_bool("unique").value_or(false);
   c.pk = f.optional_bool("pk").value_or(false);
-  c.default_expr = f.optional_string("default");
+  c.default_expr = f.optional_sql("default", Fields::Sql::expression);
   c.comment = f.optional_string("comment");
   if (auto check = f.optional_object("check")) c.check = parse_check_def(std::move(*check));
   if (auto refs = f.optional_object("references")) c.references = parse_foreign_key_def(std::move(*refs), ReferenceShape::column);

@@ -28,10 +28,10 @@ class CreateConstraint : public SyncedOperation {
     name_ = f.required_string("name");
     type_ = f.required_string("type");
     columns_ = f.string_list("columns", true);
-    check_ = f.optional_string("check");
+    check_ = f.optional_sql("check", Fields::Sql::expression);
     if (auto r = f.optional_object("references")) references_ = parse_foreign_key_def(std::move(*r), ReferenceShape::constraint);
-    up_ = f.string_map("up");
-    down_ = f.string_map("down");
+    up_ = f.sql_map("up", Fields::Sql::expression);
+    down_ = f.sql_map("down", Fields::Sql::expression);
     no_inherit_ = f.optional_bool("no_inherit").value_or(false);
     f.finish();
     if (type_ != "unique" && type_ != "check" && type_ != "foreign_key" && type_ != "primary_key")

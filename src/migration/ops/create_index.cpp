@@ -28,7 +28,7 @@ class CreateIndex : public Operation {
     table_ = f.required_string("table");
     unique_ = f.optional_bool("unique").value_or(false);
     method_ = f.optional_string("method").value_or("btree");
-    predicate_ = f.optional_string("predicate");
+    predicate_ = f.optional_sql("predicate", Fields::Sql::expression);
     storage_parameters_ = f.optional_string("storage_parameters");
     static const std::set<std::string> methods{"btree", "hash", "gist", "spgist", "gin", "brin"};
     if (!methods.count(method_)) f.fail("method", fmt::format("unknown index method \"{}\"", method_), "use btree, hash, gist, spgist, gin or brin");

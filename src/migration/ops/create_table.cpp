@@ -39,7 +39,7 @@ TableConstraint parse_constraint(Fields& f) {
   c.initially_deferred = f.optional_bool("initially_deferred").value_or(false);
   c.no_inherit = f.optional_bool("no_inherit").value_or(false);
   c.nulls_not_distinct = f.optional_bool("nulls_not_distinct").value_or(false);
-  c.check = f.optional_string("check").value_or("");
+  c.check = f.optional_sql("check", Fields::Sql::expression).value_or("");
   if (auto r = f.optional_object("references")) {
     c.references = parse_foreign_key_def(std::move(*r), ReferenceShape::constraint);
     // Deferrability is the constraint's; given inside `references` it means the same.
@@ -50,7 +50,7 @@ TableConstraint parse_constraint(Fields& f) {
   if (auto e = f.optional_object("exclude")) {
     c.index_method = e->optional_string("index_method").value_or("btree");
     c.elements = e->required_string("elements");
-    c.predicate = e->optional_string("predicate");
+    c.predicate = e->optional_sql("predicate", Fields::Sql::expression);
     e->finish();
   }
   if (auto p = f.optional_object("index_parameters")) {

@@ -18,7 +18,7 @@ class DropColumn : public Operation {
   explicit DropColumn(Fields& f) {
     table_ = f.required_string("table");
     column_ = f.required_string("column");
-    down_ = f.optional_string("down");
+    down_ = f.optional_sql("down", Fields::Sql::expression);
     f.finish();
   }
 

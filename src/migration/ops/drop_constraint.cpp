@@ -15,8 +15,8 @@ class DropConstraint : public ConstraintDrop {
     table_ = f.required_string("table");
     name_ = f.required_string("name");
     column_ = f.optional_string("column");  // older pgroll files name the column too
-    if (auto up = f.optional_string("up")) up_expr_ = *up;
-    if (auto down = f.optional_string("down")) down_expr_ = *down;
+    if (auto up = f.optional_sql("up", Fields::Sql::expression)) up_expr_ = *up;
+    if (auto down = f.optional_sql("down", Fields::Sql::expression)) down_expr_ = *down;
     f.finish();
   }
   static constexpr const char* kKind = "drop_constraint";

@@ -12,8 +12,8 @@ class DropMulticolumnConstraint : public ConstraintDrop {
   explicit DropMulticolumnConstraint(Fields& f) {
     table_ = f.required_string("table");
     name_ = f.required_string("name");
-    up_ = f.string_map("up");
-    down_ = f.string_map("down");
+    up_ = f.sql_map("up", Fields::Sql::expression);
+    down_ = f.sql_map("down", Fields::Sql::expression);
     f.finish();
   }
   static constexpr const char* kKind = "drop_multicolumn_constraint";

@@ -80,7 +80,7 @@ std::string negate(const std::string& condition) { return "NOT (" + condition + 
 std::string guarded(const std::string& condition, const std::vector<std::string>& statements) {
   std::string body;
   for (const auto& s : statements) body += "  " + s + ";\n";
-  return fmt::format("DO $_slipway_$\nBEGIN\n IF {} THEN\n{} END IF;\nEND\n$_slipway_$", condition, body);
+  return "DO " + dollar_quote(fmt::format("\nBEGIN\n IF {} THEN\n{} END IF;\nEND\n", condition, body));
 }
 
 }  // namespace slipway::pg::sql
