@@ -9,7 +9,7 @@
 
 namespace slipway::cli {
 
-using TextCheck = std::optional<lint::TextProblem> (*)(std::string_view);
+using TextCheck = std::optional<lint::UserTextProblem> (*)(std::string_view);
 
 // InputError naming the flag when `value` (if not empty) does not pass `check`.
 void check_flag_text(std::string_view flag, const std::string& value, TextCheck check);

@@ -33,16 +33,16 @@ bool same_tree(const Json& a, const Json& b) {
 struct Wrapped {
   ParseOutput parse;      // owns the tree's memory
   const Json* statement;  // {"<Kind>": {...}}; null when `problem` is set
-  std::optional<TextProblem> problem;
+  std::optional<UserTextProblem> problem;
 };
 
-std::optional<TextProblem> one_statement(const ParseOutput& out, std::string_view what, std::string_view hint) {
+std::optional<UserTextProblem> one_statement(const ParseOutput& out, std::string_view what, std::string_view hint) {
   if (out.statements.size() != 1) {
-    return TextProblem{fmt::format("is not {}: it makes {} statements", what, out.statements.size()),
+    return UserTextProblem{fmt::format("is not {}: it makes {} statements", what, out.statements.size()),
                        std::string(hint)};
   }
   if (const auto& st = out.statements[0]; st.error || !st.tree) {
-    return TextProblem{fmt::format("is not {}: {}", what, st.error ? st.error->message : "no statement"),
+    return UserTextProblem{fmt::format("is not {}: {}", what, st.error ? st.error->message : "no statement"),
                        std::string(hint)};
   }
   return std::nullopt;
@@ -61,7 +61,7 @@ Wrapped parse_wrapped(std::string_view prefix, std::string_view text, std::strin
   bool again_ok = !one_statement(again, what, hint);
   if (w.problem && !again_ok) return w;
   if (w.problem || !again_ok || !same_tree(*w.parse.statements[0].tree, *again.statements[0].tree)) {
-    w.problem = TextProblem{fmt::format("is not {}: it ends in a -- comment that hides what follows it", what),
+    w.problem = UserTextProblem{fmt::format("is not {}: it ends in a -- comment that hides what follows it", what),
                             "end the comment with a newline, use /* */ or leave it out"};
     return w;
   }
@@ -111,17 +111,17 @@ constexpr std::string_view kExpressionHint =
 
 }  // namespace
 
-std::optional<TextProblem> expression_problem(std::string_view expression) {
+std::optional<UserTextProblem> expression_problem(std::string_view expression) {
   constexpr std::string_view what = "one SQL expression";
   auto w = parse_wrapped("SELECT (", expression, ")", what, kExpressionHint);
   if (w.problem) return w.problem;
   if (!single_select_value(*w.statement) || !balanced_expression(expression)) {
-    return TextProblem{fmt::format("is not {}: it closes the parenthesis around it", what), std::string(kExpressionHint)};
+    return UserTextProblem{fmt::format("is not {}: it closes the parenthesis around it", what), std::string(kExpressionHint)};
   }
   return std::nullopt;
 }
 
-std::optional<TextProblem> type_problem(std::string_view type) {
+std::optional<UserTextProblem> type_problem(std::string_view type) {
   constexpr std::string_view what = "one type name";
   constexpr std::string_view hint = "give a type as a column takes it, e.g. `bigint`, `varchar(20)`, `numeric(10,2)[]`";
   auto w = parse_wrapped("SELECT (NULL::", type, ")", what, hint);
@@ -131,12 +131,12 @@ std::optional<TextProblem> type_problem(std::string_view type) {
   const Json* arg = cast && only_keys(*cast, {"arg", "typeName"}) ? ast::get(*cast, "arg") : nullptr;
   const Json* null = arg ? ast::as(*arg, "A_Const") : nullptr;
   if (!null || !ast::flag(*null, "isnull")) {
-    return TextProblem{fmt::format("is not {}: it holds more than a type", what), std::string(hint)};
+    return UserTextProblem{fmt::format("is not {}: it holds more than a type", what), std::string(hint)};
   }
   return std::nullopt;
 }
 
-std::optional<TextProblem> assignments_problem(std::string_view assignments) {
+std::optional<UserTextProblem> assignments_problem(std::string_view assignments) {
   constexpr std::string_view what = "a list of assignments";
   constexpr std::string_view hint =
       "give `column = expression[, column = expression ...]`, e.g. \"full_name = first_name || ' ' || last_name\"; "
@@ -154,32 +154,32 @@ std::optional<TextProblem> assignments_problem(std::string_view assignments) {
     ok = t && only_keys(*t, {"name", "val", "indirection"}) && !ast::str(*t, "name").empty();
   }
   if (ok) ok = ast::str(ast::body(targets.back()), "name") == sentinel;
-  if (!ok) return TextProblem{fmt::format("is not {}: it holds more than the SET list", what), std::string(hint)};
+  if (!ok) return UserTextProblem{fmt::format("is not {}: it holds more than the SET list", what), std::string(hint)};
   return std::nullopt;
 }
 
-std::optional<TextProblem> query_problem(std::string_view query) {
+std::optional<UserTextProblem> query_problem(std::string_view query) {
   constexpr std::string_view what = "one read-only query";
   constexpr std::string_view hint = "give one SELECT that returns one row and one column, e.g. \"SELECT count(*) > 10 FROM pg_stat_activity\"";
   ParseOutput out = parse_sql(query);
   if (auto p = one_statement(out, what, hint)) return p;
   const Json& statement = *out.statements[0].tree;
   if (!ast::as(statement, "SelectStmt")) {
-    return TextProblem{fmt::format("is not {}: it is a {}", what, ast::kind(statement)), std::string(hint)};
+    return UserTextProblem{fmt::format("is not {}: it is a {}", what, ast::kind(statement)), std::string(hint)};
   }
-  std::optional<TextProblem> problem;
+  std::optional<UserTextProblem> problem;
   ast::walk(statement, [&](std::string_view kind, const Json& body) {
     if (problem) return;
     if (kind == "InsertStmt" || kind == "UpdateStmt" || kind == "DeleteStmt" || kind == "MergeStmt") {
-      problem = TextProblem{fmt::format("is not {}: it holds a data-modifying {}", what, kind), std::string(hint)};
+      problem = UserTextProblem{fmt::format("is not {}: it holds a data-modifying {}", what, kind), std::string(hint)};
     } else if (kind == "SelectStmt" && (ast::get(body, "intoClause") || ast::get(body, "lockingClause"))) {
-      problem = TextProblem{fmt::format("is not {}: it has SELECT INTO or FOR UPDATE/SHARE", what), std::string(hint)};
+      problem = UserTextProblem{fmt::format("is not {}: it has SELECT INTO or FOR UPDATE/SHARE", what), std::string(hint)};
     }
   });
   return problem;
 }
 
-std::optional<TextProblem> alter_table_problem(std::string_view schema, std::string_view table, std::string_view alter) {
+std::optional<UserTextProblem> alter_table_problem(std::string_view schema, std::string_view table, std::string_view alter) {
   constexpr std::string_view what = "ALTER TABLE subcommands";
   constexpr std::string_view hint =
       "give the actions of one ALTER TABLE statement for this table, comma-separated, e.g. "
@@ -189,24 +189,24 @@ std::optional<TextProblem> alter_table_problem(std::string_view schema, std::str
   auto w = parse_wrapped(fmt::format("ALTER TABLE {} ", pg::qualified(schema, table)), alter, "", what, hint);
   if (w.problem) return w.problem;
   auto kind = ast::kind(*w.statement);
-  if (kind == "RenameStmt") return TextProblem{"renames (RENAME)", std::string(plain)};
-  if (kind == "AlterObjectSchemaStmt") return TextProblem{"moves the table to another schema (SET SCHEMA)", std::string(plain)};
+  if (kind == "RenameStmt") return UserTextProblem{"renames (RENAME)", std::string(plain)};
+  if (kind == "AlterObjectSchemaStmt") return UserTextProblem{"moves the table to another schema (SET SCHEMA)", std::string(plain)};
   const Json* stmt = ast::as(*w.statement, "AlterTableStmt");
-  if (!stmt) return TextProblem{fmt::format("is not {}: it makes a {}", what, kind), std::string(hint)};
+  if (!stmt) return UserTextProblem{fmt::format("is not {}: it makes a {}", what, kind), std::string(hint)};
   const Json* relation = ast::get(*stmt, "relation");
   if (!relation || ast::str(*relation, "schemaname") != schema || ast::str(*relation, "relname") != table ||
       ast::str(*stmt, "objtype") != "OBJECT_TABLE") {
-    return TextProblem{fmt::format("is not {} for {}.{}", what, schema, table), std::string(hint)};
+    return UserTextProblem{fmt::format("is not {} for {}.{}", what, schema, table), std::string(hint)};
   }
   for (const auto& c : ast::list(*stmt, "cmds")) {
     const Json* cmd = ast::as(c, "AlterTableCmd");
-    if (!cmd) return TextProblem{fmt::format("is not {}", what), std::string(hint)};
+    if (!cmd) return UserTextProblem{fmt::format("is not {}", what), std::string(hint)};
     std::string subtype = ast::str(*cmd, "subtype");
-    if (subtype == "AT_ChangeOwner") return TextProblem{"changes the owner (OWNER TO)", std::string(plain)};
+    if (subtype == "AT_ChangeOwner") return UserTextProblem{"changes the owner (OWNER TO)", std::string(plain)};
     const Json* def = ast::get(*cmd, "def");
     const Json* column = def ? ast::as(*def, "ColumnDef") : nullptr;
     if (subtype == "AT_AlterColumnType" && column && ast::get(*column, "raw_default")) {
-      return TextProblem{"contains USING",
+      return UserTextProblem{"contains USING",
                          "rows are converted with an explicit cast to the new type (col::newtype); for another "
                          "conversion add a new column and backfill it with a migration instead"};
     }

@@ -16,25 +16,25 @@
 namespace slipway::lint {
 
 // What is wrong with a piece of user text, and what to do instead.
-struct TextProblem {
+struct UserTextProblem {
   std::string what;
   std::string hint;
 };
 
 // One scalar SQL expression (a bare `SELECT ...` is read as a scalar subquery, as slipway
 // parenthesises expressions).
-std::optional<TextProblem> expression_problem(std::string_view expression);
+std::optional<UserTextProblem> expression_problem(std::string_view expression);
 // One type name as a column definition takes it: `bigint`, `varchar(20)`, `numeric(10,2)[]`.
-std::optional<TextProblem> type_problem(std::string_view type);
+std::optional<UserTextProblem> type_problem(std::string_view type);
 // `col = expr[, col2 = expr ...]`: the SET list of one UPDATE and nothing else (no FROM,
 // WHERE, RETURNING).
-std::optional<TextProblem> assignments_problem(std::string_view assignments);
+std::optional<UserTextProblem> assignments_problem(std::string_view assignments);
 // One read-only query (a SELECT or VALUES; no data-modifying WITH, no SELECT INTO, no FOR
 // UPDATE), as a throttle or lag check runs it.
-std::optional<TextProblem> query_problem(std::string_view query);
+std::optional<UserTextProblem> query_problem(std::string_view query);
 // The subcommands of one `ALTER TABLE "schema"."table" <alter>` for that table, without what
 // an online rewrite refuses (USING, RENAME, OWNER TO, SET SCHEMA).
-std::optional<TextProblem> alter_table_problem(std::string_view schema, std::string_view table,
+std::optional<UserTextProblem> alter_table_problem(std::string_view schema, std::string_view table,
                                                std::string_view alter);
 
 // The expression check with the position of a syntax error (offset relative to `expression`),
