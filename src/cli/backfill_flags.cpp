@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/context.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/user_text_flags.hpp"
 #include "util/duration.hpp"
 #include "util/error.hpp"
@@ -12,20 +13,23 @@
 namespace slipway::cli {
 
 void add_backfill_flags(CLI::App& cmd, BackfillFlags& f) {
-  cmd.add_option("--batch-time", f.batch_time, "target duration of one batch")->capture_default_str();
-  cmd.add_option("--batch-size", f.batch_size, "fixed rows per batch (disables adaptive sizing)");
-  cmd.add_option("--workers", f.workers, "parallel connections, each on its own key range")->capture_default_str();
-  cmd.add_option("--max-rate", f.max_rate, "rows per second at most (all workers; 0: no limit)");
-  cmd.add_option("--max-lag", f.max_lag, "pause while any standby's replication lag exceeds this (e.g. 5s)");
+  using std::chrono::milliseconds, std::chrono::minutes, std::chrono::hours;
+  add_duration_option(cmd, "--batch-time", f.batch_time, "target duration of one batch", {milliseconds(10), minutes(1)});
+  add_count_option(cmd, "--batch-size", f.batch_size, "fixed rows per batch (disables adaptive sizing)", {1, 10000000});
+  add_count_option(cmd, "--workers", f.workers, "parallel connections, each on its own key range", {1, 64});
+  add_number_option(cmd, "--max-rate", f.max_rate, "rows per second at most (all workers; 0: no limit)", {0, 1e9});
+  add_duration_option(cmd, "--max-lag", f.max_lag, "pause while any standby's replication lag exceeds this (e.g. 5s)",
+                      {milliseconds(10), hours(24)});
   cmd.add_option("--lag-query", f.lag_query, "SQL returning the lag in seconds (default: pg_stat_replication)");
   cmd.add_option("--throttle-query", f.throttle_query, "SQL returning true while the backfill should pause");
   cmd.add_option("--pause-file", f.pause_file, "pause while this file exists");
   cmd.add_option("--metrics-addr", f.metrics_addr, "serve Prometheus metrics on HOST:PORT while running");
-  cmd.add_option("--progress", f.progress, "auto|bar|lines|json|none")->capture_default_str();
-  cmd.add_option("--progress-interval", f.progress_interval, "interval of plain/JSON progress lines")
+  cmd.add_option("--progress", f.progress, "auto|bar|lines|json|none")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "json", "none"}))
       ->capture_default_str();
-  cmd.add_option("--vacuum-every", f.vacuum_every, "VACUUM after this fraction of the rows (0 = never)")
-      ->capture_default_str();
+  add_duration_option(cmd, "--progress-interval", f.progress_interval, "interval of plain/JSON progress lines",
+                      {milliseconds(100), hours(1)});
+  add_number_option(cmd, "--vacuum-every", f.vacuum_every, "VACUUM after this fraction of the rows (0 = never)", {0, 1});
 }
 
 bool progress_is_json(const GlobalOptions& g, const BackfillFlags& f, bool global_json) {
@@ -36,30 +40,24 @@ backfill::EngineOptions engine_options(const GlobalOptions& g, const BackfillFla
                                        std::unique_ptr<backfill::ProgressSink>& sink, bool global_json) {
   backfill::EngineOptions opt;
   opt.state_schema = g.state_schema;
-  opt.batch_time = parse_duration(f.batch_time, "--batch-time");
-  if (f.batch_size) {
-    if (*f.batch_size < 1) throw InputError("--batch-size must be positive", "leave it out for adaptive batches");
-    opt.fixed_batch_size = *f.batch_size;
-  }
-  if (f.workers < 1 || f.workers > 64) throw InputError("--workers must be between 1 and 64");
+  opt.batch_time = f.batch_time;
+  if (f.batch_size) opt.fixed_batch_size = *f.batch_size;
   opt.workers = f.workers;
-  if (f.max_rate < 0) throw InputError("--max-rate must be positive");
   if (f.max_rate > 0) opt.throttle.max_rate = f.max_rate;
-  if (!f.max_lag.empty()) opt.throttle.max_lag = parse_duration(f.max_lag, "--max-lag");
+  opt.throttle.max_lag = f.max_lag;
   check_flag_text("--lag-query", f.lag_query, lint::query_problem);
   check_flag_text("--throttle-query", f.throttle_query, lint::query_problem);
   opt.throttle.lag_query = f.lag_query;
   opt.throttle.throttle_query = f.throttle_query;
   opt.throttle.pause_file = f.pause_file;
-  if (f.vacuum_every < 0 || f.vacuum_every > 1) throw InputError("--vacuum-every must be between 0 and 1");
   opt.vacuum_every_fraction = f.vacuum_every;
   opt.metrics_addr = f.metrics_addr;
-  opt.lock_timeout = std::max(std::chrono::milliseconds(100), g.lock_policy().lock_timeout);
+  opt.lock_timeout = g.lock_timeout;
 
   bool json = progress_is_json(g, f, global_json);
   backfill::ProgressConfig pc;
   pc.style = json ? backfill::ProgressStyle::json : backfill::parse_progress_style(f.progress);
-  pc.line_interval = parse_duration(f.progress_interval, "--progress-interval");
+  pc.line_interval = f.progress_interval;
   sink = backfill::make_progress_sink(json ? std::cout : std::cerr, pc);
   opt.progress = sink.get();
   return opt;

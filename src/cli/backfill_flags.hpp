@@ -2,6 +2,7 @@
 // itself and the migration commands whose start backfills new columns (`start`, `migrate`).
 // One definition, so `--workers 2` means the same thing everywhere.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,17 +18,17 @@ namespace slipway::cli {
 struct GlobalOptions;
 
 struct BackfillFlags {
-  std::string batch_time = "100ms";
+  std::chrono::milliseconds batch_time{100};
   std::optional<int64_t> batch_size;  // unset: adaptive
   int workers = 1;
   double max_rate = 0;
-  std::string max_lag;
+  std::optional<std::chrono::milliseconds> max_lag;
   std::string lag_query;
   std::string throttle_query;
   std::string pause_file;
   std::string metrics_addr;
   std::string progress = "auto";
-  std::string progress_interval = "5s";
+  std::chrono::milliseconds progress_interval = std::chrono::seconds(5);
   double vacuum_every = 0.1;
 };
 

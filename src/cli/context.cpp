@@ -7,14 +7,14 @@ namespace slipway::cli {
 
 pg::LockPolicy GlobalOptions::lock_policy() const {
   pg::LockPolicy p;
-  p.lock_timeout = parse_duration(lock_timeout, "--lock-timeout");
+  p.lock_timeout = lock_timeout;
   p.max_retries = lock_retries;
-  p.max_total = parse_duration(lock_max_wait, "--lock-max-wait");
+  p.max_total = lock_max_wait;
   return p;
 }
 
 Session::Session(const GlobalOptions& globals, Mode mode) : globals_(globals) {
-  auto policy = globals.lock_policy();  // validate flags before connecting
+  auto policy = globals.lock_policy();
   conn_ = std::make_unique<pg::Connection>(globals.postgres_url);
   store_ = std::make_unique<state::StateStore>(*conn_, globals.state_schema);
   if (mode == Mode::state_changing) lock_ = std::make_unique<state::SessionLock>(*conn_, globals.state_schema);

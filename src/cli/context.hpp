@@ -1,5 +1,6 @@
 // What every command shares: the global flags, and the connection/lock/executor they imply.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,9 +16,9 @@ struct GlobalOptions {
   std::string postgres_url;      // empty: libpq's PG* environment variables
   std::string schema = "public";
   std::string state_schema = "slipway";
-  std::string lock_timeout = "100ms";
+  std::chrono::milliseconds lock_timeout{100};
   int lock_retries = 60;
-  std::string lock_max_wait = "10m";
+  std::chrono::milliseconds lock_max_wait = std::chrono::minutes(10);
   bool json = false;
   bool verbose = false;
 

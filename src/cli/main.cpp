@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/context.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/registry.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -24,12 +25,17 @@ void add_global_options(CLI::App& app, cli::GlobalOptions& g) {
   app.add_option("--schema", g.schema, "application schema")->envname("SLIPWAY_SCHEMA")->capture_default_str();
   app.add_option("--state-schema", g.state_schema, "schema for slipway's own state")
       ->envname("SLIPWAY_STATE_SCHEMA")->capture_default_str();
-  app.add_option("--lock-timeout", g.lock_timeout, "longest wait for a lock before backing off (100ms, 2s)")
-      ->envname("SLIPWAY_LOCK_TIMEOUT")->capture_default_str();
-  app.add_option("--lock-retries", g.lock_retries, "retries after a lock timeout before giving up")
-      ->envname("SLIPWAY_LOCK_RETRIES")->capture_default_str();
-  app.add_option("--lock-max-wait", g.lock_max_wait, "total time to keep retrying a lock")
-      ->envname("SLIPWAY_LOCK_MAX_WAIT")->capture_default_str();
+  // lock_timeout below 100ms gives up on locks an idle application releases at once; 0 would
+  // mean "wait forever" in PostgreSQL, the queue stall slipway exists to prevent.
+  cli::add_duration_option(app, "--lock-timeout", g.lock_timeout, "longest wait for a lock before backing off",
+                           {std::chrono::milliseconds(100), std::chrono::minutes(1)})
+      ->envname("SLIPWAY_LOCK_TIMEOUT");
+  cli::add_count_option(app, "--lock-retries", g.lock_retries, "retries after a lock timeout before giving up",
+                        {0, 10000})
+      ->envname("SLIPWAY_LOCK_RETRIES");
+  cli::add_duration_option(app, "--lock-max-wait", g.lock_max_wait, "total time to keep retrying a lock",
+                           {std::chrono::milliseconds(0), std::chrono::hours(24)})
+      ->envname("SLIPWAY_LOCK_MAX_WAIT");
   app.add_flag("--json", g.json, "machine-readable output")->envname("SLIPWAY_JSON");
   app.add_flag("-v,--verbose", g.verbose, "say more")->envname("SLIPWAY_VERBOSE");
 }

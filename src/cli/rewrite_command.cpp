@@ -6,9 +6,9 @@
 #include <memory>
 
 #include "cli/context.hpp"
+#include "cli/flag_values.hpp"
 #include "cli/user_text_flags.hpp"
 #include "rewrite/rewriter.hpp"
-#include "util/duration.hpp"
 #include "util/error.hpp"
 
 namespace slipway::cli {
@@ -17,8 +17,6 @@ namespace {
 struct RewriteFlags {
   rewrite::Options options;
   bool undo = false, cleanup = false, abort = false;
-  std::string chunk_time = "500ms";
-  std::string max_lag;
   double max_rate = 0;
 };
 }  // namespace
@@ -34,17 +32,21 @@ void add_rewrite_command(CLI::App& app, GlobalOptions& g, const RewriteCommandSp
   cmd->add_flag("--undo", flags->undo, "after the swap: swap the old table back in");
   cmd->add_flag("--cleanup", flags->cleanup, "after the swap: drop the old table (ends the rollback window)");
   cmd->add_flag("--abort", flags->abort, "before the swap: stop and remove every helper object");
-  cmd->add_option("--chunk-time", flags->chunk_time, "target duration of one copy chunk")->capture_default_str();
-  cmd->add_option("--chunk-rows", flags->options.initial_chunk_rows, "rows in the first copy chunk (then adapts)")
-      ->capture_default_str();
-  cmd->add_option("--workers", flags->options.copy_workers, "connections copying in parallel")
-      ->capture_default_str();
-  cmd->add_option("--max-rate", flags->max_rate, "at most this many rows per second (0: no limit)");
-  cmd->add_option("--max-lag", flags->max_lag, "pause while a standby's replication lag exceeds this (e.g. 5s)");
+  using std::chrono::milliseconds, std::chrono::minutes, std::chrono::hours;
+  auto& o = flags->options;
+  add_duration_option(*cmd, "--chunk-time", o.chunk_time, "target duration of one copy chunk",
+                      {milliseconds(10), minutes(1)});
+  add_count_option(*cmd, "--chunk-rows", o.initial_chunk_rows, "rows in the first copy chunk (then adapts)",
+                   {1, o.max_chunk_rows});
+  add_count_option(*cmd, "--workers", o.copy_workers, "connections copying in parallel", {1, 64});
+  add_number_option(*cmd, "--max-rate", flags->max_rate, "at most this many rows per second (0: no limit)", {0, 1e9});
+  add_duration_option(*cmd, "--max-lag", o.max_lag, "pause while a standby's replication lag exceeds this (e.g. 5s)",
+                      {milliseconds(10), hours(24)});
   cmd->add_option("--throttle-query", flags->options.throttle_query, "pause while this query returns true");
   cmd->add_option("--pause-file", flags->options.pause_file, "pause while this file exists");
-  cmd->add_option("--swap-backlog", flags->options.swap_backlog, "swap once fewer log entries than this remain")
-      ->capture_default_str();
+  // 0 would never swap: no backlog is ever below 0 entries.
+  add_count_option(*cmd, "--swap-backlog", o.swap_backlog, "swap once fewer log entries than this remain",
+                   {1, 100000000});
   cmd->callback([flags, &g, spec] {
     auto& f = *flags;
     if (int(f.undo) + int(f.cleanup) + int(f.abort) > 1) {
@@ -62,8 +64,6 @@ void add_rewrite_command(CLI::App& app, GlobalOptions& g, const RewriteCommandSp
     f.options.state_schema = g.state_schema;
     f.options.kind = spec.takes_alter ? rewrite::Kind::rewrite : rewrite::Kind::repack;
     check_flag_text("--throttle-query", f.options.throttle_query, lint::query_problem);
-    f.options.chunk_time = parse_duration(f.chunk_time, "--chunk-time");
-    if (!f.max_lag.empty()) f.options.max_lag = parse_duration(f.max_lag, "--max-lag");
     if (f.max_rate > 0) f.options.max_rate = f.max_rate;
     Session s(g, Session::Mode::state_changing);
     s.store().require_initialized();

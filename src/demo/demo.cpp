@@ -33,14 +33,17 @@ constexpr const char* kDemoDatabase = "slipway_demo";
 std::string naive_schema(const std::string& schema) { return schema + "_naive_copy"; }
 
 void validate(const DemoOptions& o) {
-  if (o.rows < 100 || o.rows > 100'000'000)
-    throw InputError(fmt::format("--rows {}: must be between 100 and 100,000,000", o.rows));
-  if (o.rate_per_app <= 0 || o.rate_per_app > 20000)
-    throw InputError(fmt::format("--rate {}: must be between 1 and 20000 queries/s", o.rate_per_app));
-  if (o.warmup_s < 0 || o.rollout_s < 0 || o.warmup_s > 3600 || o.rollout_s > 3600)
-    throw InputError("--warmup and --rollout: seconds between 0 and 3600");
-  if (o.threads_per_app < 1 || o.threads_per_app > 32)
-    throw InputError(fmt::format("--threads {}: must be between 1 and 32", o.threads_per_app));
+  using L = DemoLimits;
+  // Written as "not inside", so NaN is outside too.
+  auto inside = [](auto v, auto lo, auto hi) { return v >= lo && v <= hi; };
+  if (!inside(o.rows, L::min_rows, L::max_rows))
+    throw InputError(fmt::format("--rows {}: must be between {} and {}", o.rows, L::min_rows, L::max_rows));
+  if (!inside(o.rate_per_app, L::min_rate, L::max_rate))
+    throw InputError(fmt::format("--rate {}: must be between {} and {} queries/s", o.rate_per_app, L::min_rate, L::max_rate));
+  if (!inside(o.warmup_s, 0.0, L::max_seconds) || !inside(o.rollout_s, 0.0, L::max_seconds))
+    throw InputError(fmt::format("--warmup and --rollout: seconds between 0 and {}", L::max_seconds));
+  if (!inside(o.threads_per_app, L::min_threads, L::max_threads))
+    throw InputError(fmt::format("--threads {}: must be between {} and {}", o.threads_per_app, L::min_threads, L::max_threads));
   if (!o.report_file.empty()) {
     auto parent = fs::path(o.report_file).parent_path();
     if (!parent.empty() && !fs::is_directory(parent))

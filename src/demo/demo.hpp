@@ -29,6 +29,14 @@ struct DemoOptions {
   bool live = true;           // the periodic status lines (off: phase lines only)
 };
 
+// What run_demo accepts (and the CLI checks its flags against while parsing).
+struct DemoLimits {
+  static constexpr int64_t min_rows = 100, max_rows = 100'000'000;
+  static constexpr double min_rate = 1, max_rate = 20000;  // queries/s per application version
+  static constexpr int min_threads = 1, max_threads = 32;
+  static constexpr double max_seconds = 3600;  // --warmup, --rollout
+};
+
 // Creates the driver for the database `conninfo` once it exists.
 using DriverFactory = std::function<std::unique_ptr<MigrationDriver>(const std::string& conninfo)>;
 

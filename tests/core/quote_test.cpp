@@ -3,7 +3,6 @@
 #include "pg/conninfo.hpp"
 #include "pg/lock_policy.hpp"
 #include "pg/quote.hpp"
-#include "util/duration.hpp"
 #include "util/error.hpp"
 
 using namespace slipway;
@@ -55,16 +54,6 @@ TEST(Conninfo, WithDatabaseKeepsTheRestOfTheTarget) {
   EXPECT_EQ(params["port"], "6543");
   EXPECT_EQ(params["sslmode"], "disable");
   EXPECT_THROW(pg::parse_conninfo("postgresql://h:notaport:/x?bogus"), InputError);
-}
-
-TEST(Duration, ParsesUnitsAndRejectsGarbage) {
-  EXPECT_EQ(parse_duration("100ms", "x").count(), 100);
-  EXPECT_EQ(parse_duration("2s", "x").count(), 2000);
-  EXPECT_EQ(parse_duration("1.5s", "x").count(), 1500);
-  EXPECT_EQ(parse_duration("250", "x").count(), 250);
-  EXPECT_EQ(parse_duration("5m", "x").count(), 300000);
-  EXPECT_THROW(parse_duration("fast", "x"), InputError);
-  EXPECT_THROW(parse_duration("10parsecs", "x"), InputError);
 }
 
 TEST(Backoff, GrowsExponentiallyWithJitterAndACap) {
