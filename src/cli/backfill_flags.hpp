@@ -6,12 +6,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backfill/engine.hpp"
 
 namespace CLI {
 class App;
-}
+class Option;
+}  // namespace CLI
 
 namespace slipway::cli {
 
@@ -32,7 +34,8 @@ struct BackfillFlags {
   double vacuum_every = 0.1;
 };
 
-void add_backfill_flags(CLI::App& cmd, BackfillFlags& flags);
+// Returns the options added (a command whose other actions ignore them excludes them).
+std::vector<CLI::Option*> add_backfill_flags(CLI::App& cmd, BackfillFlags& flags);
 
 // Engine options from the flags (InputError for bad values). The progress sink is created too
 // and owned by `sink`, which must outlive the engine runs: JSON lines on stdout when

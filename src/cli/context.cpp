@@ -1,6 +1,8 @@
 #include "cli/context.hpp"
 
+#include "pg/conninfo.hpp"
 #include "util/duration.hpp"
+#include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace slipway::cli {
@@ -13,7 +15,17 @@ pg::LockPolicy GlobalOptions::lock_policy() const {
   return p;
 }
 
+void GlobalOptions::check_postgres_url() const {
+  if (postgres_url.empty()) return;  // libpq's PG* variables: libpq reads them when connecting
+  try {
+    pg::check_conninfo(postgres_url);
+  } catch (const InputError& e) {
+    throw InputError("--postgres-url: " + std::string(e.what()), e.hint());
+  }
+}
+
 Session::Session(const GlobalOptions& globals, Mode mode) : globals_(globals) {
+  globals.check_postgres_url();
   auto policy = globals.lock_policy();
   conn_ = std::make_unique<pg::Connection>(globals.postgres_url);
   store_ = std::make_unique<state::StateStore>(*conn_, globals.state_schema);

@@ -23,6 +23,8 @@ struct GlobalOptions {
   bool verbose = false;
 
   pg::LockPolicy lock_policy() const;
+  // InputError (exit 2) naming --postgres-url when libpq could not read it; before connecting.
+  void check_postgres_url() const;
 };
 
 // An open session for a command: connection, state store, and for state-changing commands the

@@ -2,14 +2,21 @@
 
 #include <libpq-fe.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
 #include <memory>
 #include <regex>
+#include <vector>
 
 #include "util/error.hpp"
 
 namespace slipway::pg {
 
 namespace {
+constexpr const char* kConninfoHint = "use postgresql://user@host:port/dbname or key=value pairs";
+
 bool is_url(const std::string& s) {
   return s.rfind("postgresql://", 0) == 0 || s.rfind("postgres://", 0) == 0;
 }
@@ -34,6 +41,26 @@ std::string mask_password(const std::string& conninfo) {
   return out;
 }
 
+namespace {
+// libpq's parse errors quote pieces of the input, which may be the whole URL with its password
+// or a percent-encoded password alone. A quoted piece stays only when it is part of the masked
+// string too (a keyword, a host); any other is shown as "***".
+std::string without_secrets(const std::string& libpq_message, const std::string& conninfo) {
+  std::string masked = mask_password(conninfo), out;
+  size_t pos = 0;
+  while (true) {
+    auto open = libpq_message.find('"', pos);
+    auto close = open == std::string::npos ? std::string::npos : libpq_message.find('"', open + 1);
+    if (close == std::string::npos) return out + libpq_message.substr(pos);
+    auto piece = libpq_message.substr(open + 1, close - open - 1);
+    out += libpq_message.substr(pos, open + 1 - pos);
+    out += masked.find(piece) != std::string::npos ? piece : "***";
+    out += '"';
+    pos = close + 1;
+  }
+}
+}  // namespace
+
 std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
   char* err = nullptr;
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> opts(
@@ -42,14 +69,62 @@ std::map<std::string, std::string> parse_conninfo(const std::string& conninfo) {
     std::string msg = err ? err : "invalid connection string";
     if (err) PQfreemem(err);
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    throw InputError("bad connection string " + mask_password(conninfo) + ": " + msg,
-                     "use postgresql://user@host:port/dbname or key=value pairs");
+    throw InputError("bad connection string " + mask_password(conninfo) + ": " + without_secrets(msg, conninfo),
+                     kConninfoHint);
   }
   std::map<std::string, std::string> out;
   for (auto* o = opts.get(); o->keyword; ++o) {
     if (o->val) out[o->keyword] = o->val;
   }
   return out;
+}
+
+namespace {
+std::vector<std::string_view> split_commas(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0;;) {
+    auto comma = s.find(',', start);
+    out.push_back(s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
+bool is_integer_in(std::string_view s, long min, long max) {
+  long v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return !s.empty() && ec == std::errc{} && end == s.data() + s.size() && v >= min && v <= max;
+}
+}  // namespace
+
+void check_conninfo(std::string_view conninfo) {
+  std::string text(conninfo);
+  if (text.find('\0') != std::string::npos) {
+    throw InputError("bad connection string: it contains a NUL byte", kConninfoHint);
+  }
+  auto params = parse_conninfo(text);
+  auto bad = [&](const std::string& why) {
+    return InputError("bad connection string " + mask_password(text) + ": " + why, kConninfoHint);
+  };
+  if (auto port = params.find("port"); port != params.end()) {
+    auto ports = split_commas(port->second);
+    for (auto p : ports) {
+      if (!p.empty() && !is_integer_in(p, 1, 65535)) {
+        throw bad("port \"" + std::string(p) + "\" is not a number from 1 to 65535");
+      }
+    }
+    size_t hosts = 1;
+    for (const char* key : {"host", "hostaddr"}) {
+      if (auto h = params.find(key); h != params.end()) hosts = std::max(hosts, split_commas(h->second).size());
+    }
+    if (ports.size() != 1 && ports.size() != hosts) {
+      throw bad(fmt::format("{} ports for {} hosts (give one port, or one per host)", ports.size(), hosts));
+    }
+  }
+  if (auto t = params.find("connect_timeout"); t != params.end() && !t->second.empty() &&
+                                                !is_integer_in(t->second, -2147483647L, 2147483647L)) {
+    throw bad("connect_timeout \"" + t->second + "\" is not a whole number of seconds");
+  }
 }
 
 std::string to_keyvalue(const std::map<std::string, std::string>& params) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace slipway::pg {
 
@@ -14,6 +15,11 @@ std::string mask_password(const std::string& conninfo);
 
 // Parsed by libpq itself (PQconninfoParse): only the keywords that were given.
 std::map<std::string, std::string> parse_conninfo(const std::string& conninfo);
+
+// Checks a connection string the way libpq will read it, without connecting: PQconninfoParse's
+// syntax (URL or key=value), and the values libpq only checks when it connects (port numbers,
+// one port or one per host, connect_timeout). InputError with the password masked otherwise.
+void check_conninfo(std::string_view conninfo);
 
 // key=value form of `params`, values quoted as libpq expects.
 std::string to_keyvalue(const std::map<std::string, std::string>& params);

@@ -1,5 +1,8 @@
-// What a user sees when slipway cannot connect: one clear line, exit code 1, no password.
+// What a user sees when slipway cannot connect: one clear line, exit code 1, no password; and
+// when libpq cannot read the connection string: bad input, exit 2, before connecting.
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "pg/conninfo.hpp"
 #include "support/pg_test.hpp"
@@ -16,12 +19,27 @@ int count_lines(const std::string& s) {
 
 class CliConnection : public PgTest {};
 
-TEST_F(CliConnection, MalformedUrlIsOneLineAndExitOne) {
-  auto r = slipway({"status"}, {{"SLIPWAY_POSTGRES_URL", "postgresql://alice:hunter2@db:notaport/app"}});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(count_lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find("cannot"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << "password leaked: " << r.err;
+TEST_F(CliConnection, MalformedUrlIsBadInputExitTwoWithoutThePassword) {
+  for (std::string bad : {"postgresql://alice:hunter2@db:notaport/app", "postgresql://alice:hunter2@[::1/app",
+                          "postgresql://alice:hunter%zz2@db/app", "host=db port=abc password=hunter2",
+                          "bogus_option=1 password=hunter2", "host=a,b port=1,2,3 password=hunter2",
+                          "postgresql://alice:hunter2@db/app?connect_timeout=soon",
+                          "host='unterminated password=hunter2"}) {
+    for (const char* command : {"status", "init", "backfill --status"}) {
+      std::vector<std::string> args;
+      std::istringstream words(command);
+      for (std::string w; words >> w;) args.push_back(w);
+      auto r = slipway(args, {{"SLIPWAY_POSTGRES_URL", bad}});
+      EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+      EXPECT_NE(r.err.find("--postgres-url: bad connection string"), std::string::npos) << bad << ": " << r.err;
+      EXPECT_EQ(r.err.find("hunter"), std::string::npos) << "password leaked: " << r.out << r.err;
+      EXPECT_EQ(r.out.find("hunter"), std::string::npos) << "password leaked: " << r.out;
+    }
+  }
+  // The flag, not only the environment variable.
+  auto r = slipway({"--postgres-url", "postgresql://alice:hunter2@db:notaport/app", "status"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << r.err;
 }
 
 TEST_F(CliConnection, UnreachableHostIsOneLineAndExitOne) {

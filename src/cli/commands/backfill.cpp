@@ -163,14 +163,22 @@ void run_backfill(const GlobalOptions& g, const BackfillArgs& a) {
 CommandRegistration backfill_command(60, [](CLI::App& app, GlobalOptions& g) {
   auto a = std::make_shared<BackfillArgs>();
   auto* cmd = app.add_subcommand("backfill", "fill a column in keyset batches (throttled, resumable), or show jobs");
-  cmd->add_flag("--status", a->status, "show recorded backfill jobs and their progress");
-  cmd->add_option("--forget", a->forget, "remove a job's checkpoint");
-  cmd->add_option("--table", a->table, "table to backfill (in --schema)");
-  cmd->add_option("--set", a->set, "assignments for each row, e.g. \"full_name = first_name || ' ' || last_name\"");
-  cmd->add_option("--where", a->where, "only update rows matching this condition");
-  cmd->add_option("--key", a->key, "key columns to walk by (default: primary key), comma-separated");
-  cmd->add_option("--job", a->job, "job id (default: derived from table and --set); rerun to resume");
-  add_backfill_flags(*cmd, a->flags);
+  auto* status = cmd->add_flag("--status", a->status, "show recorded backfill jobs and their progress");
+  auto* forget = cmd->add_option("--forget", a->forget, "remove a job's checkpoint");
+  std::vector<CLI::Option*> run_only{
+      cmd->add_option("--table", a->table, "table to backfill (in --schema)"),
+      cmd->add_option("--set", a->set, "assignments for each row, e.g. \"full_name = first_name || ' ' || last_name\""),
+      cmd->add_option("--where", a->where, "only update rows matching this condition"),
+      cmd->add_option("--key", a->key, "key columns to walk by (default: primary key), comma-separated")};
+  auto* job = cmd->add_option("--job", a->job, "job id (default: derived from table and --set); rerun to resume");
+  for (auto* o : add_backfill_flags(*cmd, a->flags)) run_only.push_back(o);
+  // --status and --forget are actions of their own: a flag of a run would be silently ignored.
+  status->excludes(forget);
+  forget->excludes(job);
+  for (auto* o : run_only) {
+    status->excludes(o);
+    forget->excludes(o);
+  }
   cmd->callback([&g, a] {
     if (a->status) return show_status(g, *a);
     if (!a->forget.empty()) {

@@ -43,6 +43,7 @@ CommandRegistration demo_command(5, [](CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--examples", o.examples_dir, "directory of the demo's migration files (default: examples/user_profiles)");
   cmd->add_flag("--no-live", flags->no_live, "no periodic status lines, only the phases and the summary");
   cmd->callback([&g, flags] {
+    g.check_postgres_url();
     auto o = flags->options;
     o.postgres_url = g.postgres_url;
     o.schema = g.schema;

@@ -103,15 +103,18 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
 CommandRegistration lint_command(70, [](CLI::App& app, GlobalOptions& g) {
   auto flags = std::make_shared<LintFlags>();
   auto* cmd = app.add_subcommand("lint", "check SQL migrations for locking and rewrite hazards (no database needed)");
-  cmd->add_option("paths", flags->paths, "files, directories or globs (`**` spans directories); stdin when none");
+  auto* paths =
+      cmd->add_option("paths", flags->paths, "files, directories or globs (`**` spans directories); stdin when none");
   auto* fmt = cmd->add_option("--format", flags->format, "human (default), json, sarif, github or gcc")
                   ->check(CLI::IsMember({"human", "json", "sarif", "github", "gcc"}));
-  cmd->add_flag("--explain", flags->explain, "print the lock/rewrite classification of every statement");
-  cmd->add_option("--pg-version", flags->pg_version, "target PostgreSQL major version (default 15)");
-  cmd->add_flag("--assume-in-transaction", flags->assume_in_transaction,
-                "each file runs in one transaction (as most migration tools do)");
-  cmd->add_option("--config", flags->config, "config file (default: .slipway.toml or slipway.yaml, walking up)");
-  cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
+  std::vector<CLI::Option*> lint_only{
+      paths, fmt, cmd->add_flag("--explain", flags->explain, "print the lock/rewrite classification of every statement"),
+      cmd->add_option("--pg-version", flags->pg_version, "target PostgreSQL major version (default 15)"),
+      cmd->add_flag("--assume-in-transaction", flags->assume_in_transaction,
+                    "each file runs in one transaction (as most migration tools do)"),
+      cmd->add_option("--config", flags->config, "config file (default: .slipway.toml or slipway.yaml, walking up)")};
+  auto* list = cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
+  for (auto* o : lint_only) list->excludes(o);  // they would be ignored
   cmd->footer("Exit codes: 0 nothing at error level, 1 findings at error level, 2 bad usage or unreadable file.");
   cmd->callback([flags, fmt, &g] { run_lint(*flags, g, fmt->count() > 0); });
 });
