@@ -9,6 +9,7 @@
 #include "pg/ddl_executor.hpp"
 #include "state/session_lock.hpp"
 #include "state/store.hpp"
+#include "util/error.hpp"
 
 namespace slipway::cli {
 
@@ -25,6 +26,14 @@ struct GlobalOptions {
   pg::LockPolicy lock_policy() const;
   // InputError (exit 2) naming --postgres-url when libpq could not read it; before connecting.
   void check_postgres_url() const;
+};
+
+// A failure the command's own output already reports (lint's findings, a backfill's result with
+// "complete": false): the exit code and the message on stderr as for any Error, but no --json
+// error object after that output.
+class ReportedFailure : public Error {
+ public:
+  using Error::Error;
 };
 
 // An open session for a command: connection, state store, and for state-changing commands the

@@ -1,7 +1,11 @@
 // slipway: zero-downtime schema changes for PostgreSQL.
 #include <CLI/CLI.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/context.hpp"
@@ -40,10 +44,44 @@ void add_global_options(CLI::App& app, cli::GlobalOptions& g) {
   app.add_flag("-v,--verbose", g.verbose, "say more")->envname("SLIPWAY_VERBOSE");
 }
 
-int report(const Error& e) {
-  std::cerr << "slipway: " << e.what() << "\n";
-  if (!e.hint().empty()) std::cerr << "  hint: " << e.hint() << "\n";
-  return static_cast<int>(e.exit_code());
+// Whether the user asked for --json. After a parse error CLI11 may not have set the flag's
+// variable (nor read SLIPWAY_JSON), so the command line and the environment are read here too.
+bool json_requested(const cli::GlobalOptions& g, int argc, char** argv) {
+  if (g.json) return true;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a == "--json") return true;
+  }
+  const char* env = std::getenv("SLIPWAY_JSON");
+  if (!env || !*env) return false;
+  std::string v(env);
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+  return v != "0" && v != "false" && v != "off" && v != "no";
+}
+
+const char* error_kind(ExitCode code) {
+  switch (code) {
+    case ExitCode::usage: return "usage";
+    case ExitCode::lock_gave_up: return "lock_gave_up";
+    case ExitCode::busy: return "busy";
+    default: return "failed";
+  }
+}
+
+// The error as text on stderr and, under --json, as one JSON object on stdout (README, "Errors
+// under --json"): {"error": {"code", "kind", "message", "hint"}}.
+int report(ExitCode code, const std::string& message, const std::string& hint, bool json) {
+  std::cerr << "slipway: " << message << "\n";
+  if (!hint.empty()) std::cerr << "  hint: " << hint << "\n";
+  if (json) {
+    nlohmann::json error{{"code", static_cast<int>(code)},
+                         {"kind", error_kind(code)},
+                         {"message", message},
+                         {"hint", hint.empty() ? nlohmann::json() : nlohmann::json(hint)}};
+    std::cout << nlohmann::json{{"error", error}}.dump() << std::endl;
+  }
+  return static_cast<int>(code);
 }
 
 }  // namespace
@@ -71,13 +109,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(ExitCode::usage);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    bool json = json_requested(globals, argc, argv);
+    return report(ExitCode::usage, e.what(), "run slipway --help (or slipway COMMAND --help)", json);
+  } catch (const cli::ReportedFailure& e) {
+    return report(e.exit_code(), e.what(), e.hint(), false);
   } catch (const Error& e) {
-    return report(e);
+    return report(e.exit_code(), e.what(), e.hint(), json_requested(globals, argc, argv));
   } catch (const std::exception& e) {
-    std::cerr << "slipway: internal error: " << e.what() << "\n";
-    return static_cast<int>(ExitCode::failed);
+    return report(ExitCode::failed, std::string("internal error: ") + e.what(), "", json_requested(globals, argc, argv));
   }
   return 0;
 }

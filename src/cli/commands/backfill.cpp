@@ -155,7 +155,7 @@ void run_backfill(const GlobalOptions& g, const BackfillArgs& a) {
                              res.resumed ? ", resumed from checkpoint" : "");
   }
   if (!res.complete && !res.already_complete) {
-    throw Error(fmt::format("backfill job \"{}\" stopped before the end", res.job_id),
+    throw ReportedFailure(fmt::format("backfill job \"{}\" stopped before the end", res.job_id),
                 "run the same command again to continue from its checkpoint");
   }
 }

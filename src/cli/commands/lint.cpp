@@ -96,7 +96,7 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
     throw InputError(problems.back(), last_hint);
   }
   auto t = lint::totals(reports);
-  if (t.errors > 0) throw Error("lint found " + std::to_string(t.errors) + (t.errors == 1 ? " error" : " errors"));
+  if (t.errors > 0) throw ReportedFailure("lint found " + std::to_string(t.errors) + (t.errors == 1 ? " error" : " errors"));
   return 0;
 }
 
