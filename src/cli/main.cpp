@@ -11,6 +11,7 @@
 #include "cli/context.hpp"
 #include "cli/flag_values.hpp"
 #include "cli/registry.hpp"
+#include "pg/errors.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -117,7 +118,16 @@ int main(int argc, char** argv) {
   } catch (const Error& e) {
     return report(e.exit_code(), e.what(), e.hint(), json_requested(globals, argc, argv));
   } catch (const std::exception& e) {
-    return report(ExitCode::failed, std::string("internal error: ") + e.what(), "", json_requested(globals, argc, argv));
+    // A database error that escaped untyped (a lost connection outside a resumable unit) is
+    // the database's, with its hint, not slipway's internal error.
+    bool json = json_requested(globals, argc, argv);
+    try {
+      pg::rethrow_typed();
+    } catch (const Error& typed) {
+      return report(typed.exit_code(), typed.what(), typed.hint(), json);
+    } catch (...) {
+    }
+    return report(ExitCode::failed, std::string("internal error: ") + e.what(), "", json);
   }
   return 0;
 }

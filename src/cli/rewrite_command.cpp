@@ -9,6 +9,7 @@
 #include "cli/context.hpp"
 #include "cli/flag_values.hpp"
 #include "cli/user_text_flags.hpp"
+#include "pg/resume.hpp"
 #include "rewrite/rewriter.hpp"
 #include "util/error.hpp"
 
@@ -76,11 +77,16 @@ void add_rewrite_command(CLI::App& app, GlobalOptions& g, const RewriteCommandSp
     f.options.kind = spec.takes_alter ? rewrite::Kind::rewrite : rewrite::Kind::repack;
     check_flag_text("--throttle-query", f.options.throttle_query, lint::query_problem);
     if (f.max_rate > 0) f.options.max_rate = f.max_rate;
-    Session s(g, Session::Mode::state_changing);
-    s.store().require_initialized();
-    s.store().init();  // adds the rewrite tables to a state schema made by an older slipway
-    rewrite::Rewriter rw(s.ddl());
-    auto report = rw.perform(action, f.options);
+    // Every phase records its progress as it commits: after a lost connection (a server
+    // restart) a new session resumes from the record, in the same run, as `start` does.
+    rewrite::Report report;
+    pg::resume_after_lost_connection(spec.name, [&] {
+      Session s(g, Session::Mode::state_changing);
+      s.store().require_initialized();
+      s.store().init();  // adds the rewrite tables to a state schema made by an older slipway
+      rewrite::Rewriter rw(s.ddl());
+      report = rw.perform(action, f.options);
+    });
     std::cout << (g.json ? report.to_json().dump(2) + "\n" : report.to_text());
   });
 }

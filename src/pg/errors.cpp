@@ -12,6 +12,10 @@ void throw_for_sqlstate(const std::string& s, const std::string& message, const 
   if (is("40001")) throw SerializationFailure(message, s, query);
   if (is("57014")) throw QueryCanceled(message, s, query);
   if (cls("08") || is("57P01") || is("57P02") || is("57P03")) throw ConnectionLost(message, s, query);
+  // The server sends a SQLSTATE with every error; an error without one is libpq's own, raised
+  // when talking to the server failed midway ("server closed the connection unexpectedly" when
+  // a crashed server's socket closes under a statement).
+  if (s.empty()) throw ConnectionLost(message, "08006", query);
   if (is("42704") || is("42P01") || is("42703") || is("42883") || is("3F000"))
     throw UndefinedObject(message, s, query);
   if (is("42710") || is("42P07") || is("42701") || is("42P06") || is("42723"))

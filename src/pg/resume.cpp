@@ -4,7 +4,10 @@
 #include <optional>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "pg/errors.hpp"
+#include "util/duration.hpp"
 #include "util/log.hpp"
 
 namespace slipway::pg {
@@ -17,7 +20,9 @@ void resume_after_lost_connection(const std::string& what, const std::function<v
   auto out_of_patience = [&] { return !lost_at || Clock::now() - *lost_at > patience; };
   for (;;) {
     try {
-      unit();
+      // typed: a libpqxx error the unit let through untyped (a transaction on the raw
+      // connection) is a lost connection like any other, not an internal error.
+      typed_errors([&] { unit(); });
       return;
     } catch (const ConnectionLost& e) {
       // Lost midway: whatever committed is recorded; a new run resumes after it.
@@ -25,7 +30,13 @@ void resume_after_lost_connection(const std::string& what, const std::function<v
       if (out_of_patience()) throw;
       log::info("lost the connection to the server during {} ({}); connecting again to resume", what, e.what());
     } catch (const ConnectFailed& e) {
-      if (out_of_patience()) throw;  // also: a first connection that fails is the caller's error
+      if (!lost_at) throw;  // a first connection that fails is the caller's error
+      if (out_of_patience()) {
+        throw ConnectFailed(fmt::format("lost the connection to the server during {} and could not connect again "
+                                        "within {}: {}",
+                                        what, format_duration(patience), e.what()),
+                            kResumeAfterLostConnectionHint);
+      }
       log::verbose("server not reachable yet: {}", e.what());
     } catch (const AnotherSlipwayRunning&) {
       if (out_of_patience()) throw;  // the lost session's backend may not have ended yet

@@ -150,9 +150,11 @@ class Run {
                    rec.phase, rec.progress.dump());
   }
   void save(const Record& rec) {
-    pqxx::work tx(conn_.raw());
-    save(tx, rec);
-    tx.commit();
+    pg::typed_errors([&] {
+      pqxx::work tx(conn_.raw());
+      save(tx, rec);
+      tx.commit();
+    });
   }
 
   int64_t table_size(const std::string& name) {

@@ -53,4 +53,15 @@ TEST_F(Errors, LockTimeoutAndTerminatedConnectionsAreTyped) {
   }
 }
 
+// libpq's own errors carry no SQLSTATE: the connection failed under a statement (a crashed
+// server's socket closing), a lost connection like the server's own 57P01.
+TEST(ErrorTypes, AnErrorWithoutSqlstateIsALostConnection) {
+  EXPECT_THROW(throw_for_sqlstate("", "server closed the connection unexpectedly", "SELECT 1"), ConnectionLost);
+  try {
+    throw_for_sqlstate("", "server closed the connection unexpectedly", "SELECT 1");
+  } catch (const ConnectionLost& e) {
+    EXPECT_FALSE(e.hint().empty()) << "a lost connection says what to do";
+  }
+}
+
 }  // namespace

@@ -16,9 +16,12 @@ namespace slipway::test {
 
 // Inserts, updates and deletes rows of `accounts` (and `orders`) as the application role, each
 // change mirrored in the same transaction into `accounts_ref`: the writer's view of the world.
+// With `rides_restarts`, a lost connection (a server restart) is not an error: it connects
+// again and goes on; the transaction in flight then committed whole or not at all, reference
+// copy included.
 class Writer {
  public:
-  explicit Writer(std::string url) : url_(std::move(url)) {}
+  explicit Writer(std::string url, bool rides_restarts = false) : url_(std::move(url)), rides_restarts_(rides_restarts) {}
   ~Writer() { stop(); }
   void start();
   void stop();
@@ -30,13 +33,28 @@ class Writer {
 
  private:
   void loop();
+  void run_until_stopped(pqxx::connection& c);
   std::string url_;
+  bool rides_restarts_ = false;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> ops_{0};
   std::atomic<int64_t> max_latency_ms_{0};
   std::vector<std::string> errors_;
 };
+
+// The roles `<dbname>_owner` and `<dbname>_app` and what RewriteTest describes below, made by a
+// superuser session on the database `url` names (a test's own database, or one on a private
+// cluster). Then `slipway init` as the owner.
+struct AccountsDatabase {
+  std::string owner, app;
+  std::string owner_url, app_url;
+};
+AccountsDatabase create_accounts_database(const std::string& url, const std::string& dbname);
+// `accounts` rows (with their `orders` and the reference copy).
+void seed_accounts(const std::string& owner_url, int accounts);
+// Rows of `table` that differ from the reference copy (either direction).
+int64_t differences_from_reference(pg::Connection& c, const std::string& table = "accounts");
 
 // A database with an owner role and an application role (neither superuser), the `accounts`
 // table (serial int key, referenced by `orders`), a view, grants, a trigger, a policy, and the
