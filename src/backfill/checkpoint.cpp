@@ -12,8 +12,11 @@ namespace slipway::backfill {
 
 namespace {
 
-// Both halves of the per-job advisory lock: the state schema and the job id ($1, $2).
-const char* kJobLockSql = "hashtext('slipway.backfill'), hashtext($1 || ':' || $2)";
+// The per-job advisory lock's key, from the state schema and the job id.
+pg::AdvisoryKey job_lock_key(pg::Connection& c, const std::string& state_schema, const std::string& job_id) {
+  auto r = c.exec_params("SELECT hashtext('slipway.backfill'), hashtext($1 || ':' || $2)", state_schema, job_id);
+  return {r[0][0].as<int32_t>(), r[0][1].as<int32_t>()};
+}
 
 std::optional<KeyValue> opt_key(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
@@ -189,9 +192,11 @@ void JobLock::hold() {
     }
   }
   auto c = std::make_unique<pg::Connection>(pg::with_application_name(conninfo_, "slipway-backfill-lock"));
-  if (!try_take(*c, state_schema_, job_id_)) {
-    throw AnotherSlipwayRunning(fmt::format("backfill job \"{}\" is being run by another process", job_id_),
-                                "wait for it, or stop it; `slipway backfill --status` shows its progress");
+  // Waits briefly for a holder that is going away (a slipway killed a moment ago).
+  if (auto holder = pg::try_advisory_lock(*c, job_lock_key(*c, state_schema_, job_id_))) {
+    throw AnotherSlipwayRunning(
+        fmt::format("backfill job \"{}\" is being run by another process ({})", job_id_, holder->describe()),
+        "wait for it, or stop it; `slipway backfill --status` shows its progress");
   }
   conn_ = std::move(c);
 }
@@ -207,13 +212,13 @@ void JobLock::release() {
   conn_.reset();
 }
 
-bool JobLock::try_take(pg::Connection& c, const std::string& state_schema, const std::string& job_id) {
-  return c.query_value<bool>(fmt::format("SELECT pg_try_advisory_lock({})", kJobLockSql), state_schema, job_id)
-      .value_or(false);
+std::optional<pg::AdvisoryHolder> JobLock::try_take(pg::Connection& c, const std::string& state_schema,
+                                                    const std::string& job_id, std::chrono::milliseconds wait) {
+  return pg::try_advisory_lock(c, job_lock_key(c, state_schema, job_id), wait);
 }
 
 void JobLock::unlock(pg::Connection& c, const std::string& state_schema, const std::string& job_id) {
-  c.exec_params(fmt::format("SELECT pg_advisory_unlock({})", kJobLockSql), state_schema, job_id);
+  pg::advisory_unlock(c, job_lock_key(c, state_schema, job_id));
 }
 
 }  // namespace slipway::backfill

@@ -4,6 +4,7 @@
 #pragma once
 #include <pqxx/transaction>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,7 @@
 
 #include "backfill/engine.hpp"
 #include "backfill/key.hpp"
+#include "pg/advisory_lock.hpp"
 #include "pg/connection.hpp"
 
 namespace slipway::backfill {
@@ -96,9 +98,11 @@ class JobLock {
   // the copy, and a session still holding the lock made that fail as "is running").
   void release();
 
-  // The same lock taken and released on a session the caller owns (--status, --forget): whether
-  // it was free, and its release.
-  static bool try_take(pg::Connection& c, const std::string& state_schema, const std::string& job_id);
+  // The same lock taken and released on a session the caller owns (--status, --forget): nullopt
+  // when it was free and is now taken, else its holder (after waiting up to `wait` for a holder
+  // that is going away, as hold() does); and its release.
+  static std::optional<pg::AdvisoryHolder> try_take(pg::Connection& c, const std::string& state_schema,
+                                                    const std::string& job_id, std::chrono::milliseconds wait);
   static void unlock(pg::Connection& c, const std::string& state_schema, const std::string& job_id);
 
  private:

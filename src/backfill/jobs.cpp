@@ -14,7 +14,8 @@ std::vector<JobStatus> list_jobs(const std::string& conninfo, const std::string&
   for (auto& s : out) {
     if (s.status != "running") continue;
     // Recorded as running: is a process actually running it (holding the job's lock)?
-    if (JobLock::try_take(conn, state_schema, s.job_id)) {
+    // A look, not a wait: a job whose process was killed a moment ago may still show running.
+    if (!JobLock::try_take(conn, state_schema, s.job_id, std::chrono::milliseconds(0))) {
       JobLock::unlock(conn, state_schema, s.job_id);
       s.status = "interrupted";
     }
@@ -25,8 +26,9 @@ std::vector<JobStatus> list_jobs(const std::string& conninfo, const std::string&
 bool forget_job(const std::string& conninfo, const std::string& state_schema, const std::string& job_id) {
   pg::Connection conn(conninfo);
   if (!JobCheckpoint::tables_exist(conn, state_schema)) return false;
-  if (!JobLock::try_take(conn, state_schema, job_id)) {
-    throw AnotherSlipwayRunning("backfill job \"" + job_id + "\" is running; stop it before forgetting it");
+  if (auto holder = JobLock::try_take(conn, state_schema, job_id, pg::kHolderGoneWait)) {
+    throw AnotherSlipwayRunning("backfill job \"" + job_id + "\" is running (" + holder->describe() +
+                                "); stop it before forgetting it");
   }
   bool existed = JobCheckpoint(state_schema, job_id).remove(conn);
   JobLock::unlock(conn, state_schema, job_id);

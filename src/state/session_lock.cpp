@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "pg/advisory_lock.hpp"
+
 namespace slipway::state {
 
 std::pair<int, int> SessionLock::keys(const std::string& state_schema) {
@@ -14,28 +16,16 @@ std::pair<int, int> SessionLock::keys(const std::string& state_schema) {
 
 SessionLock::SessionLock(pg::Connection& conn, const std::string& state_schema)
     : conn_(conn), keys_(keys(state_schema)) {
-  bool got = conn_.query_value<bool>("SELECT pg_try_advisory_lock($1, $2)", keys_.first, keys_.second)
-                 .value_or(false);
-  if (got) return;
-  auto holder = conn_.exec_params(
-      "SELECT a.pid, to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'), "
-      "       coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local') "
-      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid "
-      "  AND l.objid = $2::int::oid AND l.objsubid = 2 AND l.database = "
-      "      (SELECT oid FROM pg_database WHERE datname = current_database())",
-      keys_.first, keys_.second);
-  std::string who = holder.empty()
-                        ? "unknown backend"
-                        : fmt::format("pid {}, since {}, application '{}' from {}", holder[0][0].c_str(),
-                                      holder[0][1].c_str(), holder[0][2].c_str(), holder[0][3].c_str());
-  throw AnotherSlipwayRunning(fmt::format("another slipway is running on this database ({})", who),
+  // Waits briefly for a holder that is going away (a slipway killed a moment ago).
+  auto holder = pg::try_advisory_lock(conn_, {keys_.first, keys_.second});
+  if (!holder) return;
+  throw AnotherSlipwayRunning(fmt::format("another slipway is running on this database ({})", holder->describe()),
                               "wait for it to finish; if it is stuck, pg_terminate_backend() that pid");
 }
 
 SessionLock::~SessionLock() {
   try {
-    conn_.exec_params("SELECT pg_advisory_unlock($1, $2)", keys_.first, keys_.second);
+    pg::advisory_unlock(conn_, {keys_.first, keys_.second});
   } catch (...) {
     // The connection may be gone; the server released the lock with it.
   }

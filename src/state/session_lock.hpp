@@ -10,7 +10,8 @@ namespace slipway::state {
 
 class SessionLock {
  public:
-  // Throws AnotherSlipwayRunning (exit 4) naming the holder's pid and start time.
+  // Throws AnotherSlipwayRunning (exit 4) naming the holder (pid, application, address, start,
+  // state), after waiting briefly for a holder that is going away (pg/advisory_lock.hpp).
   SessionLock(pg::Connection& conn, const std::string& state_schema);
   ~SessionLock();
   SessionLock(const SessionLock&) = delete;

@@ -1,5 +1,5 @@
 // Shared helpers of the backfill tests: a people table with a column to fill, the migration
-// engine's kind of trigger, polling with a deadline, a progress sink that records snapshots.
+// engine's kind of trigger, a progress sink that records snapshots.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -13,16 +13,6 @@
 #include "support/pg_test.hpp"
 
 namespace slipway::test {
-
-// Polls `cond` every 10 ms until it holds or `timeout` passes; returns its last value.
-inline bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return cond();
-}
 
 class RecordingSink : public backfill::ProgressSink {
  public:

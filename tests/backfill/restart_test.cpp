@@ -262,7 +262,8 @@ TEST_F(ServerRestart, BackfillTakesItsJobLockAgain) {
 
 // The reverse: another process takes the job's lock the moment the running one loses it (its
 // lock session is terminated while a session of the test already queues for the lock). The
-// running process notices within a second, stops with exit 4 and leaves the job's status alone;
+// running process notices within seconds (after the brief wait for a holder that is going away,
+// pg/advisory_lock.hpp), stops with exit 4 and leaves the job's status alone;
 // a later run resumes from the checkpoint.
 TEST_F(ServerRestart, BackfillStopsWhenAnotherProcessTookItsJobLock) {
   std::unique_ptr<SlipwayProcess> child;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "embedded/child_process.hpp"
 #include "embedded/process.hpp"
@@ -55,6 +56,15 @@ std::string source_dir() {
 }
 
 std::string shared_dir() { return (fs::path(source_dir()) / ".." / "shared").lexically_normal().string(); }
+
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
   embedded::ChildOptions o;

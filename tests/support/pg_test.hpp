@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct CommandResult {
   std::string err;
   std::chrono::milliseconds elapsed{0};
 };
+
+// Polls `cond` every 10 ms until it holds or `timeout` passes; returns its last value.
+bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 // Runs a command with extra environment variables; captures stdout/stderr.
 CommandResult run_command(const std::vector<std::string>& argv,
