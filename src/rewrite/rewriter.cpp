@@ -126,11 +126,14 @@ class Run {
     }
   }
 
-  std::optional<Record> open_record() {
+  std::optional<Record> open_record() { return record_where("AND status IN ('in_progress','swapped')"); }
+  // The table's latest record, whatever its status.
+  std::optional<Record> last_record() { return record_where("ORDER BY id DESC LIMIT 1"); }
+
+  std::optional<Record> record_where(const char* condition) {
     auto r = conn_.exec_params(fmt::format("SELECT id, kind, alter_sql, status, phase, plan::text, progress::text, "
-                                           "lock_held_ms FROM {} WHERE schema = $1 AND table_name = $2 "
-                                           "AND status IN ('in_progress','swapped')",
-                                           rewrites()),
+                                           "lock_held_ms FROM {} WHERE schema = $1 AND table_name = $2 {}",
+                                           rewrites(), condition),
                                o_.schema, o_.table);
     if (r.empty()) return std::nullopt;
     Record rec;
@@ -623,20 +626,34 @@ class Run {
     return rep;
   }
 
-  Record require_open(const char* verb) {
-    auto rec = open_record();
-    if (!rec) {
-      throw InputError(fmt::format("no rewrite or repack of {} is open: nothing to {}", label_, verb),
-                       "`slipway rewrite --table T --alter ...` or `slipway repack --table T` starts one");
+  // The open record; or the last one when it ended as `done` already (a retry after a kill that
+  // landed once the work had committed: the caller reports it done, exit 0).
+  Record require_open(const char* verb, const char* done) {
+    if (auto rec = open_record()) return *rec;
+    auto last = last_record();
+    if (last && last->status == done) {
+      log::info("{} {}: already {} (id {}): nothing to do", last->kind, label_, verb_done(done), last->id);
+      return *last;
     }
-    return *rec;
+    throw InputError(fmt::format("no rewrite or repack of {} is open: nothing to {}{}", label_, verb,
+                                 last ? fmt::format(" (the last one, id {}, is {})", last->id, last->status) : ""),
+                     "`slipway rewrite --table T --alter ...` or `slipway repack --table T` starts one");
+  }
+  static std::string verb_done(const std::string& status) {
+    return status == "cleaned_up" ? "cleaned up" : status;
+  }
+  Report already_done(const Record& rec) {
+    Report rep = report_for(rec);
+    rep.action = "already " + verb_done(rec.status);
+    return rep;
   }
 
   Report undo() {
     auto started = Clock::now();
     prepare_session();
     auto throttle = make_throttler();
-    Record rec = require_open("undo");
+    Record rec = require_open("undo", "undone");
+    if (rec.status == "undone") return already_done(rec);
     if (rec.status != "swapped") {
       throw InputError(fmt::format("the {} of {} has not swapped yet: there is nothing to undo", rec.kind, label_),
                        "use --abort to stop it and remove its helper objects");
@@ -689,7 +706,8 @@ class Run {
   Report cleanup() {
     auto started = Clock::now();
     prepare_session();
-    Record rec = require_open("clean up");
+    Record rec = require_open("clean up", "cleaned_up");
+    if (rec.status == "cleaned_up") return already_done(rec);
     if (rec.status != "swapped") {
       throw InputError(fmt::format("the {} of {} has not swapped yet: nothing to clean up", rec.kind, label_),
                        "finish it by re-running the same command, or --abort it");
@@ -717,7 +735,8 @@ class Run {
   Report abort() {
     auto started = Clock::now();
     prepare_session();
-    Record rec = require_open("abort");
+    Record rec = require_open("abort", "aborted");
+    if (rec.status == "aborted") return already_done(rec);
     if (rec.status != "in_progress") {
       throw InputError(fmt::format("the {} of {} has already swapped: it cannot be aborted", rec.kind, label_),
                        "--undo swaps the old table back; --cleanup keeps the new one");

@@ -29,6 +29,21 @@ TEST_F(Repack, BloatedTableShrinksDataIdentical) {
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_TRUE(helper_objects().empty()) << helper_objects()[0];
   EXPECT_EQ(schema_dump({"--table=accounts"}), def_before) << "same definition after a repack";
+  // A retry (after a kill that landed once the cleanup committed) finds it done: exit 0.
+  auto retried = slipway_as_owner({"repack", "--table", "accounts", "--cleanup"});
+  EXPECT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_NE(retried.out.find("already cleaned up"), std::string::npos) << retried.out;
+  // Undoing it is another request, which nothing open satisfies.
+  EXPECT_EQ(slipway_as_owner({"repack", "--table", "accounts", "--undo"}).exit_code, 2);
+}
+
+TEST_F(Repack, RetriedUndoFindsItDone) {
+  seed(500);
+  ASSERT_EQ(slipway_as_owner({"repack", "--table", "accounts"}).exit_code, 0);
+  ASSERT_EQ(slipway_as_owner({"repack", "--table", "accounts", "--undo"}).exit_code, 0);
+  auto retried = slipway_as_owner({"repack", "--table", "accounts", "--undo", "--json"});
+  EXPECT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_EQ(nlohmann::json::parse(retried.out)["action"], "already undone");
 }
 
 TEST_F(Repack, AbortBeforeSwapLeavesNothing) {
@@ -41,6 +56,9 @@ TEST_F(Repack, AbortBeforeSwapLeavesNothing) {
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_TRUE(helper_objects().empty()) << helper_objects()[0];
   EXPECT_EQ(schema_dump({"--exclude-schema=slipway"}), before);
+  auto retried = slipway_as_owner({"repack", "--table", "accounts", "--abort"});
+  EXPECT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_NE(retried.out.find("already aborted"), std::string::npos) << retried.out;
   // After --abort a new repack starts afresh and completes.
   auto again = slipway_as_owner({"repack", "--table", "accounts"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
