@@ -59,6 +59,12 @@ std::optional<MigrationRecord> MigrationHistory::latest() {
   return rows.front();
 }
 
+std::optional<MigrationRecord> MigrationHistory::last_ended() {
+  auto rows = select("status IN ('complete', 'rolled_back') ORDER BY completed_at DESC, name DESC LIMIT 1");
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
 bool MigrationHistory::any() {
   return conn_
       .query_value<bool>(

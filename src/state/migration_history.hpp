@@ -38,6 +38,8 @@ class MigrationHistory {
   std::optional<MigrationRecord> active();
   // The last of records().
   std::optional<MigrationRecord> latest();
+  // The migration that ended last (completed or rolled back), baselines aside.
+  std::optional<MigrationRecord> last_ended();
   // Whether records() would return any.
   bool any();
   // The progress recorded for `name` ({} when there is no such record).

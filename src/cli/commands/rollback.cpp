@@ -1,4 +1,5 @@
-// slipway rollback: undo the active migration; the schema ends as it was before start.
+// slipway rollback: undo the active migration; the schema ends as it was before start (exit 0
+// when the last migration is rolled back already: a retry after a kill).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -14,8 +15,13 @@ CommandRegistration rollback_command(22, [](CLI::App& app, GlobalOptions& g) {
   cmd->callback([&g] {
     Session s(g, Session::Mode::state_changing);
     s.store().require_initialized();
-    auto name = make_migrator(s, g).rollback();
-    if (g.json) std::cout << nlohmann::json{{"migration", name}, {"status", "rolled_back"}}.dump() << "\n";
+    auto outcome = make_migrator(s, g).rollback();
+    if (g.json) {
+      std::cout << nlohmann::json{{"migration", outcome.migration}, {"status", "rolled_back"},
+                                  {"already_done", outcome.already_done}}
+                       .dump()
+                << "\n";
+    }
   });
 });
 

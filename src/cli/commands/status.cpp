@@ -28,6 +28,9 @@ nlohmann::json phase_position(const state::MigrationRecord& m) {
     break;
   }
   if (m.progress.contains("current")) out["interrupted_in"] = m.progress["current"];
+  auto next = migration::next_commands(m);
+  out["next_command"] = next.resume;
+  out["or"] = next.instead ? nlohmann::json(*next.instead) : nlohmann::json();
   return out;
 }
 
@@ -86,9 +89,15 @@ CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
         std::cout << "stopped at:    step " << pos["next_step"]["number"].get<size_t>() << ": "
                   << pos["next_step"]["description"].get<std::string>();
         if (pos.contains("interrupted_in")) std::cout << " (interrupted while running)";
-        std::cout << "\n               re-run `slipway " << (pos["phase"] == "start" ? "start FILE" : pos["phase"].get<std::string>())
-                  << "` to resume, or `slipway rollback`\n";
+        std::cout << "\n";
       }
+      auto command = [](const nlohmann::json& c) {
+        return "`slipway " + c.get<std::string>() + (c == "start" ? " FILE`" : "`");
+      };
+      const bool resumes = pos.contains("next_step") || pos["phase"] != "start";
+      std::cout << "next:          run " << command(pos["next_command"]) << (resumes ? " to resume" : "");
+      if (!pos["or"].is_null()) std::cout << ", or " << command(pos["or"]);
+      std::cout << "\n";
     }
     std::cout << "migrations:    " << count << "\n";
   });

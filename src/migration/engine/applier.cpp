@@ -9,8 +9,9 @@
 #include "catalog/inspector.hpp"
 #include "backfill/engine.hpp"
 #include "migration/engine/capture.hpp"
-#include "util/error.hpp"
+#include "pg/errors.hpp"
 #include "pg/quote.hpp"
+#include "util/error.hpp"
 #include "util/log.hpp"
 
 namespace slipway::migration {
@@ -45,13 +46,57 @@ int Applier::run(const Plan& plan) {
       continue;
     }
     pause_for_tests(a);
+    if (!a.undoes.empty() && !any_start_step_ran(a.undoes)) {
+      log::info("  [{}/{}] {}: skipped, its start step never ran (nothing to undo)", index, plan.actions.size(),
+                a.description);
+      mark_done(nullptr, a);
+      continue;
+    }
     log::info("  [{}/{}] {}", index, plan.actions.size(), a.description);
-    run_action(a);
+    try {
+      run_action(a);
+    } catch (const Error&) {
+      rethrow_explained(a, index, plan.actions.size());
+    }
     ++ran;
   }
   progress_.erase("current");
   history_.set_progress(options_.migration, progress_);
   return ran;
+}
+
+bool Applier::any_start_step_ran(const std::vector<std::string>& ids) const {
+  for (const auto& id : ids)
+    if (contains(progress_.value(nlohmann::json::json_pointer("/done/start"), nlohmann::json()), id) ||
+        contains(progress_.value(nlohmann::json::json_pointer("/began/start"), nlohmann::json()), id))
+      return true;
+  return false;
+}
+
+void Applier::rethrow_explained(const Action& a, size_t index, size_t total) {
+  const std::string where = fmt::format("migration {} stays active: its {} stopped at step {} of {} ({})",
+                                        options_.migration, options_.phase, index, total, a.description);
+  const std::string resume = fmt::format("`{}` again resumes it at this step", options_.resume_command);
+  try {
+    throw;
+  } catch (const LockGaveUp& e) {
+    throw LockGaveUp(fmt::format("{}; {}", e.what(), where),
+                     fmt::format("{}{}; {}", resume, options_.phase == "start" ? " (or `slipway rollback` undoes what ran)" : "",
+                                 e.hint()));
+  } catch (const pg::PgError& e) {
+    const bool transient = dynamic_cast<const pg::ConnectionLost*>(&e) || dynamic_cast<const pg::QueryCanceled*>(&e) ||
+                           dynamic_cast<const pg::SerializationFailure*>(&e);
+    if (a.user_sql.empty() || !a.operation || transient) throw;
+    const std::string field = a.operation->path() + "." + a.user_sql;
+    std::string file = options_.source.where(field);
+    if (file.empty()) file = "migration " + options_.migration;
+    throw StatementFailed(fmt::format("{}: {}: the statement failed: {}", file, field, e.what()),
+                          options_.phase == "start"
+                              ? std::string("fix the statement in the file")
+                              : fmt::format("the statement is stored with the migration as it was started: make the "
+                                            "database such that it can run, then {}",
+                                            resume));
+  }
 }
 
 void Applier::mark_done(pqxx::work* tx, const Action& a) {
@@ -81,6 +126,12 @@ void Applier::run_action(const Action& a) {
   }
   // Steps that are not one transaction: say where we are first, so `status` can tell.
   progress_["current"] = {{"id", a.id}, {"description", a.description}};
+  // Kept after the step (and the phase) moved on: a rollback undoes what a step left half done.
+  auto& began = progress_["began"][options_.phase];
+  if (!contains(began, a.id)) {
+    if (!began.is_array()) began = nlohmann::json::array();
+    began.push_back(a.id);
+  }
   history_.set_progress(options_.migration, progress_);
   if (a.kind == Action::Kind::concurrent) {
     auto& conn = ddl_.connection();

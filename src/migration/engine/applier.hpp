@@ -11,6 +11,7 @@
 
 #include "backfill/engine.hpp"
 #include "migration/engine/plan.hpp"
+#include "migration/file/source_map.hpp"
 #include "pg/ddl_executor.hpp"
 #include "state/migration_history.hpp"
 
@@ -23,6 +24,15 @@ struct ApplierOptions {
   std::string migration;     // name, the history key
   std::string phase;         // start | complete | rollback
   backfill::EngineOptions backfill;  // base options of the backfill jobs
+  SourceMap source;          // the migration file, to name an operation in messages (may be empty)
+  std::string resume_command;  // what resumes this phase, e.g. "slipway start FILE" (for messages)
+};
+
+// A statement the user wrote (Action::user_sql) failed: bad input, naming the file and the
+// operation. Nothing of that step committed.
+class StatementFailed : public InputError {
+ public:
+  using InputError::InputError;
 };
 
 // The backfill engine's job id for a migration's backfill action.
@@ -40,6 +50,9 @@ class Applier {
 
  private:
   void run_action(const Action& a);
+  // Whether some start step among `ids` ran (committed, or began without finishing).
+  bool any_start_step_ran(const std::vector<std::string>& ids) const;
+  [[noreturn]] void rethrow_explained(const Action& a, size_t index, size_t total);
   void mark_done(pqxx::work* tx, const Action& a);
   void run_backfill(const Action& a);
   void pause_for_tests(const Action& a);

@@ -14,6 +14,24 @@
 
 namespace slipway::migration {
 
+namespace {
+size_t steps_done(const state::MigrationRecord& m, const std::string& phase) {
+  auto done = m.progress.value(nlohmann::json::json_pointer("/done/" + phase), nlohmann::json());
+  return done.is_array() ? done.size() : 0;
+}
+}  // namespace
+
+NextCommands next_commands(const state::MigrationRecord& m) {
+  const std::string phase = m.progress.value("phase", "start");
+  if (phase == "rollback") return {"rollback", std::nullopt};
+  if (phase == "complete") {
+    if (steps_done(m, "complete") > 0) return {"complete", std::nullopt};  // past the point of no return
+    return {"complete", "rollback"};
+  }
+  if (steps_done(m, "start") < MigrationPlans::from_json(m.plans).start.actions.size()) return {"start", "rollback"};
+  return {"complete", "rollback"};
+}
+
 Migrator::Migrator(pg::DdlExecutor& ddl, state::StateStore& store, MigratorOptions options)
     : ddl_(ddl), store_(store), options_(std::move(options)) {
   // Expressions, defaults and raw SQL of a migration resolve names in the application schema.
@@ -64,7 +82,7 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
                        fmt::format("run `slipway {}` again to finish it", phase));
     }
     log::info("resuming the start of migration {}", doc.name);
-    run_phase(doc.name, MigrationPlans::from_json(a->plans), "start");
+    run_start(doc, MigrationPlans::from_json(a->plans));
     log::info("migration {} started: version schema {}", doc.name, a->version_schema);
     return;
   }
@@ -75,15 +93,34 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
   if (auto latest = history.latest()) parent = latest->name;
   history.insert_active(doc.name, parent, doc.document, plans.version_schema, format, plans.to_json());
   log::info("starting migration {} ({} operations)", doc.name, doc.operations.size());
-  run_phase(doc.name, plans, "start");
+  run_start(doc, plans);
   log::info("migration {} started: the new version is schema {}", doc.name, plans.version_schema);
   log::info("  new application instances: search_path={} (see `slipway latest url`) or SET slipway.version = '{}'",
             plans.version_schema, plans.version_schema);
 }
 
-void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase) {
+void Migrator::run_start(const MigrationDocument& doc, const MigrationPlans& plans) {
+  const std::string resume = "slipway start " + (doc.source.file.empty() ? std::string("FILE") : doc.source.file);
+  try {
+    run_phase(doc.name, plans, "start", resume, doc.source);
+  } catch (const StatementFailed& e) {
+    // The file must change before the migration can go on, and a started migration's file
+    // cannot: undo what ran so the fixed file starts afresh. A rollback that fails in turn says
+    // itself how to resume it.
+    log::warn("{}", e.what());
+    log::info("rolling back the steps of migration {} that ran", doc.name);
+    undo(doc.name, plans);
+    throw StatementFailed(fmt::format("{}\nthe start of migration {} was rolled back: nothing of it remains", e.what(),
+                                      doc.name),
+                          fmt::format("fix the statement, then `{}` again", resume));
+  }
+}
+
+void Migrator::run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase,
+                         const std::string& resume, const SourceMap& source) {
   auto history = store_.migrations(options_.schema);
-  ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase, options_.backfill};
+  ApplierOptions ao{options_.conninfo, options_.schema, options_.state_schema, name, phase, options_.backfill,
+                    source, resume};
   const Plan& plan = phase == "start" ? plans.start : phase == "complete" ? plans.complete : plans.rollback;
   Applier applier(ddl_, history, ao, [&](const Action& a) { return version_schema_statements_now(plans, a); });
   applier.run(plan);
@@ -103,9 +140,29 @@ std::vector<std::string> Migrator::version_schema_statements_now(const Migration
                                  inspector.view_columns(plans.version_schema), security_invoker);
 }
 
-std::string Migrator::complete() {
+std::optional<state::MigrationRecord> Migrator::last_ended_as(const std::string& status, const std::string& request) {
+  auto last = store_.initialized() ? store_.migrations(options_.schema).last_ended() : std::nullopt;
+  if (!last) {
+    throw InputError(fmt::format("there is no active migration to {}, and none ever ended in schema {}", request,
+                                 options_.schema),
+                     "start one with `slipway start FILE`; `slipway status` shows the history");
+  }
+  if (last->status == status) return last;
+  throw InputError(fmt::format("there is no active migration to {}: the last one, {}, was {} ({})", request,
+                               last->name, last->status == "complete" ? "completed" : "rolled back",
+                               last->completed_at.value_or("")),
+                   last->status == "complete"
+                       ? "a completed migration cannot be rolled back: write a migration that reverses it"
+                       : "start one with `slipway start FILE`");
+}
+
+Migrator::Outcome Migrator::complete() {
   auto a = active();
-  if (!a) throw InputError("there is no active migration to complete", "start one with `slipway start FILE`");
+  if (!a) {
+    auto done = last_ended_as("complete", "complete");
+    log::info("migration {} was already completed ({}): nothing to do", done->name, done->completed_at.value_or(""));
+    return {done->name, true};
+  }
   auto history = store_.migrations(options_.schema);
   auto plans = MigrationPlans::from_json(a->plans);
   auto progress = a->progress;
@@ -120,32 +177,38 @@ std::string Migrator::complete() {
     throw InputError(fmt::format("migration {} is being rolled back", a->name), "run `slipway rollback` again");
   }
   log::info("completing migration {}", a->name);
-  run_phase(a->name, plans, "complete");
+  run_phase(a->name, plans, "complete", "slipway complete");
   history.finish(a->name, "complete");
   log::info("migration {} complete", a->name);
-  return a->name;
+  return {a->name};
 }
 
-std::string Migrator::rollback() {
+Migrator::Outcome Migrator::rollback() {
   auto a = active();
-  if (!a) throw InputError("there is no active migration to roll back");
-  auto history = store_.migrations(options_.schema);
+  if (!a) {
+    auto done = last_ended_as("rolled_back", "roll back");
+    log::info("migration {} was already rolled back ({}): nothing to do", done->name, done->completed_at.value_or(""));
+    return {done->name, true};
+  }
   auto progress = a->progress;
   const auto& done_complete = progress["done"]["complete"];
   if (progress.value("phase", "start") == "complete" && done_complete.is_array() && !done_complete.empty()) {
     throw InputError(fmt::format("migration {} is being completed; it can no longer be rolled back", a->name),
                      "run `slipway complete` again to finish it");
   }
-  auto plans = MigrationPlans::from_json(a->plans);
   log::info("rolling back migration {}", a->name);
-  run_phase(a->name, plans, "rollback");
+  undo(a->name, MigrationPlans::from_json(a->plans));
+  return {a->name};
+}
+
+void Migrator::undo(const std::string& name, const MigrationPlans& plans) {
+  run_phase(name, plans, "rollback", "slipway rollback");
   // A later start of the same migration must backfill again, not find a finished checkpoint.
   for (const auto& action : plans.start.actions)
     if (action.kind == Action::Kind::backfill)
-      backfill::forget_job(options_.conninfo, options_.state_schema, backfill_job_id(a->name, action.id));
-  history.finish(a->name, "rolled_back");
-  log::info("migration {} rolled back", a->name);
-  return a->name;
+      backfill::forget_job(options_.conninfo, options_.state_schema, backfill_job_id(name, action.id));
+  store_.migrations(options_.schema).finish(name, "rolled_back");
+  log::info("migration {} rolled back", name);
 }
 
 std::optional<std::string> Migrator::baseline_if_needed() {

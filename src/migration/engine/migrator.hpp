@@ -11,6 +11,7 @@
 #include "migration/engine/planner.hpp"
 #include "migration/file/migration_file.hpp"
 #include "pg/ddl_executor.hpp"
+#include "state/migration_history.hpp"
 #include "state/store.hpp"
 
 namespace slipway::migration {
@@ -24,6 +25,15 @@ struct MigratorOptions {
   backfill::EngineOptions backfill;
 };
 
+// What moves an active migration on from where `m` stands (interrupted, failed or given up):
+// the command that resumes its phase ("start", "complete" or "rollback") and the other one
+// allowed from there, if any. `slipway status` prints them; Migrator refuses the others.
+struct NextCommands {
+  std::string resume;
+  std::optional<std::string> instead;
+};
+NextCommands next_commands(const state::MigrationRecord& m);
+
 class Migrator {
  public:
   Migrator(pg::DdlExecutor& ddl, state::StateStore& store, MigratorOptions options);
@@ -32,9 +42,15 @@ class Migrator {
   MigrationPlans validate(const MigrationDocument& doc);
   // Starts `doc` (or resumes it when it is the active migration). `format`: yaml | json.
   void start(const MigrationDocument& doc, const std::string& format);
-  // Completes / rolls back the active migration; returns its name. InputError if none.
-  std::string complete();
-  std::string rollback();
+  // Completes / rolls back the active migration. With none active, a request the last migration
+  // already satisfies (complete after it completed, rollback after it rolled back: a retry after
+  // a kill) is done, `already_done`; anything else is an InputError.
+  struct Outcome {
+    std::string migration;
+    bool already_done = false;
+  };
+  Outcome complete();
+  Outcome rollback();
   // Records the current schema as the baseline when it has tables but no history. Returns the
   // baseline's name if it recorded one.
   std::optional<std::string> baseline_if_needed();
@@ -44,7 +60,15 @@ class Migrator {
  private:
   std::optional<state::MigrationRecord> active();
   std::optional<std::string> previous_version_schema();
-  void run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase);
+  // `resume` is the command that resumes the phase, for messages; `source` names the file.
+  void run_phase(const std::string& name, const MigrationPlans& plans, const std::string& phase,
+                 const std::string& resume, const SourceMap& source = {});
+  // The start; a statement of the user's that fails rolls back what ran (as pgroll does).
+  void run_start(const MigrationDocument& doc, const MigrationPlans& plans);
+  // Runs the rollback phase of the active migration `name` and records it rolled back.
+  void undo(const std::string& name, const MigrationPlans& plans);
+  // With no active migration: whether the last one that ended did so as `status` (its name).
+  std::optional<state::MigrationRecord> last_ended_as(const std::string& status, const std::string& request);
   // The statements of a deferred step (the version schema at start, its views' refresh at
   // complete), from the catalog as it is when the step runs.
   std::vector<std::string> version_schema_statements_now(const MigrationPlans& plans, const Action& a);

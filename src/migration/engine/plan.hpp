@@ -4,7 +4,8 @@
 // capture's drop (engine/capture.hpp), then the actions flagged after_backfill (in plan order),
 // then the version schema: plan_migration (engine/planner.cpp) reads as that sequence.
 // Complete and rollback statements must be idempotent (IF EXISTS / IF NOT EXISTS): a rollback
-// may follow a start that stopped half way.
+// may follow a start that stopped half way. A user's own `down` cannot be: it runs only when a
+// start step of its operation ran (Action::undoes).
 //
 // A plan is the ordered list of actions one phase (start, complete, rollback) performs. Operations
 // only plan; the applier (engine/applier) runs actions through the lock-timeout/retry executor,
@@ -33,6 +34,13 @@ struct BackfillSpec {
   // A replay (engine/capture.hpp): walk this change log (in the state schema) instead of the
   // table, and apply `set` to the rows of `table` whose keys it lists.
   std::string replay_log;
+};
+
+// An operation of the migration file: its position in `operations` and its kind.
+struct OperationRef {
+  size_t index = 0;
+  std::string kind;
+  std::string path() const { return "operations[" + std::to_string(index) + "]." + kind; }
 };
 
 struct Action {
@@ -67,6 +75,18 @@ struct Action {
   // The engine regenerates `statements` from the live catalog just before the action runs
   // (the version schema's views); what the plan holds is the prediction shown by `slipway plan`.
   bool deferred = false;
+
+  // The operation that planned this step, for messages; unset for the engine's own steps
+  // (triggers, captures, backfills, the version schema).
+  std::optional<OperationRef> operation;
+  // The field of that operation whose SQL the user wrote and `statements` runs as is ("up",
+  // "down" of a `sql` operation); empty when slipway wrote the statements. A SQL error in such a
+  // step is the user's (InputError naming the operation), not slipway's.
+  std::string user_sql;
+  // Rollback only: the start steps of the same operation this step undoes (set by the planner).
+  // When none of them ran, there is nothing to undo and the applier skips the step: a `down`
+  // the user wrote expects what its `up` made. Empty: the step always runs.
+  std::vector<std::string> undoes;
 };
 
 struct Plan {

@@ -33,6 +33,9 @@ nlohmann::json to_json(const Action& a) {
                    {"verify", a.verify},
                    {"deferred", a.deferred}};
   if (a.creates_index) j["creates_index"] = *a.creates_index;
+  if (a.operation) j["operation"] = {{"index", a.operation->index}, {"kind", a.operation->kind}};
+  if (!a.user_sql.empty()) j["user_sql"] = a.user_sql;
+  if (!a.undoes.empty()) j["undoes"] = a.undoes;
   if (a.backfill) {
     j["backfill"] = {{"table", a.backfill->table}, {"key", a.backfill->key}, {"set", a.backfill->set}};
     if (!a.backfill->replay_log.empty()) j["backfill"]["replay_log"] = a.backfill->replay_log;
@@ -54,6 +57,10 @@ Action action_from_json(const nlohmann::json& j) {
   a.verify = j.value("verify", "");
   a.deferred = j.value("deferred", false);
   if (j.contains("creates_index")) a.creates_index = j["creates_index"].get<std::string>();
+  if (j.contains("operation"))
+    a.operation = OperationRef{j["operation"].value("index", size_t{0}), j["operation"].value("kind", "")};
+  a.user_sql = j.value("user_sql", "");
+  a.undoes = j.value("undoes", std::vector<std::string>{});
   if (j.contains("backfill")) {
     const auto& b = j["backfill"];
     a.backfill = BackfillSpec{b.value("table", ""), b.value("key", std::vector<std::string>{}),

@@ -121,6 +121,7 @@ void add_backfill(Plan& backfills, Action a, const VirtualSchema& old_version) {
     return;
   }
   a.id = "backfill:" + a.backfill->table;
+  a.operation.reset();  // one pass for every operation on the table
   backfills.add(std::move(a));
 }
 
@@ -143,9 +144,11 @@ OperationPlans plan_operations(const EngineContext& e, const MigrationDocument& 
     ctx.old_version = e.old_version;
     ctx.new_version = e.new_version;
     ctx.triggers = &out.triggers;
+    const OperationRef op{i, doc.operations[i]->kind()};
     Plan p;
     doc.operations[i]->start(ctx, p);
     for (auto& a : p.actions) {
+      a.operation = op;
       if (a.kind == Action::Kind::backfill) add_backfill(out.backfills, std::move(a), *e.old_version);
       else if (a.after_backfill) out.after_backfill.add(std::move(a));
       else out.start.add(std::move(a));
@@ -153,6 +156,8 @@ OperationPlans plan_operations(const EngineContext& e, const MigrationDocument& 
     ctx.triggers = nullptr;
     doc.operations[i]->complete(ctx, out.complete[i]);
     doc.operations[i]->rollback(ctx, out.rollback[i]);
+    for (Plan* phase : {&out.complete[i], &out.rollback[i]})
+      for (auto& a : phase->actions) a.operation = op;
   }
   return out;
 }
@@ -178,6 +183,15 @@ void make_ids_unique(MigrationPlans& plans) {
       for (int n = 2; seen.count(a.id); ++n) a.id = fmt::format("{}#{}", id, n);
       seen.insert(a.id);
     }
+  }
+}
+
+// Each rollback step of an operation undoes that operation's start steps (by their final ids).
+void link_undo_steps(MigrationPlans& plans) {
+  for (auto& undo : plans.rollback.actions) {
+    if (!undo.operation) continue;
+    for (const auto& a : plans.start.actions)
+      if (a.operation && a.operation->index == undo.operation->index) undo.undoes.push_back(a.id);
   }
 }
 
@@ -247,6 +261,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   for (auto it = ops.rollback.rbegin(); it != ops.rollback.rend(); ++it) add_all(out.rollback, std::move(*it));
 
   make_ids_unique(out);
+  link_undo_steps(out);
   return out;
 }
 

@@ -51,6 +51,7 @@ class Sql : public Operation {
     first = first.substr(0, first.find('\n'));
     a.description = first.size() > 60 ? fmt::format("run SQL: {}...", first.substr(0, 57)) : fmt::format("run SQL: {}", first);
     a.statements = {sql};
+    a.user_sql = id == "sql:up" ? "up" : down_ ? "down" : "";  // a derived down is slipway's
     a.lock = LockMode::access_exclusive;
     a.lock_target = "(raw SQL: whatever it touches)";
     if (id == "sql:up") {
