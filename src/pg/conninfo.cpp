@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <memory>
-#include <regex>
+#include <cctype>
 #include <vector>
 
 #include "util/error.hpp"
@@ -30,14 +30,58 @@ std::string with_application_name(const std::string& conninfo, const std::string
   return conninfo.empty() ? "application_name=" + app : conninfo + " application_name=" + app;
 }
 
+// A scanner rather than std::regex: libstdc++'s regex recurses per character, and a long quoted
+// value overflowed the stack (found by fuzz/flag_values).
 std::string mask_password(const std::string& conninfo) {
-  std::string out = conninfo;
-  // URL userinfo: scheme://user:secret@host
-  static const std::regex url_pw(R"(((?:postgres|postgresql)://[^:/@?]*):[^@/?]*@)");
-  out = std::regex_replace(out, url_pw, "$1:***@");
-  // password=... as a URL parameter or a key=value pair, quoted or not.
-  static const std::regex kv_pw(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*))");
-  out = std::regex_replace(out, kv_pw, "$1***");
+  const std::string& in = conninfo;
+  std::string out;
+  out.reserve(in.size());
+  std::size_t i = 0, n = in.size();
+  auto at = [&](std::string_view word) { return in.compare(i, word.size(), word) == 0; };
+  while (i < n) {
+    // URL userinfo: scheme://user:secret@host (the user without ':', '/', '@' or '?'; the secret
+    // without '@', '/' or '?').
+    if (at("postgres://") || at("postgresql://")) {
+      std::size_t user = in.find("://", i) + 3, colon = user;
+      while (colon < n && std::string_view(":/@?").find(in[colon]) == std::string_view::npos) ++colon;
+      if (colon < n && in[colon] == ':') {
+        std::size_t at_sign = colon + 1;
+        while (at_sign < n && std::string_view("@/?").find(in[at_sign]) == std::string_view::npos) ++at_sign;
+        if (at_sign < n && in[at_sign] == '@') {
+          out.append(in, i, colon + 1 - i).append("***");
+          i = at_sign;
+          continue;
+        }
+      }
+      out.append(in, i, user - i);
+      i = user;
+      continue;
+    }
+    // password=... as a URL parameter or a key=value pair, quoted ('...' with \ escapes) or not.
+    if (at("password")) {
+      std::size_t j = i + 8;
+      while (j < n && std::isspace(static_cast<unsigned char>(in[j]))) ++j;
+      if (j < n && in[j] == '=') {
+        ++j;
+        while (j < n && std::isspace(static_cast<unsigned char>(in[j]))) ++j;
+        out.append(in, i, j - i).append("***");
+        std::size_t end = j;
+        bool quoted = false;
+        if (j < n && in[j] == '\'') {
+          for (end = j + 1; end < n && in[end] != '\''; ++end)
+            if (in[end] == '\\' && end + 1 < n) ++end;
+          quoted = end < n;
+          if (quoted) ++end;
+        }
+        if (!quoted)
+          for (end = j; end < n && !std::isspace(static_cast<unsigned char>(in[end])) && in[end] != '&'; ++end) {
+          }
+        i = end;
+        continue;
+      }
+    }
+    out += in[i++];
+  }
   return out;
 }
 

@@ -38,6 +38,17 @@ TEST(Conninfo, PasswordsAreMaskedInEveryForm) {
   EXPECT_EQ(pg::mask_password("postgresql://alice@db/app"), "postgresql://alice@db/app");
 }
 
+// The masking is a scanner: std::regex recursed per character and a long quoted password (or
+// a long URL) overflowed the stack.
+TEST(Conninfo, LongValuesAreMaskedWithoutRecursion) {
+  std::string secret(200000, 'x');
+  EXPECT_EQ(pg::mask_password("host=db password='" + secret + "' user=a"), "host=db password=*** user=a");
+  EXPECT_EQ(pg::mask_password("postgresql://a:" + secret + "@db/app"), "postgresql://a:***@db/app");
+  EXPECT_EQ(pg::mask_password("password = 'it\\'s' dbname=x"), "password = *** dbname=x");
+  EXPECT_EQ(pg::mask_password("password='unterminated x"), "password=*** x");
+  EXPECT_EQ(pg::mask_password("postgresql://a:b/c@db"), "postgresql://a:b/c@db");
+}
+
 TEST(Conninfo, ApplicationNameIsAddedUnlessGiven) {
   EXPECT_EQ(pg::with_application_name("postgresql://db/app"), "postgresql://db/app?application_name=slipway");
   EXPECT_EQ(pg::with_application_name("postgresql://db/app?sslmode=disable"),

@@ -255,6 +255,31 @@ TEST_F(Reader, TextInMemoryReadsLikeTheFile) {
   EXPECT_EQ(from_text.source.positions, from_file.source.positions);
 }
 
+// A number YAML cannot hold as a 64-bit integer or a double stays the text it is (std::stod threw
+// out_of_range past the reader's error handling), and a long run of digits is scanned, not
+// matched by std::regex (which recursed per digit: a 1 MB name overflowed the stack).
+TEST_F(Reader, NumbersBeyondRangeAndLongDigitRunsAreReadAsText) {
+  auto name_of = [](const std::string& value) {
+    auto m = read_migration_text("operations:\n  - drop_table:\n      name: " + value + "\n", "32_numbers.yaml");
+    return m.document["operations"][0]["drop_table"]["name"];
+  };
+  EXPECT_EQ(name_of("1e999"), "1e999");
+  EXPECT_EQ(name_of("-1e999"), "-1e999");
+  EXPECT_EQ(name_of("99999999999999999999"), "99999999999999999999");
+  EXPECT_EQ(name_of("1.2.3"), "1.2.3");
+  EXPECT_EQ(name_of("0x1F"), "0x1F");
+  for (std::string typed : {"12", "+12", "-0", "1.", ".5", "2.5e-3"}) {
+    try {
+      name_of(typed);
+      ADD_FAILURE() << typed << " was read as a string";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("expected a string, found"), std::string::npos) << typed << ": " << e.what();
+    }
+  }
+  std::string digits(1 << 20, '7');
+  EXPECT_EQ(name_of(digits), digits);  // read as text; validate refuses a name beyond 63 bytes
+}
+
 TEST(MigrationFiles, DirectoryListingIsSortedAndOnlyMigrationFiles) {
   auto dir = std::filesystem::temp_directory_path() / ("slipway-dir-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

@@ -6,10 +6,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -25,20 +28,58 @@ namespace {
 
 // A plain (unquoted) YAML scalar as JSON: null, booleans and numbers as YAML 1.2's core schema
 // reads them; everything else stays a string. Quoted scalars are always strings.
+// A YAML 1.2 core-schema number: [-+]?[0-9]+ (integer) or
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? (float). A scanner, not std::regex: libstdc++'s
+// regex recurses once per character and a long run of digits in a file overflowed the stack.
+enum class NumberShape { none, integer, floating };
+NumberShape number_shape(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  auto digits = [&] {
+    std::size_t start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < n && (s[i] == '-' || s[i] == '+')) ++i;
+  std::size_t whole = digits();
+  if (i == n) return whole > 0 ? NumberShape::integer : NumberShape::none;
+  if (s[i] == '.') {
+    ++i;
+    if (digits() == 0 && whole == 0) return NumberShape::none;
+  } else if (whole == 0) {
+    return NumberShape::none;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '-' || s[i] == '+')) ++i;
+    if (digits() == 0) return NumberShape::none;
+  }
+  return i == n ? NumberShape::floating : NumberShape::none;
+}
+
+// A plain (unquoted) YAML scalar as JSON: null, booleans and numbers as YAML 1.2's core schema
+// reads them; everything else stays a string. Quoted scalars are always strings, and so is a
+// number beyond a 64-bit integer or a double (JSON has no infinity).
 nlohmann::json plain_scalar(const std::string& s) {
-  static const std::regex int_re(R"([-+]?[0-9]+)");
-  static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
-  if (std::regex_match(s, int_re)) {
-    try {
-      return std::stoll(s);
-    } catch (...) {
+  switch (number_shape(s)) {
+    case NumberShape::integer: {
+      const char* first = s.data() + (s[0] == '+' ? 1 : 0);
+      long long v = 0;
+      auto [end, ec] = std::from_chars(first, s.data() + s.size(), v);
+      if (ec == std::errc() && end == s.data() + s.size()) return v;
       return s;
     }
+    case NumberShape::floating: {
+      errno = 0;
+      char* end = nullptr;
+      double v = std::strtod(s.c_str(), &end);
+      if (errno == ERANGE && std::isinf(v)) return s;
+      return v;
+    }
+    case NumberShape::none: break;
   }
-  if (std::regex_match(s, float_re)) return std::stod(s);
   return s;
 }
 
