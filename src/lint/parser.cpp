@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lint/source.hpp"
+#include "util/text_file.hpp"
 
 namespace slipway::lint {
 namespace {
@@ -124,6 +125,17 @@ std::size_t skip_blank(std::string_view text, std::size_t i, std::size_t to) {
 
 ParseOutput parse_sql(std::string_view text) {
   ParseOutput out;
+  // libpg_query reads a C string (a NUL ends the text unnoticed) and copies invalid UTF-8 into
+  // its JSON tree, which then does not parse: either is one statement's syntax error, at the byte.
+  if (auto bad = first_text_problem(text, false)) {
+    ParsedStatement st;
+    st.begin = skip_blank(text, 0, bad.offset);
+    st.end = text.size();
+    st.error = SyntaxError{bad.offset, bad.what};
+    out.statements.push_back(std::move(st));
+    out.trailing_begin = text.size();
+    return out;
+  }
   std::string owned(text);  // libpg_query wants NUL-terminated input
   auto arena = std::make_shared<TreeArena>();
 

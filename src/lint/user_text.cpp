@@ -4,6 +4,7 @@
 
 #include "lint/ast.hpp"
 #include "pg/quote.hpp"
+#include "util/text_file.hpp"
 
 namespace slipway::lint {
 namespace {
@@ -53,9 +54,16 @@ std::optional<UserTextProblem> one_statement(const ParseOutput& out, std::string
 Wrapped parse_wrapped(std::string_view prefix, std::string_view text, std::string_view suffix, std::string_view what,
                       std::string_view hint) {
   Wrapped w;
+  w.statement = nullptr;
+  // The parser reads UTF-8 C strings: a NUL would end the text there (and libpq would cut
+  // slipway's statement at it), invalid UTF-8 breaks the parse tree's JSON.
+  if (auto bad = first_text_problem(text, true)) {
+    w.problem = UserTextProblem{fmt::format("is not {}: it holds {} at byte {}", what, bad.what, bad.offset + 1),
+                                "give the text as UTF-8, without NUL bytes or control characters"};
+    return w;
+  }
   std::string sql = fmt::format("{}{}{}", prefix, text, suffix);
   w.parse = parse_sql(sql);
-  w.statement = nullptr;
   w.problem = one_statement(w.parse, what, hint);
   ParseOutput again = parse_sql(fmt::format("{}{}\n{}", prefix, text, suffix));
   bool again_ok = !one_statement(again, what, hint);
@@ -217,6 +225,7 @@ std::optional<UserTextProblem> alter_table_problem(std::string_view schema, std:
 std::optional<SyntaxError> check_expression(std::string_view expression) {
   // The position of a syntax error, as the linter shows it.
   static constexpr std::string_view prefix = "SELECT (";
+  if (auto bad = first_text_problem(expression, true)) return SyntaxError{bad.offset, bad.what};
   ParseOutput out = parse_sql(fmt::format("{}{})", prefix, expression));
   for (const auto& st : out.statements) {
     if (!st.error) continue;

@@ -1,6 +1,8 @@
 // Statement splitting, absolute positions and syntax-error recovery.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "lint/parser.hpp"
 #include "lint/source.hpp"
 #include "lint/user_text.hpp"
@@ -49,6 +51,20 @@ TEST(LintParser, ErrorInsideAStatementPointsAtTheToken) {
 TEST(LintParser, TemplateSyntaxIsASyntaxErrorNotACrash) {
   auto r = test::lint("CREATE TABLE {{ .Table }} (a int);\n{% if x %}\nSELECT 1;\n");
   EXPECT_GE(test::by_rule(r, "syntax-error").size(), 1u);
+}
+
+// Text that is not UTF-8, or holds a NUL, is a syntax error at its byte: libpg_query stopped at
+// a NUL unnoticed and copied invalid UTF-8 into a tree that nlohmann then refused to parse (an
+// exception out of parse_sql, found by fuzz/user_text).
+TEST(LintParser, InvalidUtf8AndNulAreSyntaxErrorsAtTheirByte) {
+  for (auto [text, at, what] : {std::tuple<std::string, std::size_t, std::string>{"SELECT '\xea';", 8, "invalid UTF-8"},
+                                {std::string("SELECT 1;\0DROP TABLE t;", 23), 9, "NUL"}}) {
+    auto out = parse_sql(text);
+    ASSERT_EQ(out.statements.size(), 1u);
+    ASSERT_TRUE(out.statements[0].error);
+    EXPECT_EQ(out.statements[0].error->offset, at);
+    EXPECT_NE(out.statements[0].error->message.find(what), std::string::npos) << out.statements[0].error->message;
+  }
 }
 
 TEST(LintParser, UnterminatedStringIsReportedAtItsStart) {

@@ -81,4 +81,23 @@ TEST(UserText, AlterIsSubcommandsOfTheNamedTable) {
   EXPECT_FALSE(alter_table_problem("My Schema", "odd\"name", "ADD COLUMN x int"));
 }
 
+// Found by fuzz/user_text: invalid UTF-8 ended in nlohmann's parse_error out of the parse tree
+// (an internal error from `--where`), and a NUL would end the text for the parser and libpq.
+TEST(UserText, TextThatIsNotUtf8IsRefusedNotThrown) {
+  std::string invalid = "lower(email) || (SELECT \xea" "1)";
+  std::string nul("1\0; DROP TABLE t", 16);
+  for (const auto& text : {invalid, nul, std::string("a \x01 b")}) {
+    auto p = expression_problem(text);
+    ASSERT_TRUE(p);
+    EXPECT_NE(p->what.find("at byte"), std::string::npos) << p->what;
+    EXPECT_TRUE(type_problem(text));
+    EXPECT_TRUE(assignments_problem("x = " + text));
+    EXPECT_TRUE(query_problem("SELECT " + text));
+    EXPECT_TRUE(alter_table_problem("public", "t", "ADD COLUMN x int DEFAULT " + text));
+    EXPECT_TRUE(check_expression(text));
+  }
+  EXPECT_NE(expression_problem(invalid)->what.find("invalid UTF-8 (byte 0xea) at byte 25"), std::string::npos)
+      << expression_problem(invalid)->what;
+}
+
 }  // namespace
