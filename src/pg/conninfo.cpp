@@ -31,7 +31,7 @@ std::string with_application_name(const std::string& conninfo, const std::string
 }
 
 // A scanner rather than std::regex: libstdc++'s regex recurses per character, and a long quoted
-// value overflowed the stack (found by fuzz/flag_values).
+// value (200 kB) overflowed the stack.
 std::string mask_password(const std::string& conninfo) {
   const std::string& in = conninfo;
   std::string out;
@@ -39,15 +39,15 @@ std::string mask_password(const std::string& conninfo) {
   std::size_t i = 0, n = in.size();
   auto at = [&](std::string_view word) { return in.compare(i, word.size(), word) == 0; };
   while (i < n) {
-    // URL userinfo: scheme://user:secret@host (the user without ':', '/', '@' or '?'; the secret
-    // without '@', '/' or '?').
+    // URL userinfo, read as libpq reads it: scheme://user:secret@host, the userinfo being
+    // everything up to the first '@' before any '/', the secret everything after its first ':'
+    // (so a '?' or '#' in either does not hide it).
     if (at("postgres://") || at("postgresql://")) {
-      std::size_t user = in.find("://", i) + 3, colon = user;
-      while (colon < n && std::string_view(":/@?").find(in[colon]) == std::string_view::npos) ++colon;
-      if (colon < n && in[colon] == ':') {
-        std::size_t at_sign = colon + 1;
-        while (at_sign < n && std::string_view("@/?").find(in[at_sign]) == std::string_view::npos) ++at_sign;
-        if (at_sign < n && in[at_sign] == '@') {
+      std::size_t user = in.find("://", i) + 3;
+      std::size_t at_sign = in.find_first_of("@/", user);
+      if (at_sign != std::string::npos && in[at_sign] == '@') {
+        std::size_t colon = in.find(':', user);
+        if (colon < at_sign) {
           out.append(in, i, colon + 1 - i).append("***");
           i = at_sign;
           continue;
