@@ -114,6 +114,34 @@ bool balanced_expression(std::string_view text) {
   return alone.statements.size() == 1 && alone.statements[0].tree && ast::as(*alone.statements[0].tree, "SelectStmt");
 }
 
+// Each element of `list` is a `kind` node.
+bool all_of_kind(const Json& list, std::string_view kind) {
+  for (const auto& e : list)
+    if (!ast::as(e, kind)) return false;
+  return true;
+}
+
+// `CREATE INDEX _i ON _t (...)`'s one index statement, or nullptr when it is anything more
+// than the keys `extra` (besides the name, table, method and columns) allow.
+const Json* bare_index(const Json& statement, std::initializer_list<std::string_view> extra) {
+  const Json* index = ast::as(statement, "IndexStmt");
+  if (!index) return nullptr;
+  for (auto it = index->begin(); it != index->end(); ++it) {
+    bool ok = it.key() == "idxname" || it.key() == "relation" || it.key() == "accessMethod" || it.key() == "indexParams";
+    for (auto e : extra) ok = ok || it.key() == e;
+    if (!ok) return nullptr;
+  }
+  return index;
+}
+
+// `CREATE TABLE _t (<one element>)`'s element, or nullptr when the statement is anything more.
+const Json* single_table_element(const Json& statement) {
+  const Json* create = ast::as(statement, "CreateStmt");
+  if (!create || !only_keys(*create, {"relation", "tableElts", "oncommit"})) return nullptr;
+  const Json& elements = ast::list(*create, "tableElts");
+  return elements.size() == 1 ? &elements[0] : nullptr;
+}
+
 constexpr std::string_view kExpressionHint =
     "give one SQL expression, e.g. `lower(email)` or `price * 100`; statements belong in a `sql` operation";
 
@@ -219,6 +247,69 @@ std::optional<UserTextProblem> alter_table_problem(std::string_view schema, std:
                          "conversion add a new column and backfill it with a migration instead"};
     }
   }
+  return std::nullopt;
+}
+
+std::optional<UserTextProblem> storage_parameters_problem(std::string_view parameters) {
+  constexpr std::string_view what = "a list of storage parameters";
+  constexpr std::string_view hint = "give `name = value[, name = value ...]`, e.g. `fillfactor = 70, deduplicate_items = off`";
+  auto w = parse_wrapped("CREATE INDEX _slipway_i ON _slipway_t (c) WITH (", parameters, ")", what, hint);
+  if (w.problem) return w.problem;
+  const Json* index = bare_index(*w.statement, {"options"});
+  if (!index || ast::list(*index, "indexParams").size() != 1 || !all_of_kind(ast::list(*index, "options"), "DefElem")) {
+    return UserTextProblem{fmt::format("is not {}: it holds more than the WITH list", what), std::string(hint)};
+  }
+  return std::nullopt;
+}
+
+std::optional<UserTextProblem> opclass_problem(std::string_view opclass) {
+  constexpr std::string_view what = "an operator class";
+  constexpr std::string_view hint = "give an operator class name with optional parameters, e.g. `text_pattern_ops` or "
+                                    "`gist_trgm_ops (siglen = 32)`";
+  // Followed by a second column: the text must end where one column's operator class ends.
+  auto w = parse_wrapped("CREATE INDEX _slipway_i ON _slipway_t (c ", opclass, ", _slipway_end)", what, hint);
+  if (w.problem) return w.problem;
+  const Json* index = bare_index(*w.statement, {});
+  const Json& columns = index ? ast::list(*index, "indexParams") : Json::array();
+  const Json* first = columns.size() == 2 ? ast::as(columns[0], "IndexElem") : nullptr;
+  const Json* last = first ? ast::as(columns[1], "IndexElem") : nullptr;
+  bool ok = first && last && only_keys(*first, {"name", "opclass", "opclassopts", "ordering", "nulls_ordering"}) &&
+            ast::str(*first, "name") == "c" && !ast::list(*first, "opclass").empty() &&
+            ast::str(*first, "ordering") == "SORTBY_DEFAULT" && ast::str(*first, "nulls_ordering") == "SORTBY_NULLS_DEFAULT" &&
+            all_of_kind(ast::list(*first, "opclassopts"), "DefElem") &&
+            only_keys(*last, {"name", "ordering", "nulls_ordering"}) && ast::str(*last, "name") == "_slipway_end";
+  if (!ok) return UserTextProblem{fmt::format("is not {}: it holds more than one column's operator class", what), std::string(hint)};
+  return std::nullopt;
+}
+
+std::optional<UserTextProblem> exclusion_elements_problem(std::string_view elements) {
+  constexpr std::string_view what = "a list of exclusion elements";
+  constexpr std::string_view hint = "give `column_or_expression WITH operator[, ...]`, e.g. `room WITH =, during WITH &&`; "
+                                    "the predicate goes in `predicate`";
+  auto w = parse_wrapped("CREATE TABLE _slipway_t (CONSTRAINT c EXCLUDE USING gist (", elements, "))", what, hint);
+  if (w.problem) return w.problem;
+  const Json* element = single_table_element(*w.statement);
+  const Json* constraint = element ? ast::as(*element, "Constraint") : nullptr;
+  bool ok = constraint && only_keys(*constraint, {"contype", "conname", "exclusions", "access_method"}) &&
+            ast::str(*constraint, "contype") == "CONSTR_EXCLUSION" && !ast::list(*constraint, "exclusions").empty();
+  if (!ok) return UserTextProblem{fmt::format("is not {}: it holds more than the elements", what), std::string(hint)};
+  return std::nullopt;
+}
+
+std::optional<UserTextProblem> sequence_options_problem(std::string_view options) {
+  constexpr std::string_view what = "a list of sequence options";
+  constexpr std::string_view hint = "give identity sequence options, e.g. `START WITH 10 INCREMENT BY 2`";
+  auto w = parse_wrapped("CREATE TABLE _slipway_t (c int GENERATED BY DEFAULT AS IDENTITY (", options, "))", what, hint);
+  if (w.problem) return w.problem;
+  const Json* element = single_table_element(*w.statement);
+  const Json* column = element ? ast::as(*element, "ColumnDef") : nullptr;
+  const Json& constraints = column && only_keys(*column, {"colname", "typeName", "is_local", "constraints"})
+                                ? ast::list(*column, "constraints")
+                                : Json::array();
+  const Json* identity = constraints.size() == 1 ? ast::as(constraints[0], "Constraint") : nullptr;
+  bool ok = identity && only_keys(*identity, {"contype", "generated_when", "options"}) &&
+            ast::str(*identity, "contype") == "CONSTR_IDENTITY" && all_of_kind(ast::list(*identity, "options"), "DefElem");
+  if (!ok) return UserTextProblem{fmt::format("is not {}: it holds more than the options", what), std::string(hint)};
   return std::nullopt;
 }
 

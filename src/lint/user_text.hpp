@@ -37,6 +37,16 @@ std::optional<UserTextProblem> query_problem(std::string_view query);
 std::optional<UserTextProblem> alter_table_problem(std::string_view schema, std::string_view table,
                                                std::string_view alter);
 
+// `name = value[, ...]`: the storage parameters of `WITH (...)` of an index or a constraint's
+// index, e.g. `fillfactor = 70, deduplicate_items = off`.
+std::optional<UserTextProblem> storage_parameters_problem(std::string_view parameters);
+// An operator class after an index column: `text_pattern_ops`, `public.my_ops (siglen = 32)`.
+std::optional<UserTextProblem> opclass_problem(std::string_view opclass);
+// The elements of `EXCLUDE USING method (...)`: `room WITH =, during WITH &&`.
+std::optional<UserTextProblem> exclusion_elements_problem(std::string_view elements);
+// The sequence options of `GENERATED ... AS IDENTITY (...)`: `START WITH 10 INCREMENT BY 2`.
+std::optional<UserTextProblem> sequence_options_problem(std::string_view options);
+
 // The expression check with the position of a syntax error (offset relative to `expression`),
 // for lint findings; a shape problem is reported at offset 0.
 std::optional<SyntaxError> check_expression(std::string_view expression);

@@ -81,6 +81,51 @@ TEST(UserText, AlterIsSubcommandsOfTheNamedTable) {
   EXPECT_FALSE(alter_table_problem("My Schema", "odd\"name", "ADD COLUMN x int"));
 }
 
+// pgroll's clause fields: storage_parameters, an index column's opclass, exclusion elements and
+// identity sequence options reach slipway's DDL inside a clause of it, never past it.
+TEST(UserText, StorageParametersAreTheWithListOnly) {
+  for (const char* ok : {"fillfactor = 70", "fillfactor=70, deduplicate_items = off", "toast.autovacuum_enabled = false",
+                         "pages_per_range = 32", "buffering = 'auto'"}) {
+    EXPECT_FALSE(storage_parameters_problem(ok)) << ok;
+  }
+  for (const char* bad : {"fillfactor = 70) WHERE (true", "fillfactor = 70); DROP TABLE accounts; CREATE INDEX x ON y (z",
+                          "fillfactor = 70) TABLESPACE pg_default --", "fillfactor = 70 --", "", "fillfactor = 70,",
+                          "70"}) {
+    EXPECT_TRUE(storage_parameters_problem(bad)) << bad;
+  }
+}
+
+TEST(UserText, OpclassIsOneColumnsOperatorClass) {
+  for (const char* ok : {"text_pattern_ops", "public.my_ops", "gist_trgm_ops (siglen = 32)", "\"Odd Ops\""}) {
+    EXPECT_FALSE(opclass_problem(ok)) << ok;
+  }
+  for (const char* bad : {"text_pattern_ops DESC", "text_pattern_ops, other", "text_pattern_ops); DROP TABLE accounts; SELECT (1",
+                          "text_pattern_ops) WHERE (true", "ops --", "", "ops (siglen = 32", "ops NULLS FIRST",
+                          "ops) INCLUDE (x"}) {
+    EXPECT_TRUE(opclass_problem(bad)) << bad;
+  }
+}
+
+TEST(UserText, ExclusionElementsAreTheElementsOnly) {
+  for (const char* ok : {"room WITH =, during WITH &&", "lower(name) WITH =", "c gist_trgm_ops WITH OPERATOR(pg_catalog.=)"}) {
+    EXPECT_FALSE(exclusion_elements_problem(ok)) << ok;
+  }
+  for (const char* bad : {"room WITH =) WHERE (true", "room WITH =), CONSTRAINT d CHECK (false", "room WITH =)); DROP TABLE accounts; --",
+                          "room WITH = --", "", "room", "room WITH =) INCLUDE (x"}) {
+    EXPECT_TRUE(exclusion_elements_problem(bad)) << bad;
+  }
+}
+
+TEST(UserText, SequenceOptionsAreTheIdentityOptionsOnly) {
+  for (const char* ok : {"START WITH 10 INCREMENT BY 2", "START 1 CACHE 20", "MINVALUE 1 MAXVALUE 100 CYCLE", "AS bigint"}) {
+    EXPECT_FALSE(sequence_options_problem(ok)) << ok;
+  }
+  for (const char* bad : {"START 1) NOT NULL, d int CHECK (false", "START 1)); DROP TABLE accounts; --", "START 1 --",
+                          "", "START 1) DEFAULT (1", "START"}) {
+    EXPECT_TRUE(sequence_options_problem(bad)) << bad;
+  }
+}
+
 // Found by fuzz/user_text: invalid UTF-8 ended in nlohmann's parse_error out of the parse tree
 // (an internal error from `--where`), and a NUL would end the text for the parser and libpq.
 TEST(UserText, TextThatIsNotUtf8IsRefusedNotThrown) {

@@ -1,5 +1,6 @@
-// A migration's expressions and types go into the SQL slipway builds: each must be one
-// expression / one type name, or the file is refused (exit 2) before anything changes; text
+// A migration's expressions, types and clause lists (storage parameters, opclasses, exclusion
+// elements, identity sequence options) go into the SQL slipway builds: each must be that one
+// shape, or the file is refused (exit 2) before anything changes; text
 // that is one expression stays data wherever slipway puts it (a trigger function's body too).
 #include "migration/ops_test_support.hpp"
 
@@ -17,7 +18,7 @@ class MigrationUserText : public OpsTest {
   }
 };
 
-TEST_F(MigrationUserText, FieldsThatAreNotOneExpressionOrTypeAreRefused) {
+TEST_F(MigrationUserText, FieldsThatAreNotTheirSqlShapeAreRefused) {
   struct Case {
     const char* field;  // the path the message names
     std::string operation;
@@ -28,6 +29,24 @@ TEST_F(MigrationUserText, FieldsThatAreNotOneExpressionOrTypeAreRefused) {
        "add_column: {table: users, column: {name: c, type: int, nullable: true, default: \"1" + drop + "\"}}"},
       {"add_column.column.default",
        "add_column: {table: users, column: {name: c, type: int, nullable: true, default: \"1) , (2\"}}"},
+      {"create_index.storage_parameters",
+       "create_index: {name: i1, table: users, columns: [{column: name}], storage_parameters: \"fillfactor = 70)" + drop +
+           "\"}"},
+      {"create_index.columns[0].opclass.name",
+       "create_index: {name: i1, table: users, columns: [{column: name, opclass: {name: \"text_pattern_ops)" + drop +
+           "\"}}]}"},
+      {"create_index.columns[0].opclass.params",
+       "create_index: {name: i1, table: users, method: gist, columns: [{column: name, opclass: {name: gist_trgm_ops, "
+       "params: {siglen: \"32)" + drop + "\"}}}]}"},
+      {"create_table.constraints[0].exclude.elements",
+       "create_table: {name: t2, columns: [{name: id, type: int}], constraints: [{name: x, type: exclude, "
+       "exclude: {index_method: gist, elements: \"id WITH =))" + drop + "\"}}]}"},
+      {"create_table.constraints[0].index_parameters.storage_parameters",
+       "create_table: {name: t2, columns: [{name: id, type: int}], constraints: [{name: u, type: unique, columns: [id], "
+       "index_parameters: {storage_parameters: \"fillfactor = 70))" + drop + "\"}}]}"},
+      {"create_table.columns[0].generated.identity.sequence_options",
+       "create_table: {name: t2, columns: [{name: id, type: int, generated: {identity: {sequence_options: \"START 1))" +
+           drop + "\"}}}]}"},
       {"add_column.column.check.constraint",
        "add_column: {table: users, column: {name: c, type: int, nullable: true, "
        "check: {name: c_pos, constraint: \"c > 0)" + drop + "\"}}}"},
@@ -53,6 +72,39 @@ TEST_F(MigrationUserText, FieldsThatAreNotOneExpressionOrTypeAreRefused) {
     EXPECT_EQ(schema_dump(), before) << c.operation;
     EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM victim"), 1) << c.operation;
   }
+}
+
+// The same clause fields in their shape reach the catalog as written.
+TEST_F(MigrationUserText, ClauseListsInTheirShapeReachTheCatalog) {
+  auto f = migration_file("01_clauses", R"(operations:
+  - create_table:
+      name: docs
+      columns:
+        - {name: id, type: int, generated: {identity: {sequence_options: "START WITH 500 INCREMENT BY 5"}}}
+        - {name: body, type: tsvector, nullable: true}
+        - {name: room, type: int, nullable: true}
+      constraints:
+        - {name: docs_pk, type: primary_key, columns: [id], index_parameters: {storage_parameters: "fillfactor = 60"}}
+        - {name: one_room, type: exclude, exclude: {index_method: btree, elements: "room WITH ="}}
+  - create_index:
+      name: docs_body
+      table: docs
+      method: gist
+      storage_parameters: "buffering = off"
+      columns: [{column: body, opclass: {name: tsvector_ops, params: {siglen: "100"}}}]
+)");
+  auto r = slipway({"start", f, "--complete"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  sql("INSERT INTO docs (room) VALUES (1)");
+  EXPECT_EQ(scalar<int64_t>("SELECT id FROM docs"), 500);
+  EXPECT_EQ(scalar<std::string>("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'docs_pk'"),
+            "fillfactor=60");
+  EXPECT_EQ(scalar<std::string>("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'docs_body'"),
+            "buffering=off");
+  EXPECT_NE(scalar<std::string>("SELECT pg_get_indexdef('docs_body'::regclass)").find("tsvector_ops (siglen='100')"),
+            std::string::npos);
+  EXPECT_EQ(scalar<std::string>("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'one_room'"),
+            "EXCLUDE USING btree (room WITH =)");
 }
 
 // One expression that is a dollar-quoted string holding slipway's own body tag: it is a value,

@@ -128,8 +128,19 @@ std::map<std::string, std::string> Fields::string_map(const char* key) {
 }
 
 void Fields::check_sql(const std::string& key, const std::string& value, Sql shape) const {
-  if (value.empty()) return;
-  auto problem = shape == Sql::type ? lint::type_problem(value) : lint::expression_problem(value);
+  // An empty expression or type means "none" to some callers; an empty clause list is refused.
+  if (value.empty() && (shape == Sql::expression || shape == Sql::type)) return;
+  auto problem = [&] {
+    switch (shape) {
+      case Sql::type: return lint::type_problem(value);
+      case Sql::storage_parameters: return lint::storage_parameters_problem(value);
+      case Sql::opclass: return lint::opclass_problem(value);
+      case Sql::exclusion_elements: return lint::exclusion_elements_problem(value);
+      case Sql::sequence_options: return lint::sequence_options_problem(value);
+      case Sql::expression: break;
+    }
+    return lint::expression_problem(value);
+  }();
   if (problem) fail(key, fmt::format("`{}` {}", value, problem->what), problem->hint);
 }
 

@@ -32,10 +32,11 @@ class Fields {
   std::vector<std::string> string_list(const char* key, bool required = false);
   std::map<std::string, std::string> string_map(const char* key);
 
-  // Strings slipway writes into its SQL as an expression or a type name: checked with
-  // lint/user_text as that shape (one expression, one type; never text that ends the statement),
-  // InputError at the field otherwise. An empty string is left to the caller.
-  enum class Sql { expression, type };
+  // Strings slipway writes into its SQL as an expression, a type name or one of the clause
+  // lists below: checked with lint/user_text as that shape (never text that ends the statement
+  // or reaches past the clause), InputError at the field otherwise. An empty expression or type
+  // is left to the caller.
+  enum class Sql { expression, type, storage_parameters, opclass, exclusion_elements, sequence_options };
   std::string required_sql(const char* key, Sql shape);
   std::optional<std::string> optional_sql(const char* key, Sql shape);
   std::optional<std::optional<std::string>> nullable_sql(const char* key, Sql shape);

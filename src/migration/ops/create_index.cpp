@@ -3,6 +3,7 @@
 // applier. Dropped (concurrently) by rollback.
 #include <set>
 
+#include "lint/user_text.hpp"
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
 #include "pg/sql/catalog_sql.hpp"
@@ -12,8 +13,8 @@ namespace {
 
 struct IndexColumn {
   std::string column;
-  std::optional<std::string> sort, nulls, collate, opclass;
-  std::map<std::string, std::string> opclass_params;
+  std::optional<std::string> sort, nulls, collate;
+  std::optional<std::string> opclass;  // with its parameters: `name (k = v, ...)`
 };
 
 std::string upper(std::string s) {
@@ -29,7 +30,7 @@ class CreateIndex : public Operation {
     unique_ = f.optional_bool("unique").value_or(false);
     method_ = f.optional_string("method").value_or("btree");
     predicate_ = f.optional_sql("predicate", Fields::Sql::expression);
-    storage_parameters_ = f.optional_string("storage_parameters");
+    storage_parameters_ = f.optional_sql("storage_parameters", Fields::Sql::storage_parameters);
     static const std::set<std::string> methods{"btree", "hash", "gist", "spgist", "gin", "brin"};
     if (!methods.count(method_)) f.fail("method", fmt::format("unknown index method \"{}\"", method_), "use btree, hash, gist, spgist, gin or brin");
     for (auto& c : f.object_list("columns", true)) {
@@ -45,9 +46,17 @@ class CreateIndex : public Operation {
       }
       ic.collate = c.optional_string("collate");
       if (auto oc = c.optional_object("opclass")) {
-        ic.opclass = oc->required_string("name");
-        ic.opclass_params = oc->string_map("params");
+        ic.opclass = oc->required_sql("name", Fields::Sql::opclass);
+        auto params = oc->string_map("params");
         oc->finish();
+        if (!params.empty()) {
+          std::string p;
+          for (const auto& [k, v] : params) p += (p.empty() ? "" : ", ") + k + " = " + v;
+          *ic.opclass += " (" + p + ")";
+          // The parameters are checked as part of the whole clause they make.
+          if (auto problem = lint::opclass_problem(*ic.opclass))
+            oc->fail("params", fmt::format("`{}` {}", p, problem->what), problem->hint);
+        }
       }
       c.finish();
       columns_.push_back(std::move(ic));
@@ -77,14 +86,7 @@ class CreateIndex : public Operation {
       const auto* vc = t ? t->column(c.column) : nullptr;
       std::string e = pg::quote_ident(vc ? vc->physical : c.column);
       if (c.collate) e += " COLLATE " + pg::quote_ident(*c.collate);
-      if (c.opclass) {
-        e += " " + *c.opclass;
-        if (!c.opclass_params.empty()) {
-          std::string p;
-          for (const auto& [k, v] : c.opclass_params) p += (p.empty() ? "" : ", ") + k + " = " + v;
-          e += " (" + p + ")";
-        }
-      }
+      if (c.opclass) e += " " + *c.opclass;
       if (c.sort) e += " " + *c.sort;
       if (c.nulls) e += " NULLS " + *c.nulls;
       cols += (cols.empty() ? "" : ", ") + e;

@@ -49,13 +49,13 @@ TableConstraint parse_constraint(Fields& f) {
   }
   if (auto e = f.optional_object("exclude")) {
     c.index_method = e->optional_string("index_method").value_or("btree");
-    c.elements = e->required_string("elements");
+    c.elements = e->required_sql("elements", Fields::Sql::exclusion_elements);
     c.predicate = e->optional_sql("predicate", Fields::Sql::expression);
     e->finish();
   }
   if (auto p = f.optional_object("index_parameters")) {
     c.include_columns = p->string_list("include_columns");
-    c.storage_parameters = p->optional_string("storage_parameters");
+    c.storage_parameters = p->optional_sql("storage_parameters", Fields::Sql::storage_parameters);
     c.tablespace = p->optional_string("tablespace");
     p->finish();
   }
