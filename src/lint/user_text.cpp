@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lint/ast.hpp"
 #include "pg/quote.hpp"
 #include "util/text_file.hpp"
@@ -246,6 +248,28 @@ std::optional<UserTextProblem> alter_table_problem(std::string_view schema, std:
                          "rows are converted with an explicit cast to the new type (col::newtype); for another "
                          "conversion add a new column and backfill it with a migration instead"};
     }
+  }
+  return std::nullopt;
+}
+
+std::optional<UserTextProblem> statements_problem(std::string_view statements) {
+  constexpr std::string_view hint = "correct the SQL; `slipway lint` shows every problem of a file of it";
+  if (auto bad = first_text_problem(statements, false)) {
+    return UserTextProblem{fmt::format("holds {} at byte {}", bad.what, bad.offset + 1),
+                           "give the SQL as UTF-8 without NUL bytes"};
+  }
+  ParseOutput out = parse_sql(statements);
+  if (out.statements.empty()) return UserTextProblem{"holds no SQL statement", std::string(hint)};
+  for (const auto& st : out.statements) {
+    if (!st.error) continue;
+    auto offset = std::min(st.error->offset, statements.size());
+    auto before = statements.substr(0, offset);
+    auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    auto line_start = before.rfind('\n');
+    auto column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    return UserTextProblem{fmt::format("has a syntax error at line {}, column {} of the SQL: {}", line, column,
+                                       st.error->message),
+                           std::string(hint)};
   }
   return std::nullopt;
 }

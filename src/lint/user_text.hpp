@@ -37,6 +37,9 @@ std::optional<UserTextProblem> query_problem(std::string_view query);
 std::optional<UserTextProblem> alter_table_problem(std::string_view schema, std::string_view table,
                                                std::string_view alter);
 
+// SQL statements the user wrote to run as they are (a `sql` operation's `up` and `down`): at
+// least one statement, each one PostgreSQL's grammar accepts.
+std::optional<UserTextProblem> statements_problem(std::string_view statements);
 // `name = value[, ...]`: the storage parameters of `WITH (...)` of an index or a constraint's
 // index, e.g. `fillfactor = 70, deduplicate_items = off`.
 std::optional<UserTextProblem> storage_parameters_problem(std::string_view parameters);

@@ -4,22 +4,15 @@
 #include <limits>
 
 #include "util/duration.hpp"
+#include "support/input_error.hpp"
 #include "util/error.hpp"
 #include "util/number.hpp"
 
 using namespace slipway;
+using slipway::test::input_error_of;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 std::chrono::milliseconds any_duration(std::string_view text) {
   return parse_duration(text, "--x", 0ms, std::chrono::hours(24));
@@ -42,7 +35,7 @@ TEST(Duration, ParsesUnits) {
 TEST(Duration, RejectsGarbageNonFiniteAndEmpty) {
   for (std::string_view bad : {"", "fast", "10parsecs", "nan", "NaN", "inf", "-inf", "infinity", "100ms garbage",
                                "100 ms", " 100ms", "ms", "s", "1e", "0x10", "1..5s", "+5s"}) {
-    auto e = error_of([&] { any_duration(bad); });
+    auto e = input_error_of([&] { any_duration(bad); });
     EXPECT_NE(e.find("--x:"), std::string::npos) << "'" << bad << "': " << e;
     EXPECT_NE(e.find("is not a duration"), std::string::npos) << "'" << bad << "': " << e;
   }
@@ -55,7 +48,7 @@ TEST(Duration, EnforcesTheRangeWithoutOverflow) {
   EXPECT_EQ(lock_timeout("100ms"), 100ms);
   EXPECT_EQ(lock_timeout("1m"), 60000ms);
   for (std::string_view bad : {"0", "99ms", "-1s", "-0.5s", "61s", "1e99s", "99999999999999h", "1e308h", "1e400"}) {
-    auto e = error_of([&] { lock_timeout(bad); });
+    auto e = input_error_of([&] { lock_timeout(bad); });
     EXPECT_NE(e.find("--lock-timeout"), std::string::npos) << bad << ": " << e;
     EXPECT_NE(e.find("from 100ms to 1m"), std::string::npos) << bad << ": " << e;
   }
@@ -79,12 +72,12 @@ TEST(Count, ParsesIntegersInRange) {
 
 TEST(Count, RejectsNonIntegersOverflowAndOutOfRange) {
   for (std::string_view bad : {"", "1.5", "1e3", "ten", "5 ", " 5", "5x", "nan", "inf", "+5", "0x10"}) {
-    auto e = error_of([&] { parse_count(bad, "--workers", 1, 64); });
+    auto e = input_error_of([&] { parse_count(bad, "--workers", 1, 64); });
     EXPECT_NE(e.find("--workers:"), std::string::npos) << "'" << bad << "': " << e;
     EXPECT_NE(e.find("is not an integer"), std::string::npos) << "'" << bad << "': " << e;
   }
   for (std::string_view bad : {"-1", "0", "65", "99999999999999999999", "-99999999999999999999"}) {
-    auto e = error_of([&] { parse_count(bad, "--workers", 1, 64); });
+    auto e = input_error_of([&] { parse_count(bad, "--workers", 1, 64); });
     EXPECT_NE(e.find("is out of range: allowed is an integer from 1 to 64"), std::string::npos) << bad << ": " << e;
   }
 }
@@ -94,19 +87,19 @@ TEST(Number, ParsesFiniteNumbersInRange) {
   EXPECT_DOUBLE_EQ(parse_number("1", "--vacuum-every", 0, 1), 1);
   EXPECT_DOUBLE_EQ(parse_number("5e3", "--max-rate", 0, 1e9), 5000);
   for (std::string_view bad : {"", "nan", "inf", "-inf", "1e999", "0.5x", "x"}) {
-    auto e = error_of([&] { parse_number(bad, "--max-rate", 0, 1e9); });
+    auto e = input_error_of([&] { parse_number(bad, "--max-rate", 0, 1e9); });
     EXPECT_NE(e.find("--max-rate: "), std::string::npos) << "'" << bad << "': " << e;
     EXPECT_NE(e.find("is not a number"), std::string::npos) << "'" << bad << "': " << e;
   }
   for (std::string_view bad : {"-1", "1.5", "-0.0001"}) {
-    auto e = error_of([&] { parse_number(bad, "--vacuum-every", 0, 1); });
+    auto e = input_error_of([&] { parse_number(bad, "--vacuum-every", 0, 1); });
     EXPECT_NE(e.find("is out of range: allowed is a number from 0 to 1"), std::string::npos) << bad << ": " << e;
   }
 }
 
 TEST(Number, AHugeValueIsShownShortened) {
   std::string huge(100000, '9');
-  auto e = error_of([&] { parse_count(huge, "--n", 0, 10); });
+  auto e = input_error_of([&] { parse_count(huge, "--n", 0, 10); });
   EXPECT_LT(e.size(), 200u) << e;
   EXPECT_NE(e.find("(100000 characters)"), std::string::npos) << e;
 }

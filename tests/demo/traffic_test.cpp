@@ -9,6 +9,8 @@
 namespace slipway::demo {
 namespace {
 
+using test::eventually;
+
 class DemoTraffic : public test::PgTest {
  protected:
   void SetUp() override {
@@ -23,16 +25,6 @@ class DemoTraffic : public test::PgTest {
     o.threads_per_app = 2;
     o.id_range = 500;
     return o;
-  }
-  // Polls until `cond` holds or the deadline passes.
-  template <typename F>
-  bool eventually(F cond, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (cond()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return cond();
   }
 };
 

@@ -7,35 +7,27 @@
 #include <unistd.h>
 
 #include "lint/linter.hpp"
+#include "support/input_error.hpp"
 #include "util/error.hpp"
 
 using namespace slipway;
+using slipway::test::input_error_of;
 using namespace slipway::lint;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError";
-  return {};
-}
-
 TEST(LintInput, NulByteInSqlIsRefusedWithItsLine) {
   Linter linter(LintSettings{});
   const char text[] = "SELECT 1;\nSELECT 2;\0DROP TABLE t;\n";
-  auto msg = error_of([&] { linter.lint_sql("m.sql", std::string(text, sizeof text - 1)); });
+  auto msg = input_error_of([&] { linter.lint_sql("m.sql", std::string(text, sizeof text - 1)); });
   EXPECT_NE(msg.find("m.sql:2:10: a NUL byte"), std::string::npos) << msg;
 }
 
 TEST(LintInput, InvalidUtf8IsRefusedWithItsLine) {
   Linter linter(LintSettings{});
-  auto msg = error_of([&] { linter.lint_sql("m.sql", "SELECT 1;\nSELECT 'caf\xe9';\n"); });
+  auto msg = input_error_of([&] { linter.lint_sql("m.sql", "SELECT 1;\nSELECT 'caf\xe9';\n"); });
   EXPECT_NE(msg.find("m.sql:2:12: invalid UTF-8 (byte 0xe9)"), std::string::npos) << msg;
-  auto msg2 = error_of([&] { linter.lint_pgroll("m.yaml", "operations:\n  - sql: {up: \"SELECT '\xff'\"}\n"); });
+  auto msg2 = input_error_of([&] { linter.lint_pgroll("m.yaml", "operations:\n  - sql: {up: \"SELECT '\xff'\"}\n"); });
   EXPECT_NE(msg2.find("m.yaml:2:24: invalid UTF-8"), std::string::npos) << msg2;
 }
 
@@ -48,7 +40,7 @@ TEST(LintInput, TooLargeFileIsRefused) {
     for (std::size_t written = 0; written <= limits::max_lint_file_bytes; written += line.size()) out << line;
   }
   Linter linter(LintSettings{});
-  auto msg = error_of([&] { linter.lint_path(path); });
+  auto msg = input_error_of([&] { linter.lint_path(path); });
   std::filesystem::remove(path);
   EXPECT_NE(msg.find("larger than 16777216 bytes (16 MiB), the limit for a file to lint"), std::string::npos) << msg;
 }

@@ -81,6 +81,18 @@ TEST(UserText, AlterIsSubcommandsOfTheNamedTable) {
   EXPECT_FALSE(alter_table_problem("My Schema", "odd\"name", "ADD COLUMN x int"));
 }
 
+TEST(UserText, StatementsAreWhatTheGrammarAccepts) {
+  for (const char* ok : {"CREATE TABLE t (id int)", "CREATE TABLE a (id int); CREATE TABLE b (id int);",
+                         "DO $$ BEGIN RAISE NOTICE 'x;'; END $$", "-- note\nSELECT 1"}) {
+    EXPECT_FALSE(statements_problem(ok)) << ok;
+  }
+  for (const char* bad : {"CREATE TABLEE t (id int)", "", "-- only a comment", "SELECT 1; SELEC 2"}) {
+    EXPECT_TRUE(statements_problem(bad)) << bad;
+  }
+  EXPECT_NE(statements_problem("SELECT 1;\n  SELEC 2")->what.find("line 2, column 3"), std::string::npos)
+      << statements_problem("SELECT 1;\n  SELEC 2")->what;
+}
+
 // pgroll's clause fields: storage_parameters, an index column's opclass, exclusion elements and
 // identity sequence options reach slipway's DDL inside a clause of it, never past it.
 TEST(UserText, StorageParametersAreTheWithListOnly) {

@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include "migration/file/migration_file.hpp"
+#include "support/input_error.hpp"
 #include "util/error.hpp"
 
 namespace slipway::migration {
 namespace {
+
+using test::input_error_of;
 
 class Reader : public ::testing::Test {
  protected:
@@ -24,13 +27,8 @@ class Reader : public ::testing::Test {
   // The InputError message reading `text` produces (fails the test if it reads fine).
   std::string error_of(const std::string& name, const std::string& text) {
     auto path = write(name, text);
-    try {
-      read_migration_file(path);
-    } catch (const InputError& e) {
-      return e.what();
-    }
-    ADD_FAILURE() << "expected an InputError for " << text;
-    return {};
+    SCOPED_TRACE(text);
+    return input_error_of([&] { read_migration_file(path); });
   }
 };
 

@@ -39,6 +39,17 @@ class Recovery : public OpsTest {
     return scalar<std::string>("SELECT status FROM slipway.migrations WHERE name = '" + name + "'");
   }
 
+  // Kills `command` before each of its steps `ids` in turn; `check(i)` then reads what status
+  // names after the kill before step i.
+  void kill_before_each(const std::vector<std::string>& command, const std::vector<std::string>& ids,
+                        const std::function<void(size_t)>& check) {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      SCOPED_TRACE(command[0] + " killed before step " + ids[i]);
+      run_until_step_then_kill(url(), command, ids[i]);
+      check(i);
+    }
+  }
+
   // The property, for one migration: killed before each step of start, status names a way
   // back (rollback: the schema as before) and a way on (start again, then complete or rollback);
   // killed during complete and during rollback, the command status names finishes them.
@@ -68,24 +79,20 @@ class Recovery : public OpsTest {
       EXPECT_EQ(app_schema_dump(), before);
     }
     start(file);
-    for (const auto& id : rollback_ids) {
-      SCOPED_TRACE("rollback killed before step " + id);
-      run_until_step_then_kill(url(), {"rollback"}, id);
+    kill_before_each({"rollback"}, rollback_ids, [&](size_t) {
       EXPECT_EQ(named_commands(), std::make_pair(std::string("rollback"), std::string()));
-    }
+    });
     ASSERT_FALSE(rollback_ids.empty());
     auto back = run_named(named_commands().first, file);
     ASSERT_EQ(back.exit_code, 0) << back.err;
     EXPECT_EQ(app_schema_dump(), before);
     start(file);
-    for (size_t i = 0; i < complete_ids.size(); ++i) {
-      SCOPED_TRACE("complete killed before step " + complete_ids[i]);
-      run_until_step_then_kill(url(), {"complete"}, complete_ids[i]);
+    kill_before_each({"complete"}, complete_ids, [&](size_t i) {
       auto [resume, instead] = named_commands();
       EXPECT_EQ(resume, "complete");
       // Once a step of complete ran, there is no way back.
       EXPECT_EQ(instead, i == 0 ? "rollback" : "");
-    }
+    });
     auto done = run_named(named_commands().first, file);
     ASSERT_EQ(done.exit_code, 0) << done.err;
     EXPECT_EQ(named_commands().first, "");
@@ -307,6 +314,29 @@ TEST_F(Recovery, RetriedRollbackAndCompleteFindTheirWorkDone) {
   auto late = slipway({"rollback"});
   EXPECT_EQ(late.exit_code, 2) << late.err;
   EXPECT_NE(late.err.find("cannot be rolled back"), std::string::npos) << late.err;
+}
+
+// `start FILE --complete` retried after its first run finished (the answer lost with the
+// connection): nothing to do, exit 0, as a retried `complete` is. The same file changed, or a
+// plain `start`, is still refused.
+TEST_F(Recovery, RetriedStartCompleteAfterItFinishedIsDone) {
+  sql("CREATE TABLE users (id int PRIMARY KEY)");
+  const std::string yaml = "operations:\n  - add_column: {table: users, column: {name: c, type: int, nullable: true}}\n";
+  auto file = migration_file("08_add", yaml);
+  ASSERT_EQ(slipway({"start", file, "--complete"}).exit_code, 0);
+  const auto after = app_schema_dump();
+  auto retried = slipway({"start", file, "--complete", "--json"});
+  EXPECT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_NE(retried.err.find("already started and completed: nothing to do"), std::string::npos) << retried.err;
+  EXPECT_EQ(nlohmann::json::parse(retried.out)["status"], "complete");
+  EXPECT_EQ(app_schema_dump(), after);
+  auto plain = slipway({"start", file});
+  EXPECT_EQ(plain.exit_code, 2) << plain.err;
+  EXPECT_NE(plain.err.find("already applied (complete)"), std::string::npos) << plain.err;
+  migration_file("08_add", "operations:\n  - add_column: {table: users, column: {name: d, type: int, nullable: true}}\n");
+  auto changed = slipway({"start", file, "--complete"});
+  EXPECT_EQ(changed.exit_code, 2) << changed.err;
+  EXPECT_EQ(app_schema_dump(), after);
 }
 
 }  // namespace

@@ -74,6 +74,31 @@ TEST_F(MigrationUserText, FieldsThatAreNotTheirSqlShapeAreRefused) {
   }
 }
 
+// A `sql` operation's statements are checked with the grammar when the file is read: a typo is
+// exit 2 from `validate` with the line in the SQL, before `start` changes anything.
+TEST_F(MigrationUserText, SqlOperationsWithASyntaxErrorAreRefusedBeforeAnyChange) {
+  const auto before = schema_dump();
+  auto f = migration_file("01_typo", R"(operations:
+  - add_column: {table: users, column: {name: c, type: int, nullable: true}}
+  - sql:
+      up: |
+        CREATE TABLE notes (id int);
+        CREATE TABLEE more (id int);
+      down: DROP TABLE notes
+)");
+  for (const char* command : {"validate", "start"}) {
+    auto r = slipway({command, f});
+    EXPECT_EQ(r.exit_code, 2) << command << r.out << r.err;
+    EXPECT_NE(r.err.find("operations[1].sql.up"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("syntax error at line 2, column 8"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(schema_dump(), before);
+  auto down = migration_file("02_typo", "operations:\n  - sql: {up: \"CREATE TABLE n (id int)\", down: \"DROP TABLE\"}\n");
+  auto r = slipway({"validate", down});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("operations[0].sql.down"), std::string::npos) << r.err;
+}
+
 // The same clause fields in their shape reach the catalog as written.
 TEST_F(MigrationUserText, ClauseListsInTheirShapeReachTheCatalog) {
   auto f = migration_file("01_clauses", R"(operations:

@@ -8,6 +8,7 @@
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
 #include "pg/resume.hpp"
+#include "util/log.hpp"
 
 namespace slipway::cli {
 namespace {
@@ -24,11 +25,19 @@ CommandRegistration start_command(20, [](CLI::App& app, GlobalOptions& g) {
     auto doc = migration::read_migration_file(file);
     std::unique_ptr<backfill::ProgressSink> sink;
     auto backfill_options = engine_options(g, flags, sink, /*global_json=*/false);
+    bool done = false;
     pg::resume_after_lost_connection("start", [&] {
       Session s(g, Session::Mode::state_changing);
-      make_migrator(s, g, backfill_options).start(doc, file_format(file));
+      auto migrator = make_migrator(s, g, backfill_options);
+      // A retry of `start --complete` whose first run finished: done, as `complete` says.
+      if (complete && migrator.completed_last(doc)) {
+        log::info("migration {} was already started and completed: nothing to do", doc.name);
+        done = true;
+        return;
+      }
+      migrator.start(doc, file_format(file));
     });
-    if (complete) {
+    if (complete && !done) {
       pg::resume_after_lost_connection("complete", [&] {
         Session s(g, Session::Mode::state_changing);
         make_migrator(s, g, backfill_options).complete();

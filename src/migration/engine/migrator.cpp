@@ -131,8 +131,7 @@ std::vector<std::string> Migrator::version_schema_statements_now(const Migration
   auto live = inspector.tables(options_.schema);
   const bool security_invoker = has_security_invoker_views(ddl_.connection());
   if (a.id == kVersionSchemaActionId) {
-    auto version = reconcile_with_catalog(virtual_schema_from_json(plans.new_version),
-                                          virtual_schema_from_json(plans.old_version), live);
+    auto version = reconcile_with_catalog(plans.new_version, plans.old_version, live);
     return version_schema_statements(options_.schema, plans.version_schema, version, security_invoker);
   }
   // kRefreshViewsActionId: the views of the completed tables.
@@ -154,6 +153,12 @@ std::optional<state::MigrationRecord> Migrator::last_ended_as(const std::string&
                    last->status == "complete"
                        ? "a completed migration cannot be rolled back: write a migration that reverses it"
                        : "start one with `slipway start FILE`");
+}
+
+bool Migrator::completed_last(const MigrationDocument& doc) {
+  if (!store_.initialized() || active()) return false;
+  auto last = store_.migrations(options_.schema).last_ended();
+  return last && last->name == doc.name && last->status == "complete" && last->migration == doc.document;
 }
 
 Migrator::Outcome Migrator::complete() {

@@ -51,6 +51,9 @@ class Migrator {
   };
   Outcome complete();
   Outcome rollback();
+  // Whether the migration that ended last is `doc`, completed: `start FILE --complete` retried
+  // after it finished (its answer was lost) then has nothing to do.
+  bool completed_last(const MigrationDocument& doc);
   // Records the current schema as the baseline when it has tables but no history. Returns the
   // baseline's name if it recorded one.
   std::optional<std::string> baseline_if_needed();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "catalog/inspector.hpp"
 #include "migration/engine/engine_actions.hpp"
@@ -15,8 +16,8 @@ namespace slipway::migration {
 nlohmann::json MigrationPlans::to_json() const {
   return {{"version_schema", version_schema},
           {"previous_version_schema", previous_version_schema ? nlohmann::json(*previous_version_schema) : nlohmann::json()},
-          {"new_version", new_version},
-          {"old_version", old_version},
+          {"new_version", migration::to_json(new_version)},
+          {"old_version", migration::to_json(old_version)},
           {"start", migration::to_json(start)},
           {"complete", migration::to_json(complete)},
           {"rollback", migration::to_json(rollback)}};
@@ -27,8 +28,8 @@ MigrationPlans MigrationPlans::from_json(const nlohmann::json& j) {
   p.version_schema = j.value("version_schema", "");
   if (j.contains("previous_version_schema") && j["previous_version_schema"].is_string())
     p.previous_version_schema = j["previous_version_schema"].get<std::string>();
-  p.new_version = j.value("new_version", nlohmann::json::object());
-  p.old_version = j.value("old_version", nlohmann::json::object());
+  p.new_version = virtual_schema_from_json(j.value("new_version", nlohmann::json::object()));
+  p.old_version = virtual_schema_from_json(j.value("old_version", nlohmann::json::object()));
   p.start = plan_from_json(j.value("start", nlohmann::json::array()));
   p.complete = plan_from_json(j.value("complete", nlohmann::json::array()));
   p.rollback = plan_from_json(j.value("rollback", nlohmann::json::array()));
@@ -174,24 +175,31 @@ void add_all(Plan& to, Plan from) {
   for (auto& a : from.actions) to.add(std::move(a));
 }
 
-// Action ids must be unique per phase: progress is recorded by id.
+// Action ids must be unique per phase: progress is recorded by id. Counting on from the last
+// suffix of each id: 20,000 `sql` operations share one id, and trying #2, #3... each time was
+// quadratic.
 void make_ids_unique(MigrationPlans& plans) {
   for (Plan* p : {&plans.start, &plans.complete, &plans.rollback}) {
     std::set<std::string> seen;
+    std::unordered_map<std::string, int> next_suffix;  // per id: where its count left off
     for (auto& a : p->actions) {
       std::string id = a.id;
-      for (int n = 2; seen.count(a.id); ++n) a.id = fmt::format("{}#{}", id, n);
+      int& n = next_suffix.try_emplace(id, 2).first->second;
+      while (seen.count(a.id)) a.id = fmt::format("{}#{}", id, n++);
       seen.insert(a.id);
     }
   }
 }
 
 // Each rollback step of an operation undoes that operation's start steps (by their final ids).
+// Indexed by operation first: with 20,000 operations, comparing every pair was most of the time.
 void link_undo_steps(MigrationPlans& plans) {
+  std::unordered_map<size_t, std::vector<std::string>> start_ids;
+  for (const auto& a : plans.start.actions)
+    if (a.operation) start_ids[a.operation->index].push_back(a.id);
   for (auto& undo : plans.rollback.actions) {
     if (!undo.operation) continue;
-    for (const auto& a : plans.start.actions)
-      if (a.operation && a.operation->index == undo.operation->index) undo.undoes.push_back(a.id);
+    if (auto it = start_ids.find(undo.operation->index); it != start_ids.end()) undo.undoes = it->second;
   }
 }
 
@@ -209,7 +217,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   }
   catalog::Inspector inspector(conn);
   check_schemas(inspector, schema, doc, out.version_schema);
-  const auto old_version = VirtualSchema::from_catalog(schema, inspector.tables(schema));
+  auto old_version = VirtualSchema::from_catalog(schema, inspector.tables(schema));
 
   EngineContext e;
   e.schema = schema;
@@ -217,11 +225,9 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   e.version_schema = out.version_schema;
   e.conn = &conn;
   e.state_schema = state_schema;
-  const auto new_version = validate_in_order(e, doc, old_version);
+  auto new_version = validate_in_order(e, doc, old_version);
   e.old_version = &old_version;
   e.new_version = &new_version;
-  out.old_version = to_json(old_version);
-  out.new_version = to_json(new_version);
   auto ops = plan_operations(e, doc);
   e.triggers = &ops.triggers;
   const auto synced = trigger_tables(ops.triggers);
@@ -262,6 +268,8 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
 
   make_ids_unique(out);
   link_undo_steps(out);
+  out.old_version = std::move(old_version);
+  out.new_version = std::move(new_version);
   return out;
 }
 

@@ -133,6 +133,7 @@ void Fields::check_sql(const std::string& key, const std::string& value, Sql sha
   auto problem = [&] {
     switch (shape) {
       case Sql::type: return lint::type_problem(value);
+      case Sql::statements: return lint::statements_problem(value);
       case Sql::storage_parameters: return lint::storage_parameters_problem(value);
       case Sql::opclass: return lint::opclass_problem(value);
       case Sql::exclusion_elements: return lint::exclusion_elements_problem(value);

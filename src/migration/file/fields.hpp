@@ -33,10 +33,10 @@ class Fields {
   std::map<std::string, std::string> string_map(const char* key);
 
   // Strings slipway writes into its SQL as an expression, a type name or one of the clause
-  // lists below: checked with lint/user_text as that shape (never text that ends the statement
+  // lists below, and statements it runs as written (syntax only): checked with lint/user_text as that shape (never text that ends the statement
   // or reaches past the clause), InputError at the field otherwise. An empty expression or type
   // is left to the caller.
-  enum class Sql { expression, type, storage_parameters, opclass, exclusion_elements, sequence_options };
+  enum class Sql { expression, type, statements, storage_parameters, opclass, exclusion_elements, sequence_options };
   std::string required_sql(const char* key, Sql shape);
   std::optional<std::string> optional_sql(const char* key, Sql shape);
   std::optional<std::optional<std::string>> nullable_sql(const char* key, Sql shape);

@@ -13,8 +13,9 @@ namespace {
 class Sql : public Operation {
  public:
   explicit Sql(Fields& f) {
-    up_ = f.required_string("up");
-    down_ = f.optional_string("down");
+    // Syntax is checked at read time: a typo fails `validate`, not the middle of `start`.
+    up_ = f.required_sql("up", Fields::Sql::statements);
+    down_ = f.optional_sql("down", Fields::Sql::statements);
     on_complete_ = f.optional_bool("onComplete").value_or(false);
     if (on_complete_ && down_) {
       f.fail("down", "`down` cannot be combined with `onComplete: true`: the SQL runs at complete, which is never rolled back");
