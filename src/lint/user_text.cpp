@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "lint/ast.hpp"
 #include "pg/quote.hpp"
@@ -144,6 +145,23 @@ const Json* single_table_element(const Json& statement) {
   return elements.size() == 1 ? &elements[0] : nullptr;
 }
 
+// A clause list: what it is ("a list of storage parameters"), the part of the statement it may
+// be ("the WITH list"), what to give instead.
+struct ClauseShape {
+  std::string_view what, part, hint;
+};
+
+// `text` parsed between `prefix` and `suffix`, accepted when `accepts` holds for the statement.
+std::optional<UserTextProblem> clause_problem(std::string_view prefix, std::string_view text, std::string_view suffix,
+                                              const ClauseShape& shape, const std::function<bool(const Json&)>& accepts) {
+  auto w = parse_wrapped(prefix, text, suffix, shape.what, shape.hint);
+  if (w.problem) return w.problem;
+  if (!accepts(*w.statement)) {
+    return UserTextProblem{fmt::format("is not {}: it holds more than {}", shape.what, shape.part), std::string(shape.hint)};
+  }
+  return std::nullopt;
+}
+
 constexpr std::string_view kExpressionHint =
     "give one SQL expression, e.g. `lower(email)` or `price * 100`; statements belong in a `sql` operation";
 
@@ -275,66 +293,66 @@ std::optional<UserTextProblem> statements_problem(std::string_view statements) {
 }
 
 std::optional<UserTextProblem> storage_parameters_problem(std::string_view parameters) {
-  constexpr std::string_view what = "a list of storage parameters";
-  constexpr std::string_view hint = "give `name = value[, name = value ...]`, e.g. `fillfactor = 70, deduplicate_items = off`";
-  auto w = parse_wrapped("CREATE INDEX _slipway_i ON _slipway_t (c) WITH (", parameters, ")", what, hint);
-  if (w.problem) return w.problem;
-  const Json* index = bare_index(*w.statement, {"options"});
-  if (!index || ast::list(*index, "indexParams").size() != 1 || !all_of_kind(ast::list(*index, "options"), "DefElem")) {
-    return UserTextProblem{fmt::format("is not {}: it holds more than the WITH list", what), std::string(hint)};
-  }
-  return std::nullopt;
+  return clause_problem("CREATE INDEX _slipway_i ON _slipway_t (c) WITH (", parameters, ")",
+                        {"a list of storage parameters", "the WITH list",
+                         "give `name = value[, name = value ...]`, e.g. `fillfactor = 70, deduplicate_items = off`"},
+                        [](const Json& statement) {
+                          const Json* index = bare_index(statement, {"options"});
+                          return index && ast::list(*index, "indexParams").size() == 1 &&
+                                 all_of_kind(ast::list(*index, "options"), "DefElem");
+                        });
 }
 
 std::optional<UserTextProblem> opclass_problem(std::string_view opclass) {
-  constexpr std::string_view what = "an operator class";
-  constexpr std::string_view hint = "give an operator class name with optional parameters, e.g. `text_pattern_ops` or "
-                                    "`gist_trgm_ops (siglen = 32)`";
   // Followed by a second column: the text must end where one column's operator class ends.
-  auto w = parse_wrapped("CREATE INDEX _slipway_i ON _slipway_t (c ", opclass, ", _slipway_end)", what, hint);
-  if (w.problem) return w.problem;
-  const Json* index = bare_index(*w.statement, {});
-  const Json& columns = index ? ast::list(*index, "indexParams") : Json::array();
-  const Json* first = columns.size() == 2 ? ast::as(columns[0], "IndexElem") : nullptr;
-  const Json* last = first ? ast::as(columns[1], "IndexElem") : nullptr;
-  bool ok = first && last && only_keys(*first, {"name", "opclass", "opclassopts", "ordering", "nulls_ordering"}) &&
-            ast::str(*first, "name") == "c" && !ast::list(*first, "opclass").empty() &&
-            ast::str(*first, "ordering") == "SORTBY_DEFAULT" && ast::str(*first, "nulls_ordering") == "SORTBY_NULLS_DEFAULT" &&
-            all_of_kind(ast::list(*first, "opclassopts"), "DefElem") &&
-            only_keys(*last, {"name", "ordering", "nulls_ordering"}) && ast::str(*last, "name") == "_slipway_end";
-  if (!ok) return UserTextProblem{fmt::format("is not {}: it holds more than one column's operator class", what), std::string(hint)};
-  return std::nullopt;
+  return clause_problem(
+      "CREATE INDEX _slipway_i ON _slipway_t (c ", opclass, ", _slipway_end)",
+      {"an operator class", "one column's operator class",
+       "give an operator class name with optional parameters, e.g. `text_pattern_ops` or `gist_trgm_ops (siglen = 32)`"},
+      [](const Json& statement) {
+        const Json* index = bare_index(statement, {});
+        const Json& columns = index ? ast::list(*index, "indexParams") : Json::array();
+        const Json* first = columns.size() == 2 ? ast::as(columns[0], "IndexElem") : nullptr;
+        const Json* last = first ? ast::as(columns[1], "IndexElem") : nullptr;
+        return first && last && only_keys(*first, {"name", "opclass", "opclassopts", "ordering", "nulls_ordering"}) &&
+               ast::str(*first, "name") == "c" && !ast::list(*first, "opclass").empty() &&
+               ast::str(*first, "ordering") == "SORTBY_DEFAULT" &&
+               ast::str(*first, "nulls_ordering") == "SORTBY_NULLS_DEFAULT" &&
+               all_of_kind(ast::list(*first, "opclassopts"), "DefElem") &&
+               only_keys(*last, {"name", "ordering", "nulls_ordering"}) && ast::str(*last, "name") == "_slipway_end";
+      });
 }
 
 std::optional<UserTextProblem> exclusion_elements_problem(std::string_view elements) {
-  constexpr std::string_view what = "a list of exclusion elements";
-  constexpr std::string_view hint = "give `column_or_expression WITH operator[, ...]`, e.g. `room WITH =, during WITH &&`; "
-                                    "the predicate goes in `predicate`";
-  auto w = parse_wrapped("CREATE TABLE _slipway_t (CONSTRAINT c EXCLUDE USING gist (", elements, "))", what, hint);
-  if (w.problem) return w.problem;
-  const Json* element = single_table_element(*w.statement);
-  const Json* constraint = element ? ast::as(*element, "Constraint") : nullptr;
-  bool ok = constraint && only_keys(*constraint, {"contype", "conname", "exclusions", "access_method"}) &&
-            ast::str(*constraint, "contype") == "CONSTR_EXCLUSION" && !ast::list(*constraint, "exclusions").empty();
-  if (!ok) return UserTextProblem{fmt::format("is not {}: it holds more than the elements", what), std::string(hint)};
-  return std::nullopt;
+  return clause_problem("CREATE TABLE _slipway_t (CONSTRAINT c EXCLUDE USING gist (", elements, "))",
+                        {"a list of exclusion elements", "the elements",
+                         "give `column_or_expression WITH operator[, ...]`, e.g. `room WITH =, during WITH &&`; "
+                         "the predicate goes in `predicate`"},
+                        [](const Json& statement) {
+                          const Json* element = single_table_element(statement);
+                          const Json* constraint = element ? ast::as(*element, "Constraint") : nullptr;
+                          return constraint &&
+                                 only_keys(*constraint, {"contype", "conname", "exclusions", "access_method"}) &&
+                                 ast::str(*constraint, "contype") == "CONSTR_EXCLUSION" &&
+                                 !ast::list(*constraint, "exclusions").empty();
+                        });
 }
 
 std::optional<UserTextProblem> sequence_options_problem(std::string_view options) {
-  constexpr std::string_view what = "a list of sequence options";
-  constexpr std::string_view hint = "give identity sequence options, e.g. `START WITH 10 INCREMENT BY 2`";
-  auto w = parse_wrapped("CREATE TABLE _slipway_t (c int GENERATED BY DEFAULT AS IDENTITY (", options, "))", what, hint);
-  if (w.problem) return w.problem;
-  const Json* element = single_table_element(*w.statement);
-  const Json* column = element ? ast::as(*element, "ColumnDef") : nullptr;
-  const Json& constraints = column && only_keys(*column, {"colname", "typeName", "is_local", "constraints"})
-                                ? ast::list(*column, "constraints")
-                                : Json::array();
-  const Json* identity = constraints.size() == 1 ? ast::as(constraints[0], "Constraint") : nullptr;
-  bool ok = identity && only_keys(*identity, {"contype", "generated_when", "options"}) &&
-            ast::str(*identity, "contype") == "CONSTR_IDENTITY" && all_of_kind(ast::list(*identity, "options"), "DefElem");
-  if (!ok) return UserTextProblem{fmt::format("is not {}: it holds more than the options", what), std::string(hint)};
-  return std::nullopt;
+  return clause_problem("CREATE TABLE _slipway_t (c int GENERATED BY DEFAULT AS IDENTITY (", options, "))",
+                        {"a list of sequence options", "the options",
+                         "give identity sequence options, e.g. `START WITH 10 INCREMENT BY 2`"},
+                        [](const Json& statement) {
+                          const Json* element = single_table_element(statement);
+                          const Json* column = element ? ast::as(*element, "ColumnDef") : nullptr;
+                          if (!column || !only_keys(*column, {"colname", "typeName", "is_local", "constraints"}))
+                            return false;
+                          const Json& constraints = ast::list(*column, "constraints");
+                          const Json* identity = constraints.size() == 1 ? ast::as(constraints[0], "Constraint") : nullptr;
+                          return identity && only_keys(*identity, {"contype", "generated_when", "options"}) &&
+                                 ast::str(*identity, "contype") == "CONSTR_IDENTITY" &&
+                                 all_of_kind(ast::list(*identity, "options"), "DefElem");
+                        });
 }
 
 std::optional<SyntaxError> check_expression(std::string_view expression) {
