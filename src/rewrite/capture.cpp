@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 #include "pg/sql/keyset.hpp"
 
 namespace slipway::rewrite {
@@ -24,7 +25,7 @@ std::vector<std::string> capture_objects_sql(const SyncPair& p, const CaptureNam
   // SECURITY DEFINER: the application's roles write the table but need no privilege on
   // slipway's log or the shadow; the function runs as the table owner who runs slipway.
   out.push_back(fmt::format(R"(CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp AS $slipway$
+{search_path} AS $slipway$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO {log} ({keys}) SELECT {keys} FROM new_rows;
@@ -37,7 +38,7 @@ BEGIN
   END IF;
   RETURN NULL;
 END $slipway$)",
-                            fmt::arg("fn", fn), fmt::arg("log", log), fmt::arg("keys", keys),
+                            fmt::arg("fn", fn), fmt::arg("search_path", pg::sql::pinned_search_path()), fmt::arg("log", log), fmt::arg("keys", keys),
                             fmt::arg("target", p.qualified_target())));
   out.push_back(fmt::format("REVOKE ALL ON FUNCTION {}() FROM PUBLIC", fn));
   return out;

@@ -4,6 +4,7 @@
 
 #include "migration/engine/triggers.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 
@@ -32,11 +33,11 @@ std::vector<std::string> create_capture_statements(const std::string& state_sche
       fmt::format("CREATE TABLE IF NOT EXISTS {} AS SELECT {} FROM {} WITH NO DATA", log, cols, table),
       fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", log,
                   pg::quote_ident(kCaptureSeqColumn)),
-      // Every name in the body is schema-qualified, so the definer's rights cannot be steered
-      // by the caller's search_path (and a SET clause would cost a GUC save/restore per row).
-      fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS "
+      // Every name in the body is schema-qualified, and the search_path pinned as well: a
+      // SECURITY DEFINER function must not resolve anything through its caller's path.
+      fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER {} AS "
                   "$_slipway_$ BEGIN INSERT INTO {} ({}) VALUES ({}); RETURN NULL; END $_slipway_$",
-                  pg::qualified(state_schema, n.function), log, cols, news),
+                  pg::qualified(state_schema, n.function), pg::sql::pinned_search_path(), log, cols, news),
       fmt::format("CREATE TRIGGER {} AFTER {} ON {} FOR EACH ROW "
                   "WHEN (current_setting('slipway.backfill', true) IS DISTINCT FROM 'on') EXECUTE FUNCTION {}()",
                   pg::quote_ident(n.trigger), events, table, pg::qualified(state_schema, n.function)),

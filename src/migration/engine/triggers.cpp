@@ -107,7 +107,8 @@ std::vector<std::string> create_trigger_statements(const std::string& schema, co
     bool up = d == Direction::up;
     std::string fn = pg::qualified(schema, trigger_function_name(physical_table, migration, d));
     std::string trigger = pg::quote_ident(trigger_name(migration, d));
-    out.push_back(fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}", fn,
+    out.push_back(fmt::format("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql {} AS {}", fn,
+                              pg::sql::pinned_search_path(schema),
                               pg::dollar_quote("\n" +
                                                function_body(schema, physical_table, up ? old_version : new_version,
                                                              assignments, d) +

@@ -77,6 +77,10 @@ std::string select(const std::string& condition) { return "SELECT " + condition;
 
 std::string negate(const std::string& condition) { return "NOT (" + condition + ")"; }
 
+std::string pinned_search_path(const std::string& schema) {
+  return "SET search_path = pg_catalog, " + (schema.empty() ? "" : quote_ident(schema) + ", ") + "pg_temp";
+}
+
 std::string guarded(const std::string& condition, const std::vector<std::string>& statements) {
   std::string body;
   for (const auto& s : statements) body += "  " + s + ";\n";

@@ -38,6 +38,12 @@ std::string select(const std::string& condition);
 // "NOT (<condition>)"
 std::string negate(const std::string& condition);
 
+// The SET clause of every function slipway creates: names resolve the same whoever calls it —
+// pg_catalog first (a caller's schema cannot shadow a built-in), then `schema` when the body
+// holds the user's expressions (their types, functions, domains and sequences live there), and
+// pg_temp last (a temporary table or type cannot stand in for a real one).
+std::string pinned_search_path(const std::string& schema = {});
+
 // A `DO` block running `statements` only when `condition` (SQL boolean) holds.
 std::string guarded(const std::string& condition, const std::vector<std::string>& statements);
 
