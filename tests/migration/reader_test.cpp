@@ -165,6 +165,45 @@ TEST_F(Reader, MissingRequiredFieldAndEmptyMigration) {
   EXPECT_NE(msg2.find("operations: required field is missing"), std::string::npos) << msg2;
 }
 
+// Each constraint option belongs to the kinds that take it; given to another kind it is refused
+// at its field (it used to be dropped without a word), as pgroll's schema refuses it.
+TEST_F(Reader, ConstraintOptionsTheKindDoesNotTakeAreRefused) {
+  struct Case {
+    const char* constraint;
+    const char* field;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"{name: k, type: primary_key, columns: [id], check: \"id > 0\"}", "check"},
+           {"{name: k, type: unique, columns: [id], check: \"id > 0\"}", "check"},
+           {"{name: k, type: unique, columns: [id], no_inherit: true}", "no_inherit"},
+           {"{name: k, type: check, check: \"id > 0\", deferrable: true}", "deferrable"},
+           {"{name: k, type: check, check: \"id > 0\", initially_deferred: true}", "initially_deferred"},
+           {"{name: k, type: check, check: \"id > 0\", nulls_not_distinct: true}", "nulls_not_distinct"},
+           {"{name: k, type: primary_key, columns: [id], nulls_not_distinct: true}", "nulls_not_distinct"},
+           {"{name: k, type: check, check: \"id > 0\", index_parameters: {storage_parameters: \"fillfactor = 70\"}}",
+            "index_parameters"},
+           {"{name: k, type: unique, columns: [id], exclude: {elements: \"id WITH =\"}}", "exclude"},
+           {"{name: k, type: exclude, columns: [id], exclude: {elements: \"id WITH =\"}}", "columns"},
+       }) {
+    auto msg = error_of("20_option.yaml", std::string("operations:\n  - create_table: {name: t, columns: [{name: id, "
+                                                      "type: int}], constraints: [") +
+                                              c.constraint + "]}\n");
+    EXPECT_NE(msg.find(std::string("operations[0].create_table.constraints[0].") + c.field + ": a "), std::string::npos)
+        << c.constraint << "\n" << msg;
+    EXPECT_NE(msg.find("does not take"), std::string::npos) << msg;
+  }
+  // The same options where they belong, and `false` / empty values anywhere, read fine.
+  read_migration_file(write("21_fine.yaml", R"(operations:
+  - create_table:
+      name: t
+      columns: [{name: id, type: int}, {name: r, type: int4range, nullable: true}]
+      constraints:
+        - {name: u, type: unique, columns: [id], nulls_not_distinct: true, initially_deferred: true, check: ""}
+        - {name: c, type: check, check: "id > 0", no_inherit: true, deferrable: false}
+        - {name: x, type: exclude, exclude: {index_method: gist, elements: "r WITH &&"}, deferrable: true}
+)"));
+}
+
 // Nested anchors: each line repeats the previous one nine times, 9^9 values in 330 bytes.
 std::string billion_laughs() {
   std::string text = "a: &a [x, x, x, x, x, x, x, x, x]\n";

@@ -78,6 +78,26 @@ TEST_F(TableOps, CreateTableWithEveryKindOfColumnAndConstraint) {
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM players WHERE team_id IS NULL"), 1);
 }
 
+// Options reach the catalog, none dropped: `initially_deferred` alone implies DEFERRABLE (it
+// was left out), `nulls_not_distinct` and `no_inherit` where they belong.
+TEST_F(TableOps, ConstraintOptionsReachTheCatalog) {
+  start(migration_file("01_opts", R"(operations:
+  - create_table:
+      name: t
+      columns: [{name: id, type: int}, {name: code, type: text, nullable: true}]
+      constraints:
+        - {name: t_id_key, type: unique, columns: [id], initially_deferred: true}
+        - {name: t_code_key, type: unique, columns: [code], nulls_not_distinct: true}
+        - {name: t_id_positive, type: check, check: "id > 0", no_inherit: true}
+)"));
+  EXPECT_EQ(scalar<std::string>("SELECT condeferrable::text || condeferred::text FROM pg_constraint WHERE conname = 't_id_key'"),
+            "truetrue");
+  EXPECT_NE(scalar<std::string>("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 't_code_key'")
+                .find("NULLS NOT DISTINCT"),
+            std::string::npos);
+  EXPECT_TRUE(scalar<bool>("SELECT connoinherit FROM pg_constraint WHERE conname = 't_id_positive'"));
+}
+
 TEST_F(TableOps, CreateTableRollbackDropsIt) {
   auto f = migration_file("02_t", "operations:\n  - create_table:\n      name: t\n      columns: [{name: id, type: serial, pk: true}]\n");
   auto before = schema_dump();

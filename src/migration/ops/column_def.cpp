@@ -110,7 +110,7 @@ std::string ForeignKeyDef::references_clause(const std::string& schema, const st
     }
   }
   if (on_update) out += " ON UPDATE " + *on_update;
-  if (deferrable) out += initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+  if (deferrable || initially_deferred) out += initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
   return out;
 }
 

@@ -1,7 +1,9 @@
 // create_table: a new table, created at start (nothing uses it yet, so no lock concerns beyond
 // referenced tables), dropped by rollback. Columns follow pgroll: NOT NULL unless nullable.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <set>
 
 #include "migration/ops/checks.hpp"
@@ -47,6 +49,7 @@ TableConstraint parse_constraint(Fields& f) {
     c.initially_deferred |= c.references->initially_deferred;
     c.references->deferrable = c.references->initially_deferred = false;
   }
+  const bool exclude_given = f.has("exclude");
   if (auto e = f.optional_object("exclude")) {
     c.index_method = e->optional_string("index_method").value_or("btree");
     c.elements = e->required_sql("elements", Fields::Sql::exclusion_elements);
@@ -64,6 +67,23 @@ TableConstraint parse_constraint(Fields& f) {
     f.fail("type", fmt::format("unknown constraint type \"{}\"", c.type),
            "use unique, check, primary_key, foreign_key or exclude");
   }
+  // Every option is applied or refused, never dropped: each belongs to the kinds that take it
+  // (pgroll's schema refuses the same combinations).
+  auto only_for = [&](const char* field, bool given, std::initializer_list<std::string_view> takers) {
+    if (!given || std::find(takers.begin(), takers.end(), c.type) != takers.end()) return;
+    f.fail(field, fmt::format("a {} constraint does not take `{}`", c.type, field),
+           fmt::format("`{}` belongs to {} constraints: remove it, or change `type`", field, fmt::join(takers, ", ")));
+  };
+  only_for("check", !c.check.empty(), {"check"});
+  only_for("no_inherit", c.no_inherit, {"check"});
+  only_for("nulls_not_distinct", c.nulls_not_distinct, {"unique"});
+  only_for("deferrable", c.deferrable, {"unique", "primary_key", "foreign_key", "exclude"});
+  only_for("initially_deferred", c.initially_deferred, {"unique", "primary_key", "foreign_key", "exclude"});
+  only_for("index_parameters",
+           !c.include_columns.empty() || c.storage_parameters.has_value() || c.tablespace.has_value(),
+           {"unique", "primary_key", "exclude"});
+  only_for("exclude", exclude_given, {"exclude"});
+  only_for("columns", !c.columns.empty(), {"unique", "primary_key", "foreign_key", "check"});
   if ((c.type == "unique" || c.type == "primary_key" || c.type == "foreign_key") && c.columns.empty())
     f.fail("columns", fmt::format("a {} constraint needs columns", c.type));
   if (c.type == "check" && c.check.empty()) f.fail("check", "a check constraint needs `check`");
@@ -98,7 +118,8 @@ std::string constraint_sql(const std::string& schema, const TableConstraint& c) 
     out += fmt::format(" EXCLUDE USING {} ({}){}", pg::quote_ident(c.index_method), c.elements, index_parameters(c));
     if (c.predicate) out += fmt::format(" WHERE ({})", *c.predicate);
   }
-  if (c.deferrable && c.type != "check") out += c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+  // INITIALLY DEFERRED alone implies DEFERRABLE, as in PostgreSQL.
+  if (c.deferrable || c.initially_deferred) out += c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
   return out;
 }
 
