@@ -196,6 +196,48 @@ TEST_F(TableOps, SqlWithoutDownThatOnlyCreatesIsStillRolledBack) {
   EXPECT_EQ(schema_dump({"--exclude-schema=slipway"}), before);
 }
 
+
+// Validation checks types and expressions against the live catalog, but a type or function an
+// earlier sql operation of the same migration creates does not exist yet: it must be accepted.
+TEST_F(TableOps, LaterOperationsMayUseTypesAndFunctionsAnEarlierSqlOperationCreates) {
+  auto f = migration_file("08_uses_created", R"(operations:
+  - sql:
+      up: |
+        CREATE TYPE tier AS ENUM ('free', 'paid');
+        CREATE FUNCTION public.tier_of(r text) RETURNS tier LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN r = 'admin' THEN 'paid'::tier ELSE 'free'::tier END $$;
+      down: DROP FUNCTION public.tier_of(text); DROP TYPE tier
+  - add_column:
+      table: users
+      column:
+        name: tier
+        type: tier
+        nullable: true
+      up: tier_of(role)
+)");
+  start(f);
+  auto neu = new_app("08_uses_created");
+  EXPECT_EQ(text(neu, "SELECT tier::text FROM users WHERE name = 'ann'"), "paid");
+  rollback();
+  EXPECT_TRUE(scalar<bool>("SELECT to_regtype('tier') IS NULL"));
+}
+
+TEST_F(TableOps, ATypeNoSqlOperationCreatesIsStillRefusedBeforeAnyChange) {
+  auto f = migration_file("08_missing_type", R"(operations:
+  - sql:
+      up: CREATE TYPE tier AS ENUM ('free', 'paid')
+      down: DROP TYPE tier
+  - add_column:
+      table: users
+      column:
+        name: tier
+        type: tierr
+        nullable: true
+)");
+  auto r = slipway({"start", f});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("tierr"), std::string::npos) << r.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regtype('tier') IS NULL"));
+}
 TEST_F(TableOps, CreateIndexConcurrentlyWithEveryOption) {
   auto f = migration_file("09_index", R"(operations:
   - create_index:

@@ -4,6 +4,7 @@
 #include <pqxx/transaction>
 
 #include "migration/engine/triggers.hpp"
+#include "migration/ops/column_sql.hpp"
 #include "migration/ops/operation.hpp"
 #include "pg/connection.hpp"
 #include "pg/quote.hpp"
@@ -18,9 +19,32 @@ void ValidationContext::fail(const std::string& field, const std::string& proble
   throw InputError(fmt::format("{}{}: {}", where.empty() ? "" : where + ": ", p, problem), hint);
 }
 
+bool ValidationContext::uses_created_objects(const std::string& expression, const std::string& cast_to) const {
+  if (!schema_now || schema_now->created.empty()) return false;
+  auto used = lint::used_by_expression(expression);
+  if (!cast_to.empty()) used.types.insert(lint::type_base_name(cast_to));
+  return schema_now->created.meets(used);
+}
+
+std::optional<std::string> ValidationContext::type_problem(const std::string& type) const {
+  if (!conn) return std::nullopt;
+  if (schema_now && schema_now->created.types.count(lint::type_base_name(type))) return std::nullopt;
+  return type_error(*conn, type);
+}
+
+std::optional<std::string> ValidationContext::expression_problem(const std::string& table_alias,
+                                                                 const std::vector<TypedColumn>& row,
+                                                                 const std::string& expression,
+                                                                 const std::string& cast_to) const {
+  if (!conn || uses_created_objects(expression, cast_to)) return std::nullopt;
+  for (const auto& [name, type] : row)
+    if (schema_now && schema_now->created.types.count(lint::type_base_name(type))) return std::nullopt;
+  return expression_error(*conn, table_alias, row, expression, cast_to);
+}
+
 void ValidationContext::check_expression(const std::string& field, const std::string& physical_table,
                                          const std::string& expression, const std::string& cast_to) const {
-  if (!conn) return;
+  if (!conn || uses_created_objects(expression, cast_to)) return;
   // A table this migration creates does not exist yet: nothing to compile against.
   if (!catalog::Inspector(*conn).relation_exists(schema, physical_table)) return;
   std::string table = pg::qualified(schema, physical_table);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "catalog/model.hpp"
+#include "lint/sql_objects.hpp"
 
 namespace slipway::migration {
 
@@ -48,6 +49,10 @@ class VirtualSchema {
   std::vector<const VirtualTable*> visible_tables() const;
   // Every table, hidden (dropped in this version) ones included.
   const std::vector<VirtualTable>& all_tables() const { return tables_; }
+
+  // Types and functions earlier `sql` operations of the migration create: known to later
+  // operations' validation though the catalog does not hold them yet.
+  lint::ObjectNames created;
 
  private:
   std::string schema_;

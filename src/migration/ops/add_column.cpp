@@ -50,9 +50,9 @@ class AddColumn : public SyncedOperation {
       ctx.fail("column.name", fmt::format("column {} already exists in table {}", column_.name, table_),
                "choose another name, or use alter_column to change the existing column");
     if (ctx.conn) {
-      if (auto err = type_error(*ctx.conn, column_.type)) ctx.fail("column.type", *err);
+      if (auto err = ctx.type_problem(column_.type)) ctx.fail("column.type", *err);
       if (column_.default_expr)
-        if (auto err = expression_error(*ctx.conn, t->name, {}, *column_.default_expr, column_.type))
+        if (auto err = ctx.expression_problem(t->name, {}, *column_.default_expr, column_.type))
           ctx.fail("column.default", *err);
     }
     const bool existing = t->catalog.has_value();
@@ -76,7 +76,7 @@ class AddColumn : public SyncedOperation {
       if (ctx.conn) {
         auto row = typed_columns(*t);
         row.emplace_back(column_.name, column_.type);
-        if (auto err = expression_error(*ctx.conn, t->name, row, column_.check->constraint, "boolean"))
+        if (auto err = ctx.expression_problem(t->name, row, column_.check->constraint, "boolean"))
           ctx.fail("column.check.constraint", *err);
       }
     }

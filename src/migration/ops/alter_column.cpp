@@ -65,12 +65,12 @@ class AlterColumn : public Operation {
     if (name_ && t->column(*name_))
       ctx.fail("name", fmt::format("column {} already exists in table {}", *name_, table_));
     if (ctx.conn && type_)
-      if (auto err = type_error(*ctx.conn, *type_)) ctx.fail("type", *err);
+      if (auto err = ctx.type_problem(*type_)) ctx.fail("type", *err);
     const std::string new_type = type_.value_or(col.type);
     if (ctx.conn && default_ && *default_)
-      if (auto err = expression_error(*ctx.conn, t->name, {}, **default_, new_type)) ctx.fail("default", *err);
+      if (auto err = ctx.expression_problem(t->name, {}, **default_, new_type)) ctx.fail("default", *err);
     if (ctx.conn && !default_ && type_changes(col) && col.default_expr)
-      if (auto err = expression_error(*ctx.conn, t->name, {}, *col.default_expr, new_type))
+      if (auto err = ctx.expression_problem(t->name, {}, *col.default_expr, new_type))
         ctx.fail("type", fmt::format("the column's default {} does not convert to {}: {}", *col.default_expr, new_type, *err),
                  "give a `default` for the new type, or `default: null`");
 
@@ -101,7 +101,7 @@ class AlterColumn : public Operation {
         for (auto& [n, ty] : row)
           if (n == column_) ty = new_type;
         if (name_) row.emplace_back(*name_, new_type);
-        if (auto err = expression_error(*ctx.conn, t->name, row, check_->constraint, "boolean"))
+        if (auto err = ctx.expression_problem(t->name, row, check_->constraint, "boolean"))
           ctx.fail("check.constraint", *err);
       }
     }

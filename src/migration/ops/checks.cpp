@@ -54,14 +54,8 @@ void require_free_relation_name(const ValidationContext& ctx, const std::string&
 }
 
 void require_type(const ValidationContext& ctx, const std::string& field, const std::string& type) {
-  if (is_serial_type(type) || !ctx.conn) return;
-  bool known = false;
-  try {
-    known = ctx.conn->query_value<bool>("SELECT to_regtype($1) IS NOT NULL", type).value_or(false);
-  } catch (const pg::PgError&) {
-    known = false;  // a syntax error in the type name
-  }
-  if (!known) ctx.fail(field, fmt::format("type \"{}\" does not exist", type));
+  if (is_serial_type(type)) return;
+  if (auto err = ctx.type_problem(type)) ctx.fail(field, *err);
 }
 
 bool constraint_exists(const ValidationContext& ctx, const std::string& physical_table, const std::string& name) {
@@ -134,7 +128,7 @@ void warn_if_not_compiling(const ValidationContext& ctx, const std::string& fiel
                            const std::vector<std::pair<std::string, std::string>>& columns,
                            const std::string& expression, const std::string& cast_to) {
   if (!ctx.conn) return;
-  if (auto err = expression_error(*ctx.conn, table, columns, as_expression(expression), cast_to)) {
+  if (auto err = ctx.expression_problem(table, columns, as_expression(expression), cast_to)) {
     log::warn("{}: {}.{}: `{}` does not compile against the new version of {} ({}); slipway accepts it as pgroll "
               "does, but writes from the new version will fail until it does",
               ctx.source ? ctx.source->where(ctx.path + "." + field) : ctx.path, ctx.path, field, expression, table,

@@ -73,7 +73,7 @@ class CreateConstraint : public SyncedOperation {
     if (type_ == "primary_key" && t->catalog && !t->catalog->primary_key.empty())
       ctx.fail("type", fmt::format("table {} already has a primary key", table_));
     if (check_ && ctx.conn)
-      if (auto err = expression_error(*ctx.conn, t->name, typed_columns(*t), *check_, "boolean"))
+      if (auto err = ctx.expression_problem(t->name, typed_columns(*t), *check_, "boolean"))
         ctx.fail("check", *err);
     if (references_) {
       const VirtualTable* target = ctx.schema_now->table(references_->table);

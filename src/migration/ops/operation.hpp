@@ -11,7 +11,9 @@
 // Operations never execute SQL themselves: they plan actions that the applier runs.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "migration/engine/plan.hpp"
@@ -43,6 +45,17 @@ struct ValidationContext : MigrationContext {
   // throws InputError naming `field` with PostgreSQL's message if not.
   void check_expression(const std::string& field, const std::string& physical_table,
                         const std::string& expression, const std::string& cast_to = {}) const;
+  // PostgreSQL's message when `type` is not a type it knows; nullopt when it is, or when an
+  // earlier `sql` operation of this migration creates it (the catalog cannot know it yet).
+  std::optional<std::string> type_problem(const std::string& type) const;
+  // PostgreSQL's message when `expression` does not compile over a row of `row` (see
+  // expression_error); nullopt when it does, or when it calls a function or names a type an
+  // earlier `sql` operation of this migration creates.
+  std::optional<std::string> expression_problem(const std::string& table_alias,
+                                                const std::vector<std::pair<std::string, std::string>>& row,
+                                                const std::string& expression, const std::string& cast_to = {}) const;
+  // Whether `expression` (cast to `cast_to`) uses what earlier operations create.
+  bool uses_created_objects(const std::string& expression, const std::string& cast_to = {}) const;
 };
 
 // Plans are made once, at `start` (before anything changes), for all three phases, and stored

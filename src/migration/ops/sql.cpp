@@ -2,6 +2,7 @@
 // slipway cannot know what raw SQL locks, so it runs under lock_timeout like all DDL, in one
 // transaction. The new version's views are reconciled with the catalog afterwards, so tables
 // and columns it creates appear in them.
+#include "lint/sql_objects.hpp"
 #include "migration/ops/checks.hpp"
 #include "migration/ops/sql_inverse.hpp"
 #include "migration/ops/table_ops_common.hpp"
@@ -31,7 +32,11 @@ class Sql : public Operation {
       log::warn("{}: raw SQL without `down`: rollback cannot undo it", ctx.source ? ctx.source->where(ctx.path) : ctx.path);
     }
   }
-  void apply(VirtualSchema&) const override {}
+  // What the statements create is known to the operations after this one (an `onComplete`
+  // statement runs after all of them: nothing of it exists while they start).
+  void apply(VirtualSchema& schema) const override {
+    if (!on_complete_) schema.created.add(lint::created_by(up_));
+  }
 
   void start(const PlanContext&, Plan& plan) const override {
     if (!on_complete_) plan.add(action("sql:up", up_));
