@@ -184,6 +184,28 @@ std::map<std::string, Table> read_tables(pqxx::work& tx, const std::string& sche
   }
 
   for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
+      SELECT t.oid, n.nspname, c.relname, c.relkind, pn.nspname, pc.relname
+      FROM t JOIN pg_class tc ON tc.oid = t.oid AND tc.relkind = 'p'
+      CROSS JOIN LATERAL pg_partition_tree(t.oid) tree
+      JOIN pg_class c ON c.oid = tree.relid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_class pc ON pc.oid = tree.parentrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+      WHERE tree.level > 0
+      ORDER BY t.oid, tree.level, c.relname)",
+                                         schema, names)) {
+    by_oid[r[0].as<uint32_t>()]->partitions.push_back(
+        Partition{r[1].c_str(), r[2].c_str(), r[5].c_str(), r[4].c_str(), ch(r[3])});
+  }
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
+      SELECT pt.partrelid,
+             (SELECT array_agg(coalesce(a.attname, '') ORDER BY k.ord)
+                FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY k(attnum, ord)
+                LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.attnum)
+      FROM pg_partitioned_table pt JOIN t ON t.oid = pt.partrelid)",
+                                         schema, names)) {
+    by_oid[r[0].as<uint32_t>()]->partition_key = parse_text_array(r[1].c_str());
+  }
+
+  for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT co.conrelid, co.conname, co.contype, pg_get_constraintdef(co.oid), co.convalidated,
              co.condeferrable,
              (SELECT array_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord)

@@ -55,12 +55,23 @@ struct Trigger {
   char enabled = 'O';
 };
 
+// A table below a partitioned table, with the partitioned table it is attached to.
+struct Partition {
+  std::string schema, name;
+  std::string parent, parent_schema;  // the partitioned table it is a partition of
+  char kind = 'r';                    // 'r' leaf, 'p' partitioned itself, 'f' foreign table
+};
+
 struct Table {
   uint32_t oid = 0;
   std::string schema;
   std::string name;
   char kind = 'r';  // 'r' table, 'p' partitioned table
   bool is_partition = false;
+  // Partitioned tables: every table below, parents before their children; the partition key's
+  // columns ("" for an expression).
+  std::vector<Partition> partitions;
+  std::vector<std::string> partition_key;
   std::vector<Column> columns;
   std::vector<std::string> primary_key;
   // Unique indexes usable as a row identity: valid, not partial, no expressions, all columns NOT NULL.

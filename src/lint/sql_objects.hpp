@@ -15,15 +15,18 @@ namespace slipway::lint {
 struct ObjectNames {
   std::set<std::string> types;      // enum, composite, range, shell types and domains
   std::set<std::string> functions;  // functions and procedures
-  bool empty() const { return types.empty() && functions.empty(); }
+  std::set<std::string> relations;  // tables, views, materialized views, sequences
+  bool empty() const { return types.empty() && functions.empty() && relations.empty(); }
   bool meets(const ObjectNames& other) const;  // a name in common
   void add(const ObjectNames& other);
 };
 
-// What `statements` create (CREATE TYPE / DOMAIN / FUNCTION / PROCEDURE); nothing for text that
-// does not parse.
+// What `statements` create (CREATE TYPE / DOMAIN / FUNCTION / PROCEDURE / TABLE / VIEW /
+// SEQUENCE); nothing for text that does not parse.
 ObjectNames created_by(std::string_view statements);
-// The functions an expression calls and the types it casts to (nothing when it does not parse).
+// The functions an expression calls, the types it casts to and the relations it reads (in a
+// subquery, or by name in a string: nextval('seq'), 'seq'::regclass); nothing when it does not
+// parse.
 ObjectNames used_by_expression(std::string_view expression);
 // The type a type name names: "color" for `public.color[]`; empty when it does not parse.
 std::string type_base_name(std::string_view type);

@@ -1,5 +1,10 @@
 #include "pg/quote.hpp"
 
+#include <cstdint>
+#include <cstdio>
+
+#include "util/stable_hash.hpp"
+
 namespace slipway::pg {
 
 std::string quote_ident(std::string_view name) {
@@ -36,6 +41,41 @@ std::string dollar_quote(std::string_view body) {
   std::string tag = "$_slipway_$";
   for (int n = 1; body.find(tag) != std::string_view::npos; ++n) tag = "$_slipway_" + std::to_string(n) + "$";
   return tag + std::string(body) + tag;
+}
+
+std::optional<QualifiedName> split_qualified(std::string_view text) {
+  std::vector<std::string> parts(1);
+  bool quoted = false, part_quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c != '"') parts.back() += c;
+      else if (i + 1 < text.size() && text[i + 1] == '"') parts.back() += text[++i];
+      else quoted = false;
+    } else if (c == '"' && parts.back().empty() && !part_quoted) {
+      quoted = part_quoted = true;
+    } else if (c == '.') {
+      if (parts.back().empty()) return std::nullopt;
+      parts.emplace_back();
+      part_quoted = false;
+    } else if (part_quoted) {
+      return std::nullopt;  // text after a closing quote
+    } else {
+      parts.back() += c;
+    }
+  }
+  if (quoted || parts.back().empty() || parts.size() > 2) return std::nullopt;
+  if (parts.size() == 1) return QualifiedName{"", parts[0]};
+  return QualifiedName{parts[0], parts[1]};
+}
+
+std::string fit_identifier(std::string name) {
+  if (name.size() <= 63) return name;
+  char suffix[10];
+  std::snprintf(suffix, sizeof suffix, "_%08x", stable_hash(name));
+  size_t cut = 54;  // on a character boundary: never half a UTF-8 sequence
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  return name.substr(0, cut) + suffix;
 }
 
 std::string quote_ident_list(const std::vector<std::string>& names) {

@@ -1,6 +1,7 @@
 // Identifier and literal quoting for SQL that cannot take bound parameters (DDL). Values in
 // DML always go through bound parameters instead.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,12 +12,23 @@ namespace slipway::pg {
 std::string quote_ident(std::string_view name);
 // "schema"."name"
 std::string qualified(std::string_view schema, std::string_view name);
+// A name as migration files and flags write it: `name` or `schema.name`, either part in double
+// quotes when it holds a dot or a quote (`"my.schema"."t"`, `""` for a quote inside). Parts are
+// taken as written (no case folding). nullopt for an empty part, a third part, or a quote left open.
+struct QualifiedName {
+  std::string schema;  // empty when not qualified
+  std::string name;
+};
+std::optional<QualifiedName> split_qualified(std::string_view text);
 // 'text' with quotes doubled (standard_conforming_strings, on since PostgreSQL 9.1).
 std::string quote_literal(std::string_view value);
 // $_slipway_$body$_slipway_$ for a function or DO body: the tag gets a number
 // ($_slipway_1$, ...) when the body holds it, so no text inside (a user's expression with a
 // dollar-quoted string) can end the body early.
 std::string dollar_quote(std::string_view body);
+// `name` when it fits PostgreSQL's 63-byte identifiers, else its first 54 bytes and a hash of
+// the whole: stable, and distinct long names stay distinct (PostgreSQL would silently cut them).
+std::string fit_identifier(std::string name);
 // "a", "b", "c"
 std::string quote_ident_list(const std::vector<std::string>& names);
 

@@ -44,15 +44,6 @@ struct Record {
   std::optional<double> lock_held_ms;
 };
 
-// Names must fit PostgreSQL's 63-byte identifiers (longer ones would be silently truncated).
-std::string ident63(std::string s) {
-  if (s.size() <= 63) return s;
-  s.resize(63);
-  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();  // UTF-8 tail
-  if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
-  return s;
-}
-
 struct ColumnInfo {
   std::string name;
   std::string type;
@@ -194,7 +185,7 @@ class Run {
       p.table = o_.table;
       p.state_schema = o_.state_schema;
       std::string tag = fmt::format("_slipway_rw{}_", rec.id);
-      p.shadow = ident63(tag + o_.table);
+      p.shadow = pg::fit_identifier(tag + o_.table);
       std::string shadow_q = pg::qualified(o_.schema, p.shadow);
       const auto& s = storage[0];
       std::string create = fmt::format(

@@ -3,15 +3,14 @@
 #include <fmt/format.h>
 
 #include "pg/advisory_lock.hpp"
+#include "util/stable_hash.hpp"
 
 namespace slipway::state {
 
 std::pair<int, int> SessionLock::keys(const std::string& state_schema) {
   // 'slip' as the class, and a stable FNV-1a hash of the state schema as the object, so two
   // state schemas in one database (two independent slipway installations) do not collide.
-  uint32_t h = 2166136261u;
-  for (unsigned char c : state_schema) h = (h ^ c) * 16777619u;
-  return {0x736c6970, static_cast<int>(h & 0x7fffffff)};
+  return {0x736c6970, static_cast<int>(stable_hash(state_schema) & 0x7fffffff)};
 }
 
 SessionLock::SessionLock(pg::Connection& conn, const std::string& state_schema)

@@ -81,3 +81,30 @@ TEST(Backoff, GrowsExponentiallyWithJitterAndACap) {
   EXPECT_EQ(pg::backoff_delay(p, 10, 1.0).count(), 1000);
   EXPECT_EQ(pg::backoff_delay(p, 2, 0.0).count(), 100);  // jitter: never below half
 }
+
+TEST(Quote, LongIdentifiersKeepAStableDistinctHashWithinSixtyThreeBytes) {
+  EXPECT_EQ(pg::fit_identifier("short_name"), "short_name");
+  std::string a(70, 'a'), b = std::string(69, 'a') + "b";
+  EXPECT_EQ(pg::fit_identifier(a).size(), 63u);
+  EXPECT_NE(pg::fit_identifier(a), pg::fit_identifier(b));  // PostgreSQL's cut would make them equal
+  EXPECT_EQ(pg::fit_identifier(a), pg::fit_identifier(std::string(70, 'a')));
+  // Never half a UTF-8 character: 53 ASCII bytes then "é" (2 bytes) crosses byte 54.
+  std::string utf = std::string(53, 'x') + "\xc3\xa9" + std::string(20, 'y');
+  auto cut = pg::fit_identifier(utf);
+  EXPECT_LE(cut.size(), 63u);
+  EXPECT_EQ(cut.substr(0, 54), std::string(53, 'x') + "_");
+}
+
+TEST(Quote, QualifiedNamesSplitAtTheDotOutsideQuotes) {
+  auto split = [](const char* text) {
+    auto q = pg::split_qualified(text);
+    return q ? q->schema + "|" + q->name : std::string("(invalid)");
+  };
+  EXPECT_EQ(split("users"), "|users");
+  EXPECT_EQ(split("app.users"), "app|users");
+  EXPECT_EQ(split("\"my.schema\".\"Users\""), "my.schema|Users");
+  EXPECT_EQ(split("\"a.b\""), "|a.b");
+  EXPECT_EQ(split("\"say \"\"hi\"\"\""), "|say \"hi\"");
+  EXPECT_EQ(split("Mixed.Case"), "Mixed|Case");
+  for (const char* bad : {"", ".users", "app.", "a.b.c", "\"open", "\"x\"y", "a..b"}) EXPECT_EQ(split(bad), "(invalid)") << bad;
+}

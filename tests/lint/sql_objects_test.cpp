@@ -18,7 +18,10 @@ TEST(SqlObjects, ScriptsCreateTypesDomainsFunctionsAndProcedures) {
       "CREATE PROCEDURE tidy() LANGUAGE sql AS $$ SELECT 1 $$; CREATE TABLE t (id int)");
   EXPECT_EQ(made.types, (Names{"color", "Pair", "email"}));
   EXPECT_EQ(made.functions, (Names{"slug", "tidy"}));
-  EXPECT_TRUE(created_by("CREATE TABLE t (id int); ALTER TABLE t ADD COLUMN x int").empty());
+  EXPECT_EQ(made.relations, (Names{"t"}));
+  EXPECT_EQ(created_by("CREATE SEQUENCE app.tickets; CREATE VIEW v AS SELECT 1; CREATE TABLE c AS SELECT 1").relations,
+            (Names{"tickets", "v", "c"}));
+  EXPECT_TRUE(created_by("ALTER TABLE t ADD COLUMN x int; INSERT INTO t VALUES (1)").empty());
   EXPECT_TRUE(created_by("CREATE TYPEE broken").empty());
 }
 
@@ -26,6 +29,9 @@ TEST(SqlObjects, ExpressionsUseTheFunctionsTheyCallAndTheTypesTheyCastTo) {
   auto used = used_by_expression("app.slug(name) || 'red'::Color::text || CAST(x AS public.tier) || coalesce(a, b)");
   EXPECT_EQ(used.functions, (Names{"slug"}));  // coalesce is a construct of the grammar, not a call
   EXPECT_EQ(used.types, (Names{"color", "text", "tier"}));
+  // Relations it reads: in a subquery, and by name in a string where PostgreSQL resolves it.
+  auto reads = used_by_expression("nextval('app.Tickets') + (SELECT max(id) FROM other) + 'Seq2'::regclass::oid::int");
+  EXPECT_EQ(reads.relations, (Names{"tickets", "other", "seq2"}));
 }
 
 TEST(SqlObjects, TypeNamesNameTheirBaseType) {

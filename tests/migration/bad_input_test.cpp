@@ -53,6 +53,45 @@ TEST_F(BadInput, DuplicateNameWithinTheMigration) {
   expect_rejected(f, "operations[1].create_table.name: table \"things\" already exists");
 }
 
+// What CREATE TABLE or CREATE INDEX would fail on in start is found by validate, before the
+// first change: a new table's defaults, generated columns and checks compile over its row; an
+// index's collations and operator classes exist.
+TEST_F(BadInput, NewTablesExpressionsCompileBeforeAnyChange) {
+  auto base = std::string(R"(operations:
+  - sql:
+      up: CREATE TABLE made_first (id int)
+      down: DROP TABLE made_first
+  - create_table:
+      name: things
+      columns:
+        - {name: id, type: serial, pk: true}
+        - {name: qty, type: int)");
+  expect_rejected(migration_file("30_default", base + ", default: \"no_such_fn(1)\"}\n"),
+                  "operations[1].create_table.columns[1].default: function no_such_fn(integer) does not exist");
+  expect_rejected(migration_file("31_check", base + ", check: {name: qty_ok, constraint: \"qtyy > 0\"}}\n"),
+                  "operations[1].create_table.columns[1].check.constraint: column \"qtyy\" does not exist");
+  expect_rejected(migration_file("32_generated", base + ", generated: {expression: \"id * nope\"}}\n"),
+                  "operations[1].create_table.columns[1].generated.expression: column \"nope\" does not exist");
+  expect_rejected(migration_file("33_table_check", base + "}\n      constraints:\n        - {name: c, type: check, check: \"qty > id::bogus\"}\n"),
+                  "operations[1].create_table.constraints[0].check: type \"bogus\" does not exist");
+  // The same shapes that compile are accepted (serial reads as integer; the row's columns by name).
+  auto ok = slipway({"validate", migration_file("34_ok", base + ", default: \"1\", check: {name: qty_ok, constraint: \"qty > 0 AND id > 0\"}}\n")});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+TEST_F(BadInput, IndexCollationsAndOperatorClassesExistBeforeAnyChange) {
+  auto index = [](const std::string& element) {
+    return "operations:\n  - create_index:\n      name: users_name_x\n      table: users\n      columns:\n        - column: name\n          " +
+           element + "\n";
+  };
+  expect_rejected(migration_file("35_collation", index("collate: no_such_collation")),
+                  "operations[0].create_index.columns[0].collate: collation \"no_such_collation\" does not exist");
+  expect_rejected(migration_file("36_opclass", index("opclass: {name: no_such_ops}")),
+                  "operations[0].create_index.columns[0].opclass.name: operator class no_such_ops does not exist for index method btree");
+  auto ok = slipway({"validate", migration_file("37_ok", index("opclass: {name: text_pattern_ops}"))});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 TEST_F(BadInput, BadUpExpression) {
   auto f = migration_file("04_badup", R"(operations:
   - add_column:

@@ -112,6 +112,25 @@ TEST_F(Recovery, EveryStepOfTheExampleMigrations) {
   }
 }
 
+// An index on a partitioned table is many steps (ON ONLY, a concurrent build per leaf, an attach
+// per partition): killed before any of them, start resumes and rollback leaves nothing.
+TEST_F(Recovery, EveryStepOfAPartitionedIndexBuild) {
+  sql("CREATE TABLE events (id int NOT NULL, day int NOT NULL) PARTITION BY RANGE (day)");
+  sql("CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM (0) TO (100)");
+  sql("CREATE TABLE events_2 PARTITION OF events FOR VALUES FROM (100) TO (200) PARTITION BY LIST (id)");
+  sql("CREATE TABLE events_2a PARTITION OF events_2 DEFAULT");
+  sql("INSERT INTO events SELECT g, g % 200 FROM generate_series(1, 500) g");
+  ASSERT_EQ(slipway({"baseline"}).exit_code, 0);
+  auto file = migration_file("02_index", R"(operations:
+  - create_index:
+      name: events_id_idx
+      table: events
+      columns:
+        - column: id
+)");
+  expect_recoverable_from_every_step(file, "02_index");
+}
+
 // The other operation kinds, and a `sql` operation whose `down` fails unless its `up` ran.
 TEST_F(Recovery, EveryStepOfTheOtherOperationKinds) {
   sql("CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, score int CHECK (score >= 0))");

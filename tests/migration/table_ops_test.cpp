@@ -197,6 +197,48 @@ TEST_F(TableOps, SqlWithoutDownThatOnlyCreatesIsStillRolledBack) {
 }
 
 
+// `schema.name` resolves in the schema the migration runs on, the same way in every operation:
+// never a table literally named "public.x"; another schema is refused before any change.
+TEST_F(TableOps, SchemaQualifiedNamesResolveInTheMigrationsSchema) {
+  auto f = migration_file("08_qualified", R"(operations:
+  - create_table:
+      name: public.teams
+      columns:
+        - {name: id, type: int, pk: true}
+        - {name: owner, type: int, nullable: true, references: {name: teams_owner_fk, table: public.users, column: id}}
+  - create_index:
+      name: public.teams_owner_idx
+      table: public.teams
+      columns: [{column: owner}]
+  - add_column:
+      table: '"public"."users"'
+      column: {name: nick, type: text, nullable: true}
+  - drop_index:
+      name: public.users_name_idx
+)");
+  sql("CREATE INDEX users_name_idx ON users (name)");
+  start(f);
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.teams') IS NOT NULL AND to_regclass('public.teams_owner_idx') IS NOT NULL"));
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'public.%'"), 0);
+  complete();
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.users_name_idx') IS NULL"));
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'nick'"), 1);
+
+  sql("CREATE SCHEMA other");
+  auto elsewhere = migration_file("09_other", "operations:\n  - drop_table:\n      name: other.users\n");
+  auto before = schema_dump({"--exclude-schema=slipway"});
+  auto r = slipway({"start", elsewhere});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("09_other.yaml:3:7: operations[0].drop_table.name: the name is in schema \"other\", but this "
+                       "migration runs on schema \"public\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(schema_dump({"--exclude-schema=slipway"}), before);
+  auto bad = slipway({"validate", migration_file("10_bad", "operations:\n  - drop_table:\n      name: a.b.c\n")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("\"a.b.c\" is not a name or schema.name"), std::string::npos) << bad.err;
+}
+
 // Validation checks types and expressions against the live catalog, but a type or function an
 // earlier sql operation of the same migration creates does not exist yet: it must be accepted.
 TEST_F(TableOps, LaterOperationsMayUseTypesAndFunctionsAnEarlierSqlOperationCreates) {

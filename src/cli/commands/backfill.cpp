@@ -12,6 +12,7 @@
 #include "cli/user_text_flags.hpp"
 #include "util/duration.hpp"
 #include "util/error.hpp"
+#include "util/stable_hash.hpp"
 
 namespace slipway::cli {
 namespace {
@@ -34,14 +35,7 @@ extern "C" void on_stop_signal(int) {
 }
 
 // FNV-1a: a default job id that is the same for the same command line on every run.
-std::string stable_hash(const std::string& s) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 16777619u;
-  }
-  return fmt::format("{:08x}", h);
-}
+std::string stable_hash_hex(const std::string& s) { return fmt::format("{:08x}", stable_hash(s)); }
 
 std::vector<std::string> split_columns(const std::string& s) {
   std::vector<std::string> out;
@@ -109,7 +103,7 @@ void run_backfill(const GlobalOptions& g, const BackfillArgs& a) {
   spec.action = backfill::update_action(a.set, a.where);
   spec.action_description = "SET " + a.set + (a.where.empty() ? "" : " WHERE " + a.where);
   spec.job_id = a.job.empty() ? fmt::format("{}.{}:{}", g.schema, a.table,
-                                            stable_hash(spec.action_description + "|" + a.key))
+                                            stable_hash_hex(spec.action_description + "|" + a.key))
                               : a.job;
 
   Session s(g, Session::Mode::state_changing);

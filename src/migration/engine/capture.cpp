@@ -9,8 +9,8 @@
 namespace slipway::migration {
 
 CaptureNames capture_names(const std::string& schema, const std::string& physical_table) {
-  std::string base = limit_name("capture_" + schema + "_" + physical_table);
-  return {base, limit_name(base + "_fn"), "_slipway_capture"};
+  std::string base = pg::fit_identifier("capture_" + schema + "_" + physical_table);
+  return {base, pg::fit_identifier(base + "_fn"), "_slipway_capture"};
 }
 
 std::vector<std::string> create_capture_statements(const std::string& state_schema, const std::string& schema,

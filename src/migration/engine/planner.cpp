@@ -9,6 +9,7 @@
 #include "catalog/inspector.hpp"
 #include "migration/engine/engine_actions.hpp"
 #include "migration/engine/plan_json.hpp"
+#include "pg/quote.hpp"
 #include "util/error.hpp"
 
 namespace slipway::migration {
@@ -75,6 +76,16 @@ VirtualSchema validate_in_order(const MigrationContext& m, const MigrationDocume
     v.schema_now = &now;
     v.path = fmt::format("operations[{}].{}", i, op.kind());
     v.source = &doc.source;
+    // `schema.name` resolves as pgroll's names do, in the schema the migration runs on: another
+    // schema is another run (its own version schemas), never a table named "schema.name".
+    for (const auto& q : op.qualifiers) {
+      if (q.schema == m.schema) continue;
+      std::string where = doc.source.where(q.path);
+      throw InputError(fmt::format("{}{}: the name is in schema \"{}\", but this migration runs on schema \"{}\"",
+                                   where.empty() ? "" : where + ": ", q.path, q.schema, m.schema),
+                       fmt::format("run it with --schema {} (a migration changes one schema), or drop the prefix",
+                                   pg::quote_ident(q.schema)));
+    }
     op.validate(v);
     if (op.needs_backfill()) {
       for (const auto& name : op.tables()) {

@@ -10,12 +10,6 @@
 
 namespace slipway::migration {
 
-std::string limit_name(std::string name) {
-  if (name.size() <= 63) return name;
-  uint32_t h = 2166136261u;
-  for (unsigned char c : name) h = (h ^ c) * 16777619u;
-  return name.substr(0, 54) + fmt::format("_{:08x}", h);
-}
 
 namespace {
 
@@ -67,11 +61,11 @@ std::string as_expression(const std::string& user_expression) {
 }
 
 std::string trigger_name(const std::string& migration, Direction d) {
-  return limit_name(fmt::format("_slipway_{}_{}", direction_word(d), migration));
+  return pg::fit_identifier(fmt::format("_slipway_{}_{}", direction_word(d), migration));
 }
 
 std::string trigger_function_name(const std::string& table, const std::string& migration, Direction d) {
-  return limit_name(fmt::format("_slipway_{}_{}_{}", direction_word(d), table, migration));
+  return pg::fit_identifier(fmt::format("_slipway_{}_{}_{}", direction_word(d), table, migration));
 }
 
 std::vector<std::string> trigger_names(const std::string& migration) {

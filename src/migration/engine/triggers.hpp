@@ -43,8 +43,6 @@ class TriggerSet {
 // A user's up/down expression as a SQL expression: `SELECT ...` becomes `(SELECT ...)`.
 std::string as_expression(const std::string& user_expression);
 
-// `name` if it fits PostgreSQL's 63 bytes, else a prefix plus a hash of the whole (stable).
-std::string limit_name(std::string name);
 
 // Names of slipway's triggers and functions for a table in a migration: `up` (old -> new) and
 // `down` (new -> old).

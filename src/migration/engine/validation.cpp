@@ -20,9 +20,12 @@ void ValidationContext::fail(const std::string& field, const std::string& proble
 }
 
 bool ValidationContext::uses_created_objects(const std::string& expression, const std::string& cast_to) const {
-  if (!schema_now || schema_now->created.empty()) return false;
+  if (!schema_now) return false;
   auto used = lint::used_by_expression(expression);
   if (!cast_to.empty()) used.types.insert(lint::type_base_name(cast_to));
+  // A table an earlier create_table of this migration adds is not in the catalog yet either.
+  for (const auto& r : used.relations)
+    if (const VirtualTable* t = schema_now->table(r); t && !t->catalog) return true;
   return schema_now->created.meets(used);
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "pg/quote.hpp"
+
 namespace slipway::migration {
 
 VirtualColumn* VirtualTable::column(const std::string& n) {
@@ -76,12 +78,7 @@ std::vector<const VirtualTable*> VirtualSchema::visible_tables() const {
 }
 
 std::string temp_column_name(const std::string& column) {
-  std::string name = "_slipway_new_" + column;
-  if (name.size() <= 63) return name;
-  // Keep it unique and within NAMEDATALEN: a prefix of the name plus an FNV-1a hash of it all.
-  uint32_t h = 2166136261u;
-  for (unsigned char c : name) h = (h ^ c) * 16777619u;
-  return name.substr(0, 54) + fmt::format("_{:08x}", h);
+  return pg::fit_identifier("_slipway_new_" + column);
 }
 
 }  // namespace slipway::migration

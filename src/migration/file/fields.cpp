@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lint/user_text.hpp"
+#include "pg/quote.hpp"
 #include "util/error.hpp"
 
 namespace slipway::migration {
@@ -24,8 +25,9 @@ const char* type_name(const nlohmann::json& v) {
 const nlohmann::json kNull;
 }  // namespace
 
-Fields::Fields(const nlohmann::json& object, std::string path, const SourceMap& source)
-    : object_(object), path_(std::move(path)), source_(source) {
+Fields::Fields(const nlohmann::json& object, std::string path, const SourceMap& source,
+               std::vector<SchemaQualifier>* qualifiers)
+    : object_(object), path_(std::move(path)), source_(source), qualifiers_(qualifiers) {
   if (!object_.is_object()) {
     throw InputError(fmt::format("{}: {}: expected an object, found {}", source_.where(path_), path_,
                                  type_name(object_)));
@@ -64,6 +66,24 @@ std::string Fields::required_string(const char* key) {
   auto v = optional_string(key);
   if (!v || v->empty()) fail(key, "must not be empty");
   return *v;
+}
+
+std::string Fields::required_relation(const char* key) {
+  if (!object_.contains(key)) fail(key, "required field is missing");
+  auto v = optional_relation(key);
+  if (!v) fail(key, "must not be empty");
+  return *v;
+}
+
+std::optional<std::string> Fields::optional_relation(const char* key) {
+  auto text = optional_string(key);
+  if (!text) return std::nullopt;
+  auto q = pg::split_qualified(*text);
+  if (!q)
+    fail(key, fmt::format("\"{}\" is not a name or schema.name", *text),
+         "write name or schema.name; double-quote a part that holds a dot: \"my.table\"");
+  if (!q->schema.empty() && qualifiers_) qualifiers_->push_back({child_path(key), q->schema});
+  return q->name;
 }
 
 std::optional<std::string> Fields::optional_string(const char* key) {
@@ -179,7 +199,7 @@ std::optional<Fields> Fields::optional_object(const char* key) {
   const auto& v = get(key);
   if (!object_.contains(key) || v.is_null()) return std::nullopt;
   if (!v.is_object()) fail(key, fmt::format("expected an object, found {}", type_name(v)));
-  return Fields(v, child_path(key), source_);
+  return Fields(v, child_path(key), source_, qualifiers_);
 }
 
 std::vector<Fields> Fields::object_list(const char* key, bool required) {
@@ -195,7 +215,7 @@ std::vector<Fields> Fields::object_list(const char* key, bool required) {
     if (!v[i].is_object()) {
       throw InputError(fmt::format("{}: {}: expected an object, found {}", source_.where(p), p, type_name(v[i])));
     }
-    out.emplace_back(v[i], p, source_);
+    out.emplace_back(v[i], p, source_, qualifiers_);
   }
   if (required && out.empty()) fail(key, "must not be an empty list");
   return out;

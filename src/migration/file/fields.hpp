@@ -15,9 +15,18 @@
 
 namespace slipway::migration {
 
+// A relation name a file wrote as `schema.name`: where, and the schema it names. Operations keep
+// the bare name; validation checks the schema is the one the migration runs against.
+struct SchemaQualifier {
+  std::string path;  // "operations[0].create_table.name"
+  std::string schema;
+};
+
 class Fields {
  public:
-  Fields(const nlohmann::json& object, std::string path, const SourceMap& source);
+  // `qualifiers` (shared by the objects inside) collects the schema-qualified relation names read.
+  Fields(const nlohmann::json& object, std::string path, const SourceMap& source,
+         std::vector<SchemaQualifier>* qualifiers = nullptr);
 
   const std::string& path() const { return path_; }
   std::string child_path(const std::string& key) const;
@@ -27,6 +36,10 @@ class Fields {
   std::optional<std::string> optional_string(const char* key);
   // Three states: absent (nullopt), explicit null (optional holding nullopt), a string.
   std::optional<std::optional<std::string>> nullable_string(const char* key);
+  // A table, index or other relation name: `name` or `schema.name` (pg::split_qualified); the
+  // bare name is returned and a qualifier recorded.
+  std::string required_relation(const char* key);
+  std::optional<std::string> optional_relation(const char* key);
   std::optional<bool> optional_bool(const char* key);
   std::optional<long long> optional_int(const char* key);
   std::vector<std::string> string_list(const char* key, bool required = false);
@@ -60,6 +73,7 @@ class Fields {
   std::string path_;
   const SourceMap& source_;
   mutable std::set<std::string> read_;
+  std::vector<SchemaQualifier>* qualifiers_;
 };
 
 }  // namespace slipway::migration

@@ -300,9 +300,11 @@ MigrationDocument parse_migration(const std::string& name, nlohmann::json docume
                        "e.g. `- add_column: {table: users, column: {...}}`");
     }
     const std::string kind = item.begin().key();
-    Fields f(item.begin().value(), p + "." + kind, m.source);
+    std::vector<SchemaQualifier> qualifiers;
+    Fields f(item.begin().value(), p + "." + kind, m.source, &qualifiers);
     m.operations.push_back(make_operation(kind, f));
     f.finish();
+    m.operations.back()->qualifiers = std::move(qualifiers);
   }
   top.finish();
   return m;

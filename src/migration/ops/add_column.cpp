@@ -24,7 +24,7 @@ bool calls_functions(const std::string& expression) { return expression.find('('
 class AddColumn : public SyncedOperation {
  public:
   explicit AddColumn(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     up_ = f.optional_sql("up", Fields::Sql::expression);
     column_ = parse_column_def(f.required_object("column"));
     f.finish();

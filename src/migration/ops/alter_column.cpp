@@ -22,7 +22,7 @@ namespace {
 class AlterColumn : public Operation {
  public:
   explicit AlterColumn(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     column_ = f.required_string("column");
     name_ = f.optional_string("name");
     type_ = f.optional_sql("type", Fields::Sql::type);

@@ -75,7 +75,7 @@ CheckDef parse_check_def(Fields f) {
 ForeignKeyDef parse_foreign_key_def(Fields f, ReferenceShape shape) {
   ForeignKeyDef r;
   if (shape == ReferenceShape::column) r.name = f.optional_string("name").value_or("");
-  r.table = f.required_string("table");
+  r.table = f.required_relation("table");
   if (shape == ReferenceShape::constraint) {
     r.columns = f.string_list("columns", true);
   } else {

@@ -79,12 +79,6 @@ bool any_volatile(pg::Connection& conn, const std::set<std::string>& functions) 
       .value_or(true);
 }
 
-uint32_t fnv1a(const std::string& s) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : s) h = (h ^ c) * 16777619u;
-  return h;
-}
-
 }  // namespace
 
 std::string rename_columns_in_expression(const std::string& expression,
@@ -169,9 +163,7 @@ std::optional<std::set<std::string>> names_referenced(const std::string& express
 }
 
 std::string helper_name(const std::string& prefix, const std::string& name) {
-  std::string full = prefix + name;
-  if (full.size() <= 63) return full;
-  return full.substr(0, 54) + fmt::format("_{:08x}", fnv1a(full));
+  return pg::fit_identifier(prefix + name);
 }
 
 std::string not_null_check_name(const std::string& physical_column) {

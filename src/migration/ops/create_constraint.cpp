@@ -24,7 +24,7 @@ namespace {
 class CreateConstraint : public SyncedOperation {
  public:
   explicit CreateConstraint(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     name_ = f.required_string("name");
     type_ = f.required_string("type");
     columns_ = f.string_list("columns", true);

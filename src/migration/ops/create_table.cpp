@@ -8,6 +8,7 @@
 
 #include "migration/ops/checks.hpp"
 #include "migration/ops/column_def.hpp"
+#include "migration/ops/column_sql.hpp"
 #include "pg/quote.hpp"
 #include "pg/sql/catalog_sql.hpp"
 
@@ -126,7 +127,7 @@ std::string constraint_sql(const std::string& schema, const TableConstraint& c) 
 class CreateTable : public Operation {
  public:
   explicit CreateTable(Fields& f) {
-    name_ = f.required_string("name");
+    name_ = f.required_relation("name");
     comment_ = f.optional_string("comment");
     for (auto& cf : f.object_list("columns", true)) columns_.push_back(parse_column_def(std::move(cf)));
     for (auto& cf : f.object_list("constraints")) constraints_.push_back(parse_constraint(cf));
@@ -167,6 +168,34 @@ class CreateTable : public Operation {
       if (c.type == "primary_key" && std::any_of(columns_.begin(), columns_.end(), [](auto& col) { return col.pk; })) {
         ctx.fail(field, "the table has `pk: true` columns and a primary_key constraint; use one of them");
       }
+    }
+    check_expressions(ctx);
+  }
+
+  // Defaults, generated columns, checks and exclusion predicates compile over the new table's
+  // row (planned against the catalog, never run), so a misspelt function or column is exit 2 at
+  // validate instead of CREATE TABLE failing in start.
+  void check_expressions(const ValidationContext& ctx) const {
+    if (!ctx.conn) return;
+    std::vector<TypedColumn> row;
+    for (const auto& c : columns_) row.emplace_back(c.name, storage_type(c.type));
+    auto check = [&](const std::string& field, const std::vector<TypedColumn>& over, const std::string& expr,
+                     const std::string& cast_to) {
+      if (auto err = ctx.expression_problem(name_, over, expr, cast_to)) ctx.fail(field, *err);
+    };
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const auto& c = columns_[i];
+      std::string field = fmt::format("columns[{}]", i);
+      // A default sees no columns; a generated expression and a check see the row.
+      if (c.default_expr) check(field + ".default", {}, *c.default_expr, storage_type(c.type));
+      if (c.generated_expression) check(field + ".generated.expression", row, *c.generated_expression, storage_type(c.type));
+      if (c.check) check(field + ".check.constraint", row, c.check->constraint, "boolean");
+    }
+    for (size_t i = 0; i < constraints_.size(); ++i) {
+      const auto& c = constraints_[i];
+      std::string field = fmt::format("constraints[{}]", i);
+      if (!c.check.empty()) check(field + ".check", row, c.check, "boolean");
+      if (c.predicate) check(field + ".exclude.predicate", row, *c.predicate, "boolean");
     }
   }
 

@@ -16,7 +16,7 @@ namespace {
 class DropColumn : public Operation {
  public:
   explicit DropColumn(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     column_ = f.required_string("column");
     down_ = f.optional_sql("down", Fields::Sql::expression);
     f.finish();

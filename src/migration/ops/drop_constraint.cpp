@@ -12,7 +12,7 @@ namespace {
 class DropConstraint : public ConstraintDrop {
  public:
   explicit DropConstraint(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     name_ = f.required_string("name");
     column_ = f.optional_string("column");  // older pgroll files name the column too
     if (auto up = f.optional_sql("up", Fields::Sql::expression)) up_expr_ = *up;

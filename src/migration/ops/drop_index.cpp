@@ -1,5 +1,6 @@
 // drop_index: kept while the old version runs, dropped at complete with DROP INDEX CONCURRENTLY
-// (never blocks the application's reads or writes).
+// (never blocks the application's reads or writes); a partitioned table's index, which cannot be
+// dropped concurrently, with a brief DROP INDEX under lock_timeout.
 #include "migration/ops/checks.hpp"
 #include "migration/ops/table_ops_common.hpp"
 #include "pg/connection.hpp"
@@ -10,7 +11,7 @@ namespace {
 
 class DropIndex : public Operation {
  public:
-  explicit DropIndex(Fields& f) { name_ = f.required_string("name"); }
+  explicit DropIndex(Fields& f) { name_ = f.required_relation("name"); }
   static constexpr const char* kKind = "drop_index";
   std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {}; }
@@ -31,8 +32,20 @@ class DropIndex : public Operation {
 
   void complete(const PlanContext& ctx, Plan& plan) const override {
     Action a;
-    a.kind = Action::Kind::concurrent;
     a.id = "drop_index:" + name_;
+    if (partitioned(ctx)) {
+      // A partitioned index takes no CONCURRENTLY: DROP INDEX removes it and its partitions'
+      // indexes in one catalog change, ACCESS EXCLUSIVE on the tables for a moment (lock_timeout).
+      a.description = fmt::format("drop partitioned index {} with its partitions' indexes", name_);
+      a.statements = {fmt::format("DROP INDEX IF EXISTS {}", pg::qualified(ctx.schema, name_))};
+      a.lock = LockMode::access_exclusive;
+      a.lock_target = name_;
+      a.rollback = "(recreate the index from its definition before the migration)";
+      a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
+      plan.add(std::move(a));
+      return;
+    }
+    a.kind = Action::Kind::concurrent;
     a.description = fmt::format("drop index {} concurrently", name_);
     a.statements = {fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(ctx.schema, name_))};
     a.lock = LockMode::share_update_exclusive;
@@ -44,6 +57,15 @@ class DropIndex : public Operation {
   void rollback(const PlanContext&, Plan&) const override {}
 
  private:
+  bool partitioned(const MigrationContext& ctx) const {
+    if (!ctx.conn) return false;
+    return ctx.conn
+        ->query_value<bool>("SELECT c.relkind = 'I' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            "WHERE n.nspname = $1 AND c.relname = $2",
+                            ctx.schema, name_)
+        .value_or(false);
+  }
+
   std::string name_;
 };
 

@@ -10,7 +10,7 @@ namespace {
 class DropMulticolumnConstraint : public ConstraintDrop {
  public:
   explicit DropMulticolumnConstraint(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     name_ = f.required_string("name");
     up_ = f.sql_map("up", Fields::Sql::expression);
     down_ = f.sql_map("down", Fields::Sql::expression);

@@ -9,7 +9,7 @@ namespace {
 
 class DropTable : public Operation {
  public:
-  explicit DropTable(Fields& f) { name_ = f.required_string("name"); }
+  explicit DropTable(Fields& f) { name_ = f.required_relation("name"); }
   static constexpr const char* kKind = "drop_table";
   std::string kind() const override { return kKind; }
   std::vector<std::string> tables() const override { return {name_}; }

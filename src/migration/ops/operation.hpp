@@ -87,6 +87,10 @@ class Operation {
   virtual void rollback(const PlanContext& ctx, Plan& plan) const = 0;
   // True if start must backfill (the applier then needs a batch key on the table).
   virtual bool needs_backfill() const { return false; }
+
+  // The names the file wrote as schema.name (set by the reader; checked by validation against
+  // the schema the migration runs on).
+  std::vector<SchemaQualifier> qualifiers;
 };
 
 // An operation kind: its name in migration files and how to read one. Each ops/<kind>.cpp

@@ -10,7 +10,7 @@ namespace {
 class RenameColumn : public Operation {
  public:
   explicit RenameColumn(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     from_ = f.required_string("from");
     to_ = f.required_string("to");
   }

@@ -18,7 +18,7 @@ std::string guarded_rename(const std::string& schema, const std::string& physica
 class RenameConstraint : public Operation {
  public:
   explicit RenameConstraint(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     from_ = f.required_string("from");
     to_ = f.required_string("to");
   }

@@ -10,8 +10,8 @@ namespace {
 class RenameTable : public Operation {
  public:
   explicit RenameTable(Fields& f) {
-    from_ = f.required_string("from");
-    to_ = f.required_string("to");
+    from_ = f.required_relation("from");
+    to_ = f.required_relation("to");
   }
   static constexpr const char* kKind = "rename_table";
   std::string kind() const override { return kKind; }

@@ -18,7 +18,7 @@ std::string identity_clause(const std::string& type, const std::string& index) {
 class SetReplicaIdentity : public Operation {
  public:
   explicit SetReplicaIdentity(Fields& f) {
-    table_ = f.required_string("table");
+    table_ = f.required_relation("table");
     auto id = f.required_object("identity");
     type_ = id.required_string("type");
     for (auto& c : type_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
