@@ -318,6 +318,54 @@ TEST_F(Reader, NumbersBeyondRangeAndLongDigitRunsAreReadAsText) {
   EXPECT_EQ(name_of(digits), digits);  // read as text; validate refuses a name beyond 63 bytes
 }
 
+// A missing required field stops the reading: its siblings were not read yet, so they are not
+// "unknown"; only a field spelt nearly like the missing one is named, as a likely misspelling.
+TEST_F(Reader, AMissingFieldDoesNotMakeItsSiblingsUnknown) {
+  auto e = error_of("40_missing.yaml", "operations:\n  - create_table:\n      columns:\n        - {name: id, type: int}\n");
+  EXPECT_NE(e.find("operations[0].create_table.name: required field is missing"), std::string::npos) << e;
+  EXPECT_EQ(e.find("columns"), std::string::npos) << e;
+  auto path = write("41_typo.yaml", "operations:\n  - create_table:\n      nmae: t\n      columns:\n        - {name: id, type: int}\n");
+  try {
+    read_migration_file(path);
+    ADD_FAILURE() << "read without the name";
+  } catch (const InputError& err) {
+    std::string hint = err.hint();
+    EXPECT_NE(hint.find("41_typo.yaml:3:7) - a misspelling of `name`?"), std::string::npos) << hint;
+    EXPECT_EQ(hint.find("`columns`"), std::string::npos) << hint;
+  }
+}
+
+// pgroll's formats: an operator class's params as a list of "name=value"; a create_table
+// constraint without a name (pgroll's converter writes them) named as PostgreSQL would;
+// create_constraint's index_parameters.
+TEST_F(Reader, PgrollShapesAreRead) {
+  auto p = write("42_shapes.yaml", R"(operations:
+  - create_index:
+      name: i
+      table: t
+      method: gist
+      columns:
+        - column: doc
+          opclass: {name: tsvector_ops, params: ["siglen=32"]}
+  - create_table:
+      name: accounts
+      columns: [{name: id, type: int}, {name: email, type: text}]
+      constraints:
+        - {type: unique, columns: [email]}
+        - {type: primary_key, columns: [id]}
+  - create_constraint:
+      table: t
+      name: t_a_key
+      type: unique
+      columns: [a]
+      index_parameters: {include_columns: [b], storage_parameters: fillfactor=70}
+)");
+  EXPECT_NO_THROW(read_migration_file(p));
+  auto bad = error_of("43_check_params.yaml", "operations:\n  - create_constraint:\n      table: t\n      name: c\n"
+                      "      type: check\n      check: a > 0\n      columns: [a]\n      index_parameters: {tablespace: x}\n");
+  EXPECT_NE(bad.find("a check constraint has no index to take `index_parameters`"), std::string::npos) << bad;
+}
+
 TEST(MigrationFiles, DirectoryListingIsSortedAndOnlyMigrationFiles) {
   auto dir = std::filesystem::temp_directory_path() / ("slipway-dir-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

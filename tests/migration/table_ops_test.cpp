@@ -197,6 +197,34 @@ TEST_F(TableOps, SqlWithoutDownThatOnlyCreatesIsStillRolledBack) {
 }
 
 
+TEST_F(TableOps, UnnamedConstraintsAndIndexParametersReachTheCatalog) {
+  auto f = migration_file("08_shapes", R"(operations:
+  - create_table:
+      name: accounts
+      columns: [{name: id, type: int}, {name: email, type: text}]
+      constraints:
+        - {type: unique, columns: [email]}
+        - {type: primary_key, columns: [id]}
+  - create_constraint:
+      table: users
+      name: users_role_key
+      type: unique
+      columns: [role]
+      index_parameters: {include_columns: [name], storage_parameters: fillfactor=70}
+  - create_index:
+      name: users_name_trgm
+      table: users
+      columns:
+        - column: name
+          opclass: {name: text_pattern_ops, params: []}
+)");
+  start(f);
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('accounts_email_key') IS NOT NULL AND to_regclass('accounts_pkey') IS NOT NULL"));
+  complete();
+  auto def = scalar<std::string>("SELECT pg_get_indexdef('users_role_key'::regclass)");
+  EXPECT_NE(def.find("INCLUDE (name) WITH (fillfactor='70')"), std::string::npos) << def;
+}
+
 // `schema.name` resolves in the schema the migration runs on, the same way in every operation:
 // never a table literally named "public.x"; another schema is refused before any change.
 TEST_F(TableOps, SchemaQualifiedNamesResolveInTheMigrationsSchema) {

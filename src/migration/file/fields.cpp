@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
 #include "lint/user_text.hpp"
 #include "pg/quote.hpp"
 #include "util/error.hpp"
@@ -23,6 +27,22 @@ const char* type_name(const nlohmann::json& v) {
   }
 }
 const nlohmann::json kNull;
+
+// Within two edits (insert, delete, substitute, case ignored) of each other.
+bool nearly_equal(const std::string& a, const std::string& b) {
+  if (a.size() > b.size() + 2 || b.size() > a.size() + 2) return false;
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()] <= 2;
+}
 }  // namespace
 
 Fields::Fields(const nlohmann::json& object, std::string path, const SourceMap& source,
@@ -41,6 +61,8 @@ bool Fields::has(const char* key) const {
   return object_.contains(key);
 }
 
+bool Fields::has_list(const char* key) const { return has(key) && object_.at(key).is_array(); }
+
 const nlohmann::json& Fields::get(const char* key) const {
   read_.insert(key);
   auto it = object_.find(key);
@@ -51,12 +73,14 @@ void Fields::fail(const std::string& key, const std::string& problem, const std:
   std::string path = key.empty() ? path_ : child_path(key);
   std::string h = hint;
   if (h.empty() && problem == "required field is missing") {
-    // A missing field next to one we do not know is usually a misspelling: say so.
-    std::string unknown;
+    // A missing field next to one spelt nearly like it is usually a misspelling: say so. Fields
+    // not read yet are not unknown (the missing one stopped the reading): only near names count.
+    std::string near;
     for (const auto& [k, v] : object_.items()) {
-      if (!read_.count(k)) unknown += fmt::format("{}`{}` ({})", unknown.empty() ? "" : ", ", k, source_.where(child_path(k)));
+      if (!read_.count(k) && nearly_equal(k, key))
+        near += fmt::format("{}`{}` ({})", near.empty() ? "" : ", ", k, source_.where(child_path(k)));
     }
-    if (!unknown.empty()) h = "this object has a field slipway does not know here: " + unknown + " - misspelled?";
+    if (!near.empty()) h = "this object has " + near + " - a misspelling of `" + key + "`?";
   }
   throw InputError(fmt::format("{}: {}: {}", source_.where(path), path, problem), h);
 }

@@ -31,6 +31,7 @@ class Fields {
   const std::string& path() const { return path_; }
   std::string child_path(const std::string& key) const;
   bool has(const char* key) const;
+  bool has_list(const char* key) const;  // present and a list
 
   std::string required_string(const char* key);
   std::optional<std::string> optional_string(const char* key);

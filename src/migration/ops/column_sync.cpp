@@ -287,10 +287,10 @@ void plan_sync_start(const PlanContext& ctx, const SyncPlan& p, Plan& plan) {
     idx.id = p.id + ":index:" + sc.build_name;
     idx.description = fmt::format("build {}index {} on {} {} concurrently (writes go on)", unique ? "unique " : "",
                                   sc.build_name, p.table, column_list(sc.columns));
-    idx.statements.push_back(fmt::format("CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} USING {} {}",
+    idx.statements.push_back(fmt::format("CREATE {}INDEX CONCURRENTLY IF NOT EXISTS {} ON {} USING {} {}{}",
                                          unique ? "UNIQUE " : "", pg::quote_ident(sc.build_name), table,
                                          sc.kind == SyncedConstraint::Kind::index ? sc.method : "btree",
-                                         column_list(sc.columns)));
+                                         column_list(sc.columns), sc.index_parameters));
     idx.creates_index = sc.build_name;
     idx.lock = LockMode::share_update_exclusive;
     idx.lock_target = p.table;

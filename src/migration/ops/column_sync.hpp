@@ -50,6 +50,7 @@ struct SyncedConstraint {
   std::vector<std::string> columns;  // physical columns (temporaries substituted)
   std::string method = "btree";      // index
   bool unique_index = false;         // index
+  std::string index_parameters;      // unique/primary_key: " INCLUDE (..) WITH (..) TABLESPACE .." of its index
   bool no_inherit = false;           // check
   bool validate = true;              // check/foreign_key: validated at complete (false: it was NOT VALID before)
   std::string referenced_table;      // foreign_key: physical, locked too

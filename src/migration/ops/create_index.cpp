@@ -56,11 +56,15 @@ class CreateIndex : public Operation {
       ic.collate = c.optional_string("collate");
       if (auto oc = c.optional_object("opclass")) {
         ic.opclass = oc->required_sql("name", Fields::Sql::opclass);
-        auto params = oc->string_map("params");
+        // pgroll writes the parameters as a list of "name=value"; a map of them reads the same.
+        std::vector<std::string> params;
+        if (oc->has_list("params")) params = oc->string_list("params");
+        else
+          for (const auto& [k, v] : oc->string_map("params")) params.push_back(k + " = " + v);
         oc->finish();
         if (!params.empty()) {
           std::string p;
-          for (const auto& [k, v] : params) p += (p.empty() ? "" : ", ") + k + " = " + v;
+          for (const auto& kv : params) p += (p.empty() ? "" : ", ") + kv;
           *ic.opclass += " (" + p + ")";
           // The parameters are checked as part of the whole clause they make.
           if (auto problem = lint::opclass_problem(*ic.opclass))

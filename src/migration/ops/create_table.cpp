@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "migration/ops/checks.hpp"
@@ -11,6 +12,7 @@
 #include "migration/ops/column_sql.hpp"
 #include "pg/quote.hpp"
 #include "pg/sql/catalog_sql.hpp"
+#include "util/log.hpp"
 
 namespace slipway::migration {
 namespace {
@@ -33,9 +35,19 @@ struct TableConstraint {
   std::optional<std::string> storage_parameters, tablespace;
 };
 
-TableConstraint parse_constraint(Fields& f) {
+// PostgreSQL's own convention for a constraint it names: <table>_<columns>_<kind suffix>.
+std::string generated_constraint_name(const std::string& table, const TableConstraint& c) {
+  static const std::map<std::string, std::string> suffix{
+      {"unique", "key"}, {"primary_key", "pkey"}, {"check", "check"}, {"foreign_key", "fkey"}, {"exclude", "excl"}};
+  std::string name = table;
+  if (c.type != "primary_key")
+    for (const auto& col : c.columns) name += "_" + col;
+  return pg::fit_identifier(name + "_" + suffix.at(c.type));
+}
+
+TableConstraint parse_constraint(Fields& f, const std::string& table) {
   TableConstraint c;
-  c.name = f.required_string("name");
+  auto name = f.optional_string("name");
   c.type = f.required_string("type");
   c.columns = f.string_list("columns");
   c.deferrable = f.optional_bool("deferrable").value_or(false);
@@ -92,6 +104,10 @@ TableConstraint parse_constraint(Fields& f) {
   if (c.type != "foreign_key" && c.references) f.fail("references", "only a foreign_key constraint takes `references`");
   if (c.type == "exclude" && c.elements.empty()) f.fail("exclude", "an exclusion constraint needs `exclude`");
   f.finish();
+  // pgroll's converter writes constraints without a name: name them as PostgreSQL would, and say so.
+  if (name && name->empty()) f.fail("name", "must not be empty", "give a name, or leave the field out");
+  c.name = name.value_or(generated_constraint_name(table, c));
+  if (!name) log::info("{}: the {} constraint has no name: it is named {}", f.path(), c.type, c.name);
   return c;
 }
 
@@ -130,7 +146,7 @@ class CreateTable : public Operation {
     name_ = f.required_relation("name");
     comment_ = f.optional_string("comment");
     for (auto& cf : f.object_list("columns", true)) columns_.push_back(parse_column_def(std::move(cf)));
-    for (auto& cf : f.object_list("constraints")) constraints_.push_back(parse_constraint(cf));
+    for (auto& cf : f.object_list("constraints")) constraints_.push_back(parse_constraint(cf, name_));
   }
 
   static constexpr const char* kKind = "create_table";
