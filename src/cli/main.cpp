@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
   for (auto& c : commands) c.setup(app, globals);
   app.parse_complete_callback([&] {
     log::set_level(globals.verbose ? log::Level::verbose : log::Level::info);
+    // pgroll's variable, for a team switching: read when neither the flag nor slipway's is given.
+    if (globals.postgres_url.empty())
+      if (const char* url = std::getenv("PGROLL_PG_URL"); url && *url) globals.postgres_url = url;
   });
 
   try {

@@ -61,11 +61,12 @@ TEST_F(State, CustomStateSchemaFromFlagAndEnvironment) {
 TEST_F(State, StatusReportsNotInitializedThenNoMigrations) {
   auto before = slipway({"status", "--json"});
   ASSERT_EQ(before.exit_code, 0) << before.err;
-  EXPECT_EQ(nlohmann::json::parse(before.out)["status"], "not initialized");
+  EXPECT_EQ(nlohmann::json::parse(before.out)["status"], "Not initialized");
   ASSERT_EQ(slipway({"init"}).exit_code, 0);
   auto after = slipway({"status", "--json"});
   auto j = nlohmann::json::parse(after.out);
-  EXPECT_EQ(j["status"], "no migrations");
+  EXPECT_EQ(j["status"], "No migrations");  // pgroll's shape: schema, version, status
+  EXPECT_EQ(j["version"], "");
   EXPECT_EQ(j["initialized"], true);
   EXPECT_EQ(j["schema"], "public");
 }

@@ -86,6 +86,50 @@ TEST_F(Commands, PullWritesTheHistoryBackInItsFormat) {
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.b') IS NOT NULL"));
 }
 
+// The commands and flags a pgroll user types (pgroll's cmd/): status --json in its shape,
+// pull --json, latest --local and latest url BASE-URL, migrate --expect-one, PGROLL_PG_URL.
+TEST_F(Commands, PgrollsCommandLineWorks) {
+  auto dir = dir_with({{"01_a.yaml", kCreateA}, {"02_b.json", kCreateB}});
+  // --expect-one refuses two pending migrations before any change.
+  auto one = slipway({"migrate", dir, "--expect-one"});
+  EXPECT_EQ(one.exit_code, 2) << one.err;
+  EXPECT_NE(one.err.find("expected one migration to apply but 2 are pending"), std::string::npos) << one.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.a') IS NULL"));
+  // From the files alone, no database: the version the directory ends at.
+  auto local = slipway({"latest", "schema", "--local", dir}, {{"SLIPWAY_POSTGRES_URL", "postgresql://nobody@/x?host=/nonexistent"}});
+  EXPECT_EQ(local.out, "public_02_b\n") << local.err;
+  EXPECT_EQ(slipway({"latest", "migration", "-l", dir}).out, "02_b\n");
+
+  ASSERT_EQ(slipway({"migrate", dir, "--complete"}).exit_code, 0);
+  auto st = nlohmann::json::parse(slipway({"status", "--json"}).out);
+  EXPECT_EQ(st["schema"], "public");
+  EXPECT_EQ(st["version"], "02_b");
+  EXPECT_EQ(st["status"], "Complete");
+
+  // latest url extends the connection string it is given; piped (not a terminal) it is whole.
+  const bool is_url = url().rfind("postgres", 0) == 0;
+  auto with_password = is_url ? url() + (url().find('?') == std::string::npos ? "?" : "&") + "password=s3cret"
+                              : url() + " password=s3cret";
+  auto u = slipway({"latest", "url", with_password}).out;
+  EXPECT_NE(u.find(is_url ? "password=s3cret" : "password='s3cret'"), std::string::npos) << u;
+  EXPECT_NE(u.find(is_url ? "search_path%3Dpublic_02_b" : "-csearch_path=public_02_b"), std::string::npos) << u;
+  auto masked = slipway({"latest", "url", with_password, "--mask-password"}).out;
+  EXPECT_EQ(masked.find("s3cret"), std::string::npos) << masked;
+
+  // PGROLL_PG_URL is read when slipway's own variable and flag are absent.
+  auto env = slipway({"latest", "migration"}, {{"SLIPWAY_POSTGRES_URL", ""}, {"PGROLL_PG_URL", url()}});
+  EXPECT_EQ(env.out, "02_b\n") << env.err;
+
+  // pull --json writes every migration as JSON (pgroll's pull -j), the YAML one too.
+  auto out = fs::temp_directory_path() / ("slipway-pulljson-" + dbname());
+  dirs_.push_back(out);
+  ASSERT_EQ(slipway({"pull", out.string(), "--json"}).exit_code, 0);
+  EXPECT_TRUE(fs::exists(out / "01_a.json"));
+  EXPECT_FALSE(fs::exists(out / "01_a.yaml"));
+  std::ifstream pulled(out / "01_a.json");
+  EXPECT_TRUE(nlohmann::json::parse(pulled).contains("operations"));
+}
+
 TEST_F(Commands, PlanIsARunbookAndChangesNothing) {
   sql("CREATE TABLE users (id int PRIMARY KEY, name text)");
   auto f = migration_file("01_idx", "operations:\n  - create_index:\n      name: users_name_idx\n      table: users\n      columns: [{column: name}]\n  - rename_table:\n      from: users\n      to: people\n");

@@ -1,44 +1,66 @@
-// slipway latest schema|migration|url: the latest version, for deploy scripts. `url` is the
-// connection URL with the version schema's search_path, ready for the new application version.
+// slipway latest schema|migration|url: the latest version, for deploy scripts. `url` is a
+// connection string with the version schema's search_path, ready for the new application
+// version. As pgroll's: `--local DIR` reads the latest version from migration files (no
+// database); `url` takes the connection string to extend (default: the one slipway uses).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <iostream>
 
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
+#include "migration/engine/planner.hpp"
+#include "migration/file/migration_file.hpp"
 #include "pg/conninfo.hpp"
 #include "util/error.hpp"
 
 namespace slipway::cli {
 namespace {
 
+// The connection string `base` in its own form (URL or key=value) with the search_path set.
+std::string with_search_path(const std::string& base, const std::string& schema) {
+  if (base.rfind("postgres://", 0) == 0 || base.rfind("postgresql://", 0) == 0)
+    return base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+  auto params = pg::parse_conninfo(base);
+  params["options"] = "-csearch_path=" + schema;
+  return pg::to_keyvalue(params);
+}
+
 CommandRegistration latest_command(27, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("latest", "print the latest version schema, migration name, or connection URL");
-  static std::string what;
+  static std::string what, base_url, local_dir;
+  static bool mask = false;
   cmd->add_option("what", what, "schema | migration | url")->required()->check(CLI::IsMember({"schema", "migration", "url"}));
+  cmd->add_option("base-url", base_url, "url: the connection string to extend (default: --postgres-url)");
+  cmd->add_option("-l,--local", local_dir, "read the latest version from this directory of migration files (no database)");
+  cmd->add_flag("--mask-password", mask, "url: show the password as *** (it is masked anyway when stdout is a terminal)");
   cmd->callback([&g] {
-    Session s(g, Session::Mode::read_only);
-    s.store().require_initialized();
-    auto latest = s.store().migrations(g.schema).latest();
-    if (!latest) throw InputError("no migration has been applied to schema " + g.schema);
-    std::string schema = latest->status == "baseline" ? g.schema : latest->version_schema;
+    if (!base_url.empty() && what != "url") throw InputError("a connection string is taken by `latest url` only");
+    std::string name, schema;
+    if (!local_dir.empty()) {
+      auto files = migration::migration_files_in(local_dir);
+      if (files.empty()) throw InputError("no migration files in " + local_dir);
+      auto doc = migration::read_migration_file(files.back());
+      name = doc.name;
+      schema = migration::version_schema_name(g.schema, doc);
+    } else {
+      Session s(g, Session::Mode::read_only);
+      s.store().require_initialized();
+      auto latest = s.store().migrations(g.schema).latest();
+      if (!latest) throw InputError("no migration has been applied to schema " + g.schema);
+      name = latest->name;
+      schema = latest->status == "baseline" ? g.schema : latest->version_schema;
+    }
     if (what == "migration") {
-      std::cout << latest->name << "\n";
+      std::cout << name << "\n";
     } else if (what == "schema") {
       std::cout << schema << "\n";
     } else {
-      // The connection the user gave us with the version's search_path, in the same form (URL or
-      // key=value). slipway never prints passwords: a password shows as ***.
-      const std::string& url = g.postgres_url;
-      std::string out;
-      if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
-        out = url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
-      } else {
-        auto params = pg::parse_conninfo(url);
-        params["options"] = "-csearch_path=" + schema;
-        out = pg::to_keyvalue(params);
-      }
-      std::cout << pg::mask_password(out) << "\n";
+      // A string that works when a script captures it; on a terminal (someone looking, maybe
+      // sharing a screen) or with --mask-password the password shows as ***.
+      std::string out = with_search_path(base_url.empty() ? g.postgres_url : base_url, schema);
+      if (mask || isatty(STDOUT_FILENO)) out = pg::mask_password(out);
+      std::cout << out << "\n";
     }
   });
 });

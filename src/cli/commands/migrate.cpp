@@ -23,6 +23,8 @@ CommandRegistration migrate_command(23, [](CLI::App& app, GlobalOptions& g) {
   static BackfillFlags flags;
   cmd->add_option("dir", dir, "directory of migration files")->required();
   cmd->add_flag("--complete", complete, "also complete the last migration");
+  static bool expect_one = false;
+  cmd->add_flag("--expect-one", expect_one, "refuse (exit 2, nothing changed) when more than one migration is pending");
   add_backfill_flags(*cmd, flags);
   cmd->callback([&g] {
     auto files = migration::migration_files_in(dir);
@@ -49,6 +51,9 @@ CommandRegistration migrate_command(23, [](CLI::App& app, GlobalOptions& g) {
       throw InputError(fmt::format("migration {} is active and is not the next file of {}", active->name, dir),
                        "complete or roll it back first");
     }
+    if (expect_one && pending.size() > 1)
+      throw InputError(fmt::format("expected one migration to apply but {} are pending in {}", pending.size(), dir),
+                       "apply them one at a time (slipway start FILE), or leave out --expect-one");
     nlohmann::json done = nlohmann::json::array();
     for (size_t k = 0; k < pending.size(); ++k) {
       const auto& doc = docs[pending[k]];

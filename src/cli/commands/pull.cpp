@@ -53,9 +53,11 @@ CommandRegistration pull_command(28, [](CLI::App& app, GlobalOptions& g) {
     int written = 0;
     for (const auto& r : s.store().migrations(g.schema).records()) {
       if (r.status == "baseline") continue;
-      auto path = std::filesystem::path(dir) / (r.name + (r.format == "json" ? ".json" : ".yaml"));
+      // `--json` (as pgroll's `pull --json`): every file as JSON; otherwise each in its own format.
+      const bool as_json = g.json || r.format == "json";
+      auto path = std::filesystem::path(dir) / (r.name + (as_json ? ".json" : ".yaml"));
       std::ofstream f(path);
-      if (r.format == "json") {
+      if (as_json) {
         f << r.migration.dump(2) << "\n";
       } else {
         YAML::Emitter out;

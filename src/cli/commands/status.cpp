@@ -66,10 +66,13 @@ CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
     if (active) out["active"]["position"] = phase_position(*active);
     out["latest"] = latest ? record_json(*latest) : nlohmann::json();
     out["migrations"] = count;
-    out["status"] = !out["initialized"] ? "not initialized"
-                    : active            ? "in progress"
-                    : latest            ? "complete"
-                                        : "no migrations";
+    // pgroll's shape and values (schema, version: the latest migration, status), so scripts
+    // written for `pgroll status` read slipway's; the fields above and below are slipway's own.
+    out["version"] = latest ? latest->name : std::string();
+    out["status"] = !out["initialized"] ? "Not initialized"
+                    : active            ? "In progress"
+                    : latest            ? "Complete"
+                                        : "No migrations";
     if (g.json) {
       std::cout << out.dump(2) << "\n";
       return;
