@@ -130,6 +130,25 @@ TEST_F(Commands, PgrollsCommandLineWorks) {
   EXPECT_TRUE(nlohmann::json::parse(pulled).contains("operations"));
 }
 
+// pgroll's `baseline VERSION DIR`: the history starts at VERSION, DIR holds its file, and
+// `migrate DIR` applies what comes after it.
+TEST_F(Commands, BaselineVersionDirWritesTheFileMigrateStartsAfter) {
+  sql("CREATE TABLE legacy (id int PRIMARY KEY)");
+  auto dir = dir_with({});
+  auto r = slipway({"baseline", "01_initial", dir});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(fs::path(dir) / "01_initial.yaml"));
+  EXPECT_EQ(scalar<std::string>("SELECT status FROM slipway.migrations WHERE name = '01_initial'"), "baseline");
+  std::ofstream(fs::path(dir) / "02_a.yaml") << kCreateA;
+  auto m = slipway({"migrate", dir, "--complete"});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.a') IS NOT NULL"));
+  EXPECT_EQ(slipway({"latest", "migration"}).out, "02_a\n");
+  auto again = slipway({"baseline", "03_again", dir});
+  EXPECT_EQ(again.exit_code, 2) << again.err;  // history exists: a baseline only starts one
+  EXPECT_FALSE(fs::exists(fs::path(dir) / "03_again.yaml"));
+}
+
 TEST_F(Commands, PlanIsARunbookAndChangesNothing) {
   sql("CREATE TABLE users (id int PRIMARY KEY, name text)");
   auto f = migration_file("01_idx", "operations:\n  - create_index:\n      name: users_name_idx\n      table: users\n      columns: [{column: name}]\n  - rename_table:\n      from: users\n      to: people\n");

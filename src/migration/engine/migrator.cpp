@@ -223,27 +223,27 @@ std::optional<std::string> Migrator::baseline_if_needed() {
   auto tables = inspector.tables(options_.schema);
   if (tables.empty()) return std::nullopt;
   store_.init();
-  auto name = record_baseline(history, tables);
+  auto name = record_baseline(history, "", tables);
   log::info("no slipway history for schema {}: recorded its {} existing tables as baseline {}", options_.schema,
             tables.size(), name);
   return name;
 }
 
-std::string Migrator::baseline() {
+std::string Migrator::baseline(const std::string& name) {
   store_.init();
   auto history = store_.migrations(options_.schema);
   if (history.any()) {
     throw InputError(fmt::format("schema {} already has slipway history; a baseline only starts one", options_.schema));
   }
   catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
-  return record_baseline(history, inspector.tables(options_.schema));
+  return record_baseline(history, name, inspector.tables(options_.schema));
 }
 
-std::string Migrator::record_baseline(state::MigrationHistory& history,
+std::string Migrator::record_baseline(state::MigrationHistory& history, const std::string& given,
                                       const std::map<std::string, catalog::Table>& tables) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto& [n, t] : tables) names.push_back(n);
-  std::string name = "00000_baseline";
+  std::string name = given.empty() ? "00000_baseline" : given;
   history.insert_baseline(name, {{"baseline", true}, {"tables", names}, {"operations", nlohmann::json::array()}});
   return name;
 }

@@ -57,8 +57,8 @@ class Migrator {
   // Records the current schema as the baseline when it has tables but no history. Returns the
   // baseline's name if it recorded one.
   std::optional<std::string> baseline_if_needed();
-  // Records a baseline now (InputError if history exists).
-  std::string baseline();
+  // Records a baseline now, named `name` or 00000_baseline (InputError if history exists).
+  std::string baseline(const std::string& name = {});
 
  private:
   std::optional<state::MigrationRecord> active();
@@ -76,7 +76,7 @@ class Migrator {
   // complete), from the catalog as it is when the step runs.
   std::vector<std::string> version_schema_statements_now(const MigrationPlans& plans, const Action& a);
   // Inserts the baseline record naming `tables` (the schema as it is now); returns its name.
-  std::string record_baseline(state::MigrationHistory& history, const std::map<std::string, catalog::Table>& tables);
+  std::string record_baseline(state::MigrationHistory& history, const std::string& name, const std::map<std::string, catalog::Table>& tables);
 
   pg::DdlExecutor& ddl_;
   state::StateStore& store_;
