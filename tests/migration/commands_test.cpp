@@ -149,6 +149,36 @@ TEST_F(Commands, BaselineVersionDirWritesTheFileMigrateStartsAfter) {
   EXPECT_FALSE(fs::exists(fs::path(dir) / "03_again.yaml"));
 }
 
+// pgroll's `update` (older file formats rewritten, each checked before it replaces the file)
+// and `create` (a template to edit). Neither needs a database.
+TEST_F(Commands, UpdateRewritesOldFormatsAndCreateWritesATemplate) {
+  sql("CREATE TABLE users (id int PRIMARY KEY, name text, email text)");
+  auto dir = dir_with({{"01_list.yaml", "operations:\n  - create_index:\n      name: i1\n      table: users\n      columns: [name, email]\n"},
+                       {"02_map.json", R"({"operations": [{"create_index": {"name": "i2", "table": "users", "columns": {"email": {"sort": "DESC"}}}}]})"},
+                       {"03_current.yaml", kCreateA}});
+  auto before = slipway({"validate", (fs::path(dir) / "01_list.yaml").string()});
+  EXPECT_EQ(before.exit_code, 2) << "the old format is not read as it is";
+  auto r = slipway({"update", dir}, {{"SLIPWAY_POSTGRES_URL", "postgresql://nobody@/x?host=/nonexistent"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("updated"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("03_current"), std::string::npos) << "current files are left alone";
+  for (auto f : {"01_list.yaml", "02_map.json"}) {
+    auto v = slipway({"validate", (fs::path(dir) / f).string()});
+    EXPECT_EQ(v.exit_code, 0) << f << ": " << v.err;
+  }
+  std::ifstream map_file(fs::path(dir) / "02_map.json");
+  auto map = nlohmann::json::parse(map_file);
+  EXPECT_EQ(map["operations"][0]["create_index"]["columns"], nlohmann::json::parse(R"([{"column": "email", "sort": "DESC"}])"));
+
+  auto made = slipway({"create", "--name", "04_next", "--dir", dir});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_TRUE(fs::exists(fs::path(dir) / "04_next.yaml"));
+  EXPECT_EQ(slipway({"create", "--name", "04_next", "--dir", dir}).exit_code, 2);  // never overwritten
+  ASSERT_EQ(slipway({"create", "-n", "05_empty", "--dir", dir, "--json"}).exit_code, 0);
+  std::ifstream empty(fs::path(dir) / "05_empty.json");
+  EXPECT_EQ(nlohmann::json::parse(empty)["operations"], nlohmann::json::array());
+}
+
 TEST_F(Commands, PlanIsARunbookAndChangesNothing) {
   sql("CREATE TABLE users (id int PRIMARY KEY, name text)");
   auto f = migration_file("01_idx", "operations:\n  - create_index:\n      name: users_name_idx\n      table: users\n      columns: [{column: name}]\n  - rename_table:\n      from: users\n      to: people\n");

@@ -6,11 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli/commands/migration_support.hpp"
 #include "cli/registry.hpp"
+#include "migration/file/writer.hpp"
 #include "util/error.hpp"
 
 namespace slipway::cli {
@@ -38,10 +38,7 @@ CommandRegistration baseline_command(26, [](CLI::App& app, GlobalOptions& g) {
     auto name = make_migrator(s, g).baseline(version);
     if (!file.empty()) {
       fs::create_directories(dir);
-      std::ofstream f(file);
-      if (g.json) f << "{\n  \"operations\": []\n}\n";
-      else f << "# baseline: the schema " << g.schema << " as it was when slipway's history began\noperations: []\n";
-      if (!f) throw Error("could not write " + file.string());
+      migration::write_migration_file(file.string(), {{"operations", nlohmann::json::array()}}, g.json);
     }
     if (g.json) std::cout << nlohmann::json{{"baseline", name}, {"file", file.string()}}.dump() << "\n";
     else std::cout << "recorded the current schema " << g.schema << " as baseline " << name

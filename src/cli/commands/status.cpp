@@ -7,6 +7,7 @@
 
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
+#include "migration/engine/migrator.hpp"
 #include "migration/engine/planner.hpp"
 
 namespace slipway::cli {

@@ -30,6 +30,11 @@ MigrationDocument read_migration_file(const std::string& path);
 // the migration's name): one document, UTF-8 without NUL bytes or control characters, within
 // the limits of util/input_limits.
 MigrationDocument read_migration_text(std::string_view text, const std::string& path);
+// What `text` written as a plain (unquoted) YAML scalar reads back as: null, a boolean, a number
+// or the string itself (the reader's typing, for writers that must quote what would not).
+nlohmann::json yaml_plain_scalar(const std::string& text);
+// The file as a JSON document, not parsed as a migration (limits and text checks as above).
+nlohmann::json read_migration_document(const std::string& path);
 // Parses a document already in memory (from the state schema, or a test).
 MigrationDocument parse_migration(const std::string& name, nlohmann::json document,
                                   SourceMap source = {});

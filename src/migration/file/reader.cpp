@@ -239,14 +239,15 @@ MigrationDocument read_migration_file(const std::string& path) {
   return read_migration_text(read_text_file(path, limits::max_migration_file_bytes, "a migration file"), path);
 }
 
-MigrationDocument read_migration_text(std::string_view text, const std::string& path) {
+namespace {
+// The file's text as JSON (YAML 1.2 core schema; JSON is YAML), with the line of every value.
+nlohmann::json document_of(std::string_view text, const std::string& path, SourceMap& source) {
   if (text.size() > limits::max_migration_file_bytes) {
     throw InputError(fmt::format("{}: larger than {} bytes ({} MiB), the limit for a migration file", path,
                                  limits::max_migration_file_bytes, limits::max_migration_file_bytes >> 20),
                      "split it into smaller files");
   }
   check_text(text, path, true);
-  SourceMap source;
   source.file = path;
   nlohmann::json doc;
   try {
@@ -258,6 +259,20 @@ MigrationDocument read_migration_text(std::string_view text, const std::string& 
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("{}:{}:{}: not valid YAML/JSON: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
+  return doc;
+}
+}  // namespace
+
+nlohmann::json yaml_plain_scalar(const std::string& text) { return plain_scalar(text); }
+
+nlohmann::json read_migration_document(const std::string& path) {
+  SourceMap source;
+  return document_of(read_text_file(path, limits::max_migration_file_bytes, "a migration file"), path, source);
+}
+
+MigrationDocument read_migration_text(std::string_view text, const std::string& path) {
+  SourceMap source;
+  auto doc = document_of(text, path, source);
   std::string name = fs::path(path).stem().string();
   return parse_migration(name, std::move(doc), std::move(source));
 }
