@@ -22,6 +22,7 @@ struct GlobalOptions {
   std::chrono::milliseconds lock_max_wait = std::chrono::minutes(10);
   bool json = false;
   bool verbose = false;
+  std::string role;  // --role: every session runs as this role (SET ROLE at connection start)
 
   pg::LockPolicy lock_policy() const;
   // InputError (exit 2) naming --postgres-url when libpq could not read it; before connecting.

@@ -11,6 +11,7 @@
 #include "cli/context.hpp"
 #include "cli/flag_values.hpp"
 #include "cli/registry.hpp"
+#include "pg/conninfo.hpp"
 #include "pg/errors.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -41,6 +42,9 @@ void add_global_options(CLI::App& app, cli::GlobalOptions& g) {
   cli::add_duration_option(app, "--lock-max-wait", g.lock_max_wait, "total time to keep retrying a lock",
                            {std::chrono::milliseconds(0), std::chrono::hours(24)})
       ->envname("SLIPWAY_LOCK_MAX_WAIT");
+  app.add_option("--role", g.role,
+                 "run every statement as this role (objects slipway creates are owned by it; as pgroll's --role)")
+      ->envname("SLIPWAY_ROLE");
   app.add_flag("--json", g.json, "machine-readable output")->envname("SLIPWAY_JSON");
   app.add_flag("-v,--verbose", g.verbose, "say more")->envname("SLIPWAY_VERBOSE");
 }
@@ -108,6 +112,11 @@ int main(int argc, char** argv) {
     // pgroll's variable, for a team switching: read when neither the flag nor slipway's is given.
     if (globals.postgres_url.empty())
       if (const char* url = std::getenv("PGROLL_PG_URL"); url && *url) globals.postgres_url = url;
+    // Set at connection start, so every connection (DDL, backfill workers, checks) is that role.
+    if (!globals.role.empty()) {
+      globals.check_postgres_url();
+      globals.postgres_url = pg::with_setting(globals.postgres_url, "role", globals.role);
+    }
   });
 
   try {

@@ -30,6 +30,18 @@ std::string with_application_name(const std::string& conninfo, const std::string
   return conninfo.empty() ? "application_name=" + app : conninfo + " application_name=" + app;
 }
 
+std::string with_setting(const std::string& conninfo, const std::string& name, const std::string& value) {
+  auto params = parse_conninfo(conninfo);
+  std::string escaped;
+  for (char c : value) {
+    if (c == ' ' || c == '\\') escaped += '\\';
+    escaped += c;
+  }
+  auto& options = params["options"];
+  options += (options.empty() ? "" : " ") + ("-c " + name + "=" + escaped);
+  return to_keyvalue(params);
+}
+
 // A scanner rather than std::regex: libstdc++'s regex recurses per character, and a long quoted
 // value (200 kB) overflowed the stack.
 std::string mask_password(const std::string& conninfo) {

@@ -12,6 +12,10 @@ std::string with_application_name(const std::string& conninfo, const std::string
 
 // The string with any password replaced by ***, safe to print or log.
 std::string mask_password(const std::string& conninfo);
+// `conninfo` with a server setting for every session it opens (`-c name=value` added to libpq's
+// `options`, after any the user gave); the value's spaces and backslashes escaped as options
+// needs. Returned in key=value form.
+std::string with_setting(const std::string& conninfo, const std::string& name, const std::string& value);
 
 // Parsed by libpq itself (PQconninfoParse): only the keywords that were given.
 std::map<std::string, std::string> parse_conninfo(const std::string& conninfo);

@@ -179,6 +179,28 @@ TEST_F(Commands, UpdateRewritesOldFormatsAndCreateWritesATemplate) {
   EXPECT_EQ(nlohmann::json::parse(empty)["operations"], nlohmann::json::array());
 }
 
+// pgroll's --role: every statement runs as the application's role, so what the migration
+// creates is the application's (it can alter and drop it later without a superuser).
+TEST_F(Commands, RoleRunsTheMigrationAsThatRole) {
+  const std::string role = "app owner " + dbname().substr(dbname().size() - 6);
+  sql("CREATE ROLE " + pg::quote_ident(role));
+  sql("GRANT CREATE ON DATABASE " + pg::quote_ident(dbname()) + " TO " + pg::quote_ident(role));
+  sql("GRANT CREATE, USAGE ON SCHEMA public TO " + pg::quote_ident(role));
+  auto f = migration_file("01_owned", kCreateA);
+  auto r = slipway({"--role", role, "start", f, "--complete"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(scalar<std::string>("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.a'::regclass"), role);
+  auto missing = slipway({"--role", "no_such_role_x", "status"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("no_such_role_x"), std::string::npos) << missing.err;
+  sql("DROP SCHEMA IF EXISTS public_01_owned CASCADE");
+  sql("DROP TABLE a");
+  sql("DROP SCHEMA slipway CASCADE");
+  sql("REVOKE ALL ON SCHEMA public FROM " + pg::quote_ident(role));
+  sql("REVOKE ALL ON DATABASE " + pg::quote_ident(dbname()) + " FROM " + pg::quote_ident(role));
+  sql("DROP ROLE " + pg::quote_ident(role));
+}
+
 TEST_F(Commands, PlanIsARunbookAndChangesNothing) {
   sql("CREATE TABLE users (id int PRIMARY KEY, name text)");
   auto f = migration_file("01_idx", "operations:\n  - create_index:\n      name: users_name_idx\n      table: users\n      columns: [{column: name}]\n  - rename_table:\n      from: users\n      to: people\n");
