@@ -166,15 +166,7 @@ class CreateIndex : public Operation {
   void rollback(const PlanContext& ctx, Plan& plan) const override {
     const auto* t = ctx.before->table(table_);
     if (t && t->catalog && t->catalog->kind == 'p') return rollback_partitioned(ctx, *t->catalog, plan);
-    Action a;
-    a.kind = Action::Kind::concurrent;
-    a.id = "drop_index:" + name_;
-    a.description = fmt::format("drop index {} concurrently", name_);
-    a.statements = {fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(ctx.schema, name_))};
-    a.lock = LockMode::share_update_exclusive;
-    a.lock_target = table_;
-    a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
-    plan.add(std::move(a));
+    plan.add(drop_index_action("drop_index:" + name_, ctx.schema, name_, table_, false));
   }
 
  private:
@@ -253,25 +245,10 @@ class CreateIndex : public Operation {
   // (a catalog change, under lock_timeout). Partition indexes an interrupted start built but never
   // attached are dropped after it, concurrently.
   void rollback_partitioned(const PlanContext& ctx, const catalog::Table& table, Plan& plan) const {
-    Action a;
-    a.id = "drop_index:" + name_;
-    a.description = fmt::format("drop the partitioned index {} with its partitions' indexes", name_);
-    a.statements = {fmt::format("DROP INDEX IF EXISTS {}", pg::qualified(ctx.schema, name_))};
-    a.lock = LockMode::access_exclusive;
-    a.lock_target = table_;
-    a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
-    plan.add(std::move(a));
+    plan.add(drop_index_action("drop_index:" + name_, ctx.schema, name_, table_, true));
     for (const auto& p : table.partitions) {
-      std::string index = partition_index(p);
-      Action d;
-      d.kind = p.kind == 'p' ? Action::Kind::sql : Action::Kind::concurrent;
-      d.id = "drop_index:" + name_ + ":" + p.name;
-      d.description = fmt::format("drop index {} of partition {} if it was left unattached", index, p.name);
-      d.statements = {fmt::format("DROP INDEX {}IF EXISTS {}", p.kind == 'p' ? "" : "CONCURRENTLY ",
-                                  pg::qualified(p.schema, index))};
-      d.lock = p.kind == 'p' ? LockMode::access_exclusive : LockMode::share_update_exclusive;
-      d.lock_target = p.name;
-      d.verify = pg::sql::select(pg::sql::relation_missing(p.schema, index));
+      Action d = drop_index_action("drop_index:" + name_ + ":" + p.name, p.schema, partition_index(p), p.name, p.kind == 'p');
+      d.description += fmt::format(" (of partition {}, if it was left unattached)", p.name);
       plan.add(std::move(d));
     }
   }

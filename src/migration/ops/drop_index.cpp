@@ -31,27 +31,8 @@ class DropIndex : public Operation {
   void start(const PlanContext&, Plan&) const override {}
 
   void complete(const PlanContext& ctx, Plan& plan) const override {
-    Action a;
-    a.id = "drop_index:" + name_;
-    if (partitioned(ctx)) {
-      // A partitioned index takes no CONCURRENTLY: DROP INDEX removes it and its partitions'
-      // indexes in one catalog change, ACCESS EXCLUSIVE on the tables for a moment (lock_timeout).
-      a.description = fmt::format("drop partitioned index {} with its partitions' indexes", name_);
-      a.statements = {fmt::format("DROP INDEX IF EXISTS {}", pg::qualified(ctx.schema, name_))};
-      a.lock = LockMode::access_exclusive;
-      a.lock_target = name_;
-      a.rollback = "(recreate the index from its definition before the migration)";
-      a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
-      plan.add(std::move(a));
-      return;
-    }
-    a.kind = Action::Kind::concurrent;
-    a.description = fmt::format("drop index {} concurrently", name_);
-    a.statements = {fmt::format("DROP INDEX CONCURRENTLY IF EXISTS {}", pg::qualified(ctx.schema, name_))};
-    a.lock = LockMode::share_update_exclusive;
-    a.lock_target = name_;
+    Action a = drop_index_action("drop_index:" + name_, ctx.schema, name_, name_, partitioned(ctx));
     a.rollback = "(recreate the index from its definition before the migration)";
-    a.verify = pg::sql::select(pg::sql::relation_missing(ctx.schema, name_));
     plan.add(std::move(a));
   }
   void rollback(const PlanContext&, Plan&) const override {}

@@ -6,6 +6,7 @@
 
 #include "migration/ops/operation.hpp"
 #include "pg/quote.hpp"
+#include "pg/sql/catalog_sql.hpp"
 
 namespace slipway::migration {
 
@@ -14,5 +15,12 @@ inline std::string physical_table(const VirtualSchema& s, const std::string& nam
   const auto* t = s.table(name);
   return t ? t->physical : name;
 }
+
+// The step that drops index `schema.index` (if it exists) of table `lock_target`: CONCURRENTLY,
+// blocking nothing; a partitioned index, which PostgreSQL cannot drop concurrently, with a brief
+// DROP INDEX (ACCESS EXCLUSIVE for a catalog change, under lock_timeout) that takes its attached
+// partitions' indexes with it.
+Action drop_index_action(const std::string& id, const std::string& schema, const std::string& index,
+                         const std::string& lock_target, bool partitioned);
 
 }  // namespace slipway::migration
