@@ -66,14 +66,17 @@ bool constraint_exists(const ValidationContext& ctx, const std::string& physical
       .value_or(false);
 }
 
-bool index_exists(const ValidationContext& ctx, const std::string& name) {
-  if (!ctx.conn) return false;
-  return ctx.conn
-      ->query_value<bool>("SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                          "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('i', 'I'))",
-                          ctx.schema, name)
-      .value_or(false);
+std::optional<char> index_kind(const MigrationContext& ctx, const std::string& name) {
+  if (!ctx.conn) return std::nullopt;
+  auto kind = ctx.conn->query_value<std::string>(
+      "SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('i', 'I')",
+      ctx.schema, name);
+  if (!kind || kind->empty()) return std::nullopt;
+  return (*kind)[0];
 }
+
+bool index_exists(const ValidationContext& ctx, const std::string& name) { return index_kind(ctx, name).has_value(); }
 
 void require_droppable_columns(const ValidationContext& ctx, const std::string& field,
                                const std::string& physical_table, const std::vector<std::string>& columns) {

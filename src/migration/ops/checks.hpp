@@ -28,6 +28,8 @@ void require_type(const ValidationContext& ctx, const std::string& field, const 
 bool constraint_exists(const ValidationContext& ctx, const std::string& physical_table, const std::string& name);
 // Is there an index of that name in the schema?
 bool index_exists(const ValidationContext& ctx, const std::string& name);
+// Its relkind: 'i' an index, 'I' a partitioned table's index; nullopt when there is none.
+std::optional<char> index_kind(const MigrationContext& ctx, const std::string& name);
 
 // Validation of up/down maps (create_constraint, drop_multicolumn_constraint): keys must be
 // among `columns`; `up` expressions must compile over the table (cast to the column's type);

@@ -63,6 +63,23 @@ std::string CheckDef::clause() const {
   return fmt::format("CONSTRAINT {} CHECK ({}){}", pg::quote_ident(name), constraint, no_inherit ? " NO INHERIT" : "");
 }
 
+std::string IndexParameters::clause(bool for_index) const {
+  std::string out;
+  if (!include_columns.empty()) out += " INCLUDE (" + pg::quote_ident_list(include_columns) + ")";
+  if (storage_parameters) out += " WITH (" + *storage_parameters + ")";
+  if (tablespace) out += (for_index ? " TABLESPACE " : " USING INDEX TABLESPACE ") + pg::quote_ident(*tablespace);
+  return out;
+}
+
+IndexParameters parse_index_parameters(Fields f) {
+  IndexParameters p;
+  p.include_columns = f.string_list("include_columns");
+  p.storage_parameters = f.optional_sql("storage_parameters", Fields::Sql::storage_parameters);
+  p.tablespace = f.optional_string("tablespace");
+  f.finish();
+  return p;
+}
+
 CheckDef parse_check_def(Fields f) {
   CheckDef c;
   c.name = f.required_string("name");

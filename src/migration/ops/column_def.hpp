@@ -57,7 +57,19 @@ struct ColumnDef {
   bool generated() const { return generated_expression || identity; }
 };
 
+// pgroll's `index_parameters` of a unique, primary key or exclusion constraint.
+struct IndexParameters {
+  std::vector<std::string> include_columns;
+  std::optional<std::string> storage_parameters, tablespace;
+
+  bool empty() const { return include_columns.empty() && !storage_parameters && !tablespace; }
+  // ` INCLUDE (..) WITH (..) USING INDEX TABLESPACE ..` as a constraint spells it, or
+  // ` ... TABLESPACE ..` as CREATE INDEX does (`for_index`).
+  std::string clause(bool for_index = false) const;
+};
+
 CheckDef parse_check_def(Fields f);
+IndexParameters parse_index_parameters(Fields f);
 // The shape of a `references` object: a column's (`column: x` and the constraint's `name`, as
 // pgroll's ForeignKeyReference) or a constraint's (`columns: [...]`, as TableForeignKeyReference:
 // the constraint names itself).

@@ -34,10 +34,7 @@ class CreateConstraint : public SyncedOperation {
     down_ = f.sql_map("down", Fields::Sql::expression);
     no_inherit_ = f.optional_bool("no_inherit").value_or(false);
     if (auto ip = f.optional_object("index_parameters")) {
-      include_columns_ = ip->string_list("include_columns");
-      storage_parameters_ = ip->optional_sql("storage_parameters", Fields::Sql::storage_parameters);
-      tablespace_ = ip->optional_string("tablespace");
-      ip->finish();
+      index_ = parse_index_parameters(std::move(*ip));
       if (type_ != "unique" && type_ != "primary_key")
         f.fail("index_parameters", fmt::format("a {} constraint has no index to take `index_parameters`", type_),
                "index_parameters belong to unique and primary_key constraints");
@@ -74,10 +71,10 @@ class CreateConstraint : public SyncedOperation {
                              table_),
                  "create the constraint in a separate migration");
     }
-    for (size_t i = 0; i < include_columns_.size(); ++i)
-      if (!t->column(include_columns_[i]))
+    for (size_t i = 0; i < index_.include_columns.size(); ++i)
+      if (!t->column(index_.include_columns[i]))
         ctx.fail(fmt::format("index_parameters.include_columns[{}]", i),
-                 fmt::format("column {} does not exist in table {}", include_columns_[i], table_));
+                 fmt::format("column {} does not exist in table {}", index_.include_columns[i], table_));
     if (t->catalog && t->catalog->constraint(name_))
       ctx.fail("name", fmt::format("table {} already has a constraint {}", table_, name_));
     if (ctx.conn && (type_ == "unique" || type_ == "primary_key") &&
@@ -136,22 +133,6 @@ class CreateConstraint : public SyncedOperation {
  private:
   std::string id() const { return "create_constraint:" + table_ + "." + name_; }
 
-  // INCLUDE / WITH / tablespace as ADD CONSTRAINT spells them, and as CREATE INDEX does.
-  std::string constraint_index_parameters() const {
-    std::string out;
-    if (!include_columns_.empty()) out += " INCLUDE (" + pg::quote_ident_list(include_columns_) + ")";
-    if (storage_parameters_) out += " WITH (" + *storage_parameters_ + ")";
-    if (tablespace_) out += " USING INDEX TABLESPACE " + pg::quote_ident(*tablespace_);
-    return out;
-  }
-  std::string create_index_parameters() const {
-    std::string out;
-    if (!include_columns_.empty()) out += " INCLUDE (" + pg::quote_ident_list(include_columns_) + ")";
-    if (storage_parameters_) out += " WITH (" + *storage_parameters_ + ")";
-    if (tablespace_) out += " TABLESPACE " + pg::quote_ident(*tablespace_);
-    return out;
-  }
-
   std::string referenced_physical(const PlanContext& ctx) const {
     if (ctx.after)
       if (const auto* target = ctx.after->table(references_->table)) return target->physical;
@@ -162,8 +143,8 @@ class CreateConstraint : public SyncedOperation {
   std::string definition(const PlanContext& ctx, const std::vector<std::string>& columns,
                          const std::map<std::string, std::string>& renames) const {
     std::string cols = "(" + pg::quote_ident_list(columns) + ")";
-    if (type_ == "unique") return "UNIQUE " + cols + constraint_index_parameters();
-    if (type_ == "primary_key") return "PRIMARY KEY " + cols + constraint_index_parameters();
+    if (type_ == "unique") return "UNIQUE " + cols + index_.clause();
+    if (type_ == "primary_key") return "PRIMARY KEY " + cols + index_.clause();
     if (type_ == "check")
       return fmt::format("CHECK ({}){}", rename_columns_in_expression(*check_, renames), no_inherit_ ? " NO INHERIT" : "");
     return "FOREIGN KEY " + cols + " " + references_->references_clause(ctx.schema, referenced_physical(ctx));
@@ -196,10 +177,10 @@ class CreateConstraint : public SyncedOperation {
     sc.columns = temps;
     if (type_ == "unique") {
       sc.kind = SyncedConstraint::Kind::unique;
-      sc.index_parameters = create_index_parameters();
+      sc.index_parameters = index_.clause(true);
     } else if (type_ == "primary_key") {
       sc.kind = SyncedConstraint::Kind::primary_key;
-      sc.index_parameters = create_index_parameters();
+      sc.index_parameters = index_.clause(true);
     } else if (type_ == "check") {
       sc.kind = SyncedConstraint::Kind::check;
       sc.definition = rename_columns_in_expression(*check_, p.renames());
@@ -219,8 +200,7 @@ class CreateConstraint : public SyncedOperation {
   std::optional<ForeignKeyDef> references_;
   std::map<std::string, std::string> up_, down_;
   bool no_inherit_ = false;
-  std::vector<std::string> include_columns_;
-  std::optional<std::string> storage_parameters_, tablespace_;
+  IndexParameters index_;
 };
 
 }  // namespace

@@ -31,8 +31,7 @@ struct TableConstraint {
   std::string index_method, elements;
   std::optional<std::string> predicate;
   // index parameters (unique, primary_key, exclude)
-  std::vector<std::string> include_columns;
-  std::optional<std::string> storage_parameters, tablespace;
+  IndexParameters index;
 };
 
 // PostgreSQL's own convention for a constraint it names: <table>_<columns>_<kind suffix>.
@@ -70,10 +69,7 @@ TableConstraint parse_constraint(Fields& f, const std::string& table) {
     e->finish();
   }
   if (auto p = f.optional_object("index_parameters")) {
-    c.include_columns = p->string_list("include_columns");
-    c.storage_parameters = p->optional_sql("storage_parameters", Fields::Sql::storage_parameters);
-    c.tablespace = p->optional_string("tablespace");
-    p->finish();
+    c.index = parse_index_parameters(std::move(*p));
   }
   static const std::set<std::string> kinds{"unique", "check", "primary_key", "foreign_key", "exclude"};
   if (!kinds.count(c.type)) {
@@ -93,7 +89,7 @@ TableConstraint parse_constraint(Fields& f, const std::string& table) {
   only_for("deferrable", c.deferrable, {"unique", "primary_key", "foreign_key", "exclude"});
   only_for("initially_deferred", c.initially_deferred, {"unique", "primary_key", "foreign_key", "exclude"});
   only_for("index_parameters",
-           !c.include_columns.empty() || c.storage_parameters.has_value() || c.tablespace.has_value(),
+           !c.index.empty(),
            {"unique", "primary_key", "exclude"});
   only_for("exclude", exclude_given, {"exclude"});
   only_for("columns", !c.columns.empty(), {"unique", "primary_key", "foreign_key", "check"});
@@ -111,28 +107,20 @@ TableConstraint parse_constraint(Fields& f, const std::string& table) {
   return c;
 }
 
-std::string index_parameters(const TableConstraint& c) {
-  std::string out;
-  if (!c.include_columns.empty()) out += " INCLUDE (" + pg::quote_ident_list(c.include_columns) + ")";
-  if (c.storage_parameters) out += " WITH (" + *c.storage_parameters + ")";
-  if (c.tablespace) out += " USING INDEX TABLESPACE " + pg::quote_ident(*c.tablespace);
-  return out;
-}
-
 std::string constraint_sql(const std::string& schema, const TableConstraint& c) {
   std::string out = "CONSTRAINT " + pg::quote_ident(c.name);
   if (c.type == "unique") {
     out += fmt::format(" UNIQUE{} ({}){}", c.nulls_not_distinct ? " NULLS NOT DISTINCT" : "", pg::quote_ident_list(c.columns),
-                       index_parameters(c));
+                       c.index.clause());
   } else if (c.type == "primary_key") {
-    out += fmt::format(" PRIMARY KEY ({}){}", pg::quote_ident_list(c.columns), index_parameters(c));
+    out += fmt::format(" PRIMARY KEY ({}){}", pg::quote_ident_list(c.columns), c.index.clause());
   } else if (c.type == "check") {
     out += fmt::format(" CHECK ({}){}", c.check, c.no_inherit ? " NO INHERIT" : "");
   } else if (c.type == "foreign_key") {
     out += fmt::format(" FOREIGN KEY ({}) {}", pg::quote_ident_list(c.columns),
                        c.references->references_clause(schema, c.references->table));
   } else if (c.type == "exclude") {
-    out += fmt::format(" EXCLUDE USING {} ({}){}", pg::quote_ident(c.index_method), c.elements, index_parameters(c));
+    out += fmt::format(" EXCLUDE USING {} ({}){}", pg::quote_ident(c.index_method), c.elements, c.index.clause());
     if (c.predicate) out += fmt::format(" WHERE ({})", *c.predicate);
   }
   // INITIALLY DEFERRED alone implies DEFERRABLE, as in PostgreSQL.

@@ -38,14 +38,7 @@ class DropIndex : public Operation {
   void rollback(const PlanContext&, Plan&) const override {}
 
  private:
-  bool partitioned(const MigrationContext& ctx) const {
-    if (!ctx.conn) return false;
-    return ctx.conn
-        ->query_value<bool>("SELECT c.relkind = 'I' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                            "WHERE n.nspname = $1 AND c.relname = $2",
-                            ctx.schema, name_)
-        .value_or(false);
-  }
+  bool partitioned(const MigrationContext& ctx) const { return index_kind(ctx, name_) == 'I'; }
 
   std::string name_;
 };
