@@ -23,6 +23,7 @@ struct GlobalOptions {
   bool json = false;
   bool verbose = false;
   std::string role;  // --role: every session runs as this role (SET ROLE at connection start)
+  bool use_version_schema = true;  // --use-version-schema=false: migrations create no schema of views
 
   pg::LockPolicy lock_policy() const;
   // InputError (exit 2) naming --postgres-url when libpq could not read it; before connecting.

@@ -45,6 +45,9 @@ void add_global_options(CLI::App& app, cli::GlobalOptions& g) {
   app.add_option("--role", g.role,
                  "run every statement as this role (objects slipway creates are owned by it; as pgroll's --role)")
       ->envname("SLIPWAY_ROLE");
+  app.add_flag("--use-version-schema{true}", g.use_version_schema,
+               "create a schema of views for each migration's version (--use-version-schema=false: none, as pgroll's)")
+      ->envname("SLIPWAY_USE_VERSION_SCHEMA");
   app.add_flag("--json", g.json, "machine-readable output")->envname("SLIPWAY_JSON");
   app.add_flag("-v,--verbose", g.verbose, "say more")->envname("SLIPWAY_VERBOSE");
 }

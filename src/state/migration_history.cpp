@@ -94,11 +94,13 @@ void MigrationHistory::insert_active(const std::string& name, const std::optiona
   if (r.empty()) throw Error(fmt::format("migration {} is already recorded in the history", name));
 }
 
-void MigrationHistory::insert_baseline(const std::string& name, const nlohmann::json& document) {
-  conn_.exec_params(fmt::format("INSERT INTO {} (schema, name, migration, status, version_schema, completed_at) "
-                                "VALUES ($1, $2, $3::jsonb, 'baseline', $1, now())",
-                                table_),
-                    app_schema_, name, document.dump());
+void MigrationHistory::insert_baseline(const std::string& name, const std::optional<std::string>& parent,
+                                       const nlohmann::json& document) {
+  conn_.exec_params(
+      fmt::format("INSERT INTO {} (schema, name, parent, migration, status, version_schema, completed_at) "
+                  "VALUES ($1, $2, NULLIF($3, ''), $4::jsonb, 'baseline', $1, now())",
+                  table_),
+      app_schema_, name, parent.value_or(""), document.dump());
 }
 
 namespace {

@@ -49,7 +49,9 @@ class MigrationHistory {
   void insert_active(const std::string& name, const std::optional<std::string>& parent,
                      const nlohmann::json& document, const std::string& version_schema, const std::string& format,
                      const nlohmann::json& plans);
-  void insert_baseline(const std::string& name, const nlohmann::json& document);
+  // `parent`: the latest migration, when the baseline restarts an existing history.
+  void insert_baseline(const std::string& name, const std::optional<std::string>& parent,
+                       const nlohmann::json& document);
   void set_progress(pqxx::work& tx, const std::string& name, const nlohmann::json& progress);
   void set_progress(const std::string& name, const nlohmann::json& progress);
   // status: complete | rolled_back

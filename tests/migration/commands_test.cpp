@@ -144,9 +144,127 @@ TEST_F(Commands, BaselineVersionDirWritesTheFileMigrateStartsAfter) {
   ASSERT_EQ(m.exit_code, 0) << m.err;
   EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.a') IS NOT NULL"));
   EXPECT_EQ(slipway({"latest", "migration"}).out, "02_a\n");
+  // Over a history, a baseline restarts it (pgroll's prompt): refused without --yes, nothing
+  // recorded or written.
   auto again = slipway({"baseline", "03_again", dir});
-  EXPECT_EQ(again.exit_code, 2) << again.err;  // history exists: a baseline only starts one
+  EXPECT_EQ(again.exit_code, 2) << again.err;
+  EXPECT_NE(again.err.find("--yes"), std::string::npos) << again.err;
   EXPECT_FALSE(fs::exists(fs::path(dir) / "03_again.yaml"));
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.migrations WHERE name = '03_again'"), 0);
+}
+
+// `baseline VERSION DIR --yes` over a history restarts it at VERSION: the files up to it count
+// as applied (by position when its file is there, by name when not), and the next migration's
+// complete drops the version schema from before the baseline.
+TEST_F(Commands, BaselineRestartsAnExistingHistory) {
+  auto dir = dir_with({{"01_a.yaml", kCreateA}});
+  ASSERT_EQ(slipway({"migrate", dir, "--complete"}).exit_code, 0);
+  sql("CREATE TABLE made_by_hand (id int PRIMARY KEY)");  // changed outside any migration
+  auto r = slipway({"baseline", "02_restart", dir, "--yes"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(fs::path(dir) / "02_restart.yaml"));
+  EXPECT_EQ(scalar<std::string>("SELECT parent FROM slipway.migrations WHERE name = '02_restart'"), "01_a");
+  EXPECT_EQ(slipway({"latest", "schema"}).out, "public\n");
+  // The name of an applied migration cannot be a baseline's.
+  EXPECT_EQ(slipway({"baseline", "01_a", dir_with({}), "--yes"}).exit_code, 2);
+
+  // A directory without the baseline's file: 01_x sorts before the baseline (applied by it),
+  // 03_b after.
+  auto other = dir_with({{"01_x.yaml", "operations:\n  - drop_table:\n      name: nope\n"}, {"03_b.json", kCreateB}});
+  auto m = slipway({"migrate", other, "--complete"});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.b') IS NOT NULL"));
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM slipway.migrations WHERE name = '01_x'"), 0);
+  EXPECT_EQ(scalar<std::string>("SELECT parent FROM slipway.migrations WHERE name = '03_b'"), "02_restart");
+  // 01_a's views were the previous version until 03_b completed.
+  EXPECT_FALSE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public_01_a')"));
+  EXPECT_TRUE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public_03_b')"));
+
+  // The directory with the baseline's file: the files up to it are not applied again.
+  fs::path d(dir);
+  std::ofstream(d / "03_b.json") << kCreateB;
+  std::ofstream(d / "04_c.yaml") << "operations:\n  - create_table:\n      name: c\n      columns: [{name: id, type: int, pk: true}]\n";
+  m = slipway({"migrate", dir, "--complete"});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public.c') IS NOT NULL"));
+  EXPECT_EQ(slipway({"latest", "migration"}).out, "04_c\n");
+}
+
+// pgroll's --use-version-schema=false: no schema of views at start, none refreshed at
+// complete, none dropped at rollback (a schema of that name is not the migration's); the sync
+// triggers still keep both shapes right.
+TEST_F(Commands, WithoutVersionSchemasAMigrationStillExpandsAndContracts) {
+  sql("CREATE TABLE users (id int PRIMARY KEY, name text)");
+  sql("INSERT INTO users SELECT g, 'n' || g FROM generate_series(1, 50) g");
+  ASSERT_EQ(slipway({"start", migration_file("01_base", kCreateA), "--complete"}).exit_code, 0);
+  sql("CREATE SCHEMA public_02_up");  // someone else's schema with the version's name
+  sql("CREATE TABLE public_02_up.keep (id int)");
+  auto f = migration_file("02_up", "operations:\n  - alter_column:\n      table: users\n      column: name\n"
+                                   "      type: varchar(40)\n      up: upper(name)\n      down: lower(name)\n");
+  auto plan = slipway({"--use-version-schema=false", "plan", f});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("-> no version schema"), std::string::npos) << plan.out;
+  EXPECT_EQ(plan.out.find("create the version schema"), std::string::npos) << plan.out;
+  EXPECT_EQ(slipway({"validate", f}).exit_code, 2) << "with version schemas, the name is taken";
+
+  auto r = slipway({"--use-version-schema=false", "start", f});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto st = nlohmann::json::parse(slipway({"status", "--json"}).out);
+  EXPECT_TRUE(st["active"]["version_schema"].is_null()) << st.dump();
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM users WHERE _slipway_new_name IS DISTINCT FROM upper(name)"), 0);
+  // An old-shape write reaches the new column; no view appeared in the other schema.
+  sql("INSERT INTO users (id, name) VALUES (100, 'old')");
+  EXPECT_EQ(scalar<std::string>("SELECT _slipway_new_name FROM users WHERE id = 100"), "OLD");
+  EXPECT_EQ(scalar<long long>("SELECT count(*) FROM pg_class WHERE relnamespace = 'public_02_up'::regnamespace"), 1);
+  // The previous version's views stay while the old application may read them.
+  EXPECT_TRUE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public_01_base')"));
+
+  ASSERT_EQ(slipway({"rollback"}).exit_code, 0);
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public_02_up.keep') IS NOT NULL")) << "not the migration's to drop";
+  ASSERT_EQ(slipway({"--use-version-schema=false", "start", f}).exit_code, 0);
+  r = slipway({"complete"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(scalar<std::string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                                "WHERE attrelid = 'users'::regclass AND attname = 'name'"),
+            "character varying(40)");
+  EXPECT_EQ(scalar<std::string>("SELECT name FROM users WHERE id = 100"), "OLD");
+  EXPECT_FALSE(scalar<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public_01_base')"));
+  EXPECT_TRUE(scalar<bool>("SELECT to_regclass('public_02_up.keep') IS NOT NULL"));
+  // The latest version is the application's schema itself.
+  EXPECT_EQ(slipway({"latest", "schema"}).out, "public\n");
+  EXPECT_EQ(slipway({"--use-version-schema=false", "latest", "schema", "--local", fs::path(f).parent_path().string()}).out,
+            "public\n");
+  sql("DROP SCHEMA public_02_up CASCADE");
+}
+
+// start --skip-validation: the checks that ask the database are skipped (here a function made
+// by dynamic SQL, which no parse of the script can see, so validate refuses the default that
+// calls it); the checks of tables and columns, which the plan is made from, stay.
+TEST_F(Commands, SkipValidationSkipsTheDatabaseChecksOnly) {
+  sql("CREATE TABLE users (id int PRIMARY KEY)");
+  auto f = migration_file("01_dyn",
+                          "operations:\n"
+                          "  - sql:\n"
+                          "      up: DO $$ BEGIN EXECUTE 'CREATE FUNCTION pick() RETURNS int LANGUAGE sql AS ''SELECT 7'''; END $$\n"
+                          "      down: DROP FUNCTION pick()\n"
+                          "  - add_column:\n"
+                          "      table: users\n"
+                          "      column: {name: n, type: int, nullable: true, default: pick()}\n");
+  auto v = slipway({"validate", f});
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  EXPECT_NE(v.err.find("pick()"), std::string::npos) << v.err;
+  auto r = slipway({"start", "--skip-validation", f, "--complete"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("--skip-validation"), std::string::npos) << r.err;
+  sql("INSERT INTO users (id) VALUES (1)");
+  EXPECT_EQ(scalar<int>("SELECT n FROM users WHERE id = 1"), 7);
+
+  auto missing = migration_file("02_missing", "operations:\n  - drop_column:\n      table: nope\n      column: x\n");
+  auto before = schema_dump();
+  auto m = slipway({"start", "-s", missing});
+  EXPECT_EQ(m.exit_code, 2) << m.err;
+  EXPECT_NE(m.err.find("table nope does not exist"), std::string::npos) << m.err;
+  EXPECT_EQ(schema_dump(), before);
 }
 
 // pgroll's `update` (older file formats rewritten, each checked before it replaces the file)

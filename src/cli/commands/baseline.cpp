@@ -21,8 +21,10 @@ namespace fs = std::filesystem;
 CommandRegistration baseline_command(26, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("baseline", "record the existing schema as slipway's baseline");
   static std::string version, dir;
+  static bool yes = false;
   cmd->add_option("version", version, "the baseline's name (as pgroll's baseline VERSION DIR)");
   cmd->add_option("dir", dir, "directory to write VERSION.yaml to (created if missing)");
+  cmd->add_flag("-y,--yes", yes, "restart an existing history at VERSION (as pgroll's --yes; refused without it)");
   cmd->callback([&g] {
     if (!version.empty() && dir.empty()) throw InputError("baseline VERSION needs a DIR to write the baseline file to");
     if (!version.empty() && (version.size() > 63 || version.find_first_of("/\\") != std::string::npos ||
@@ -35,7 +37,7 @@ CommandRegistration baseline_command(26, [](CLI::App& app, GlobalOptions& g) {
       if (fs::exists(file)) throw InputError(file.string() + " exists", "choose another VERSION or remove the file");
     }
     Session s(g, Session::Mode::state_changing);
-    auto name = make_migrator(s, g).baseline(version);
+    auto name = make_migrator(s, g).baseline(version, yes);
     if (!file.empty()) {
       fs::create_directories(dir);
       migration::write_migration_file(file.string(), {{"operations", nlohmann::json::array()}}, g.json);

@@ -42,14 +42,16 @@ CommandRegistration latest_command(27, [](CLI::App& app, GlobalOptions& g) {
       if (files.empty()) throw InputError("no migration files in " + local_dir);
       auto doc = migration::read_migration_file(files.back());
       name = doc.name;
-      schema = migration::version_schema_name(g.schema, doc);
+      schema = g.use_version_schema ? migration::version_schema_name(g.schema, doc) : g.schema;
     } else {
       Session s(g, Session::Mode::read_only);
       s.store().require_initialized();
       auto latest = s.store().migrations(g.schema).latest();
       if (!latest) throw InputError("no migration has been applied to schema " + g.schema);
       name = latest->name;
-      schema = latest->status == "baseline" ? g.schema : latest->version_schema;
+      // A baseline, or a migration started with --use-version-schema=false, has no schema of
+      // views: the application's own schema is the latest version.
+      schema = latest->status == "baseline" || latest->version_schema.empty() ? g.schema : latest->version_schema;
     }
     if (what == "migration") {
       std::cout << name << "\n";

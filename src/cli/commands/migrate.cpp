@@ -3,6 +3,7 @@
 // `start` leaves it; the ones before it are completed, since only one can be active.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -37,13 +38,28 @@ CommandRegistration migrate_command(23, [](CLI::App& app, GlobalOptions& g) {
     auto m = make_migrator(s, g, backfill_options);
     std::set<std::string> applied;
     std::optional<state::MigrationRecord> active;
+    std::optional<std::string> baseline;  // the latest baseline given a name (`baseline VERSION DIR`)
     if (s.store().initialized()) {
       auto history = s.store().migrations(g.schema);
-      for (const auto& r : history.records()) applied.insert(r.name);
+      for (const auto& r : history.records()) {
+        applied.insert(r.name);
+        if (r.status == "baseline" && r.migration.value("named", false)) baseline = r.name;
+      }
       active = history.active();
     }
+    // As pgroll's: the files up to a named baseline stand for the schema it recorded (its own
+    // file and every one before it; without its file, those whose names sort before it).
+    size_t first = 0;
+    if (baseline) {
+      auto own = std::find_if(docs.begin(), docs.end(), [&](const auto& d) { return d.name == *baseline; });
+      if (own != docs.end()) {
+        first = static_cast<size_t>(own - docs.begin()) + 1;
+      } else {
+        while (first < docs.size() && docs[first].name < *baseline) ++first;
+      }
+    }
     std::vector<size_t> pending;
-    for (size_t i = 0; i < docs.size(); ++i) {
+    for (size_t i = first; i < docs.size(); ++i) {
       bool is_active = active && active->name == docs[i].name;
       if (!applied.count(docs[i].name) || is_active) pending.push_back(i);
     }

@@ -45,7 +45,7 @@ CommandRegistration plan_command(24, [](CLI::App& app, GlobalOptions& g) {
     auto plans = make_migrator(s, g).validate(doc);
     if (g.json) {
       std::cout << nlohmann::json{{"migration", doc.name},
-                                  {"version_schema", plans.version_schema},
+                                  {"version_schema", version_schema_json(plans)},
                                   {"start", migration::to_json(plans.start)},
                                   {"complete", migration::to_json(plans.complete)},
                                   {"rollback", migration::to_json(plans.rollback)}}
@@ -53,7 +53,7 @@ CommandRegistration plan_command(24, [](CLI::App& app, GlobalOptions& g) {
                 << "\n";
       return;
     }
-    std::cout << "migration " << doc.name << " -> version schema " << plans.version_schema << "\n";
+    std::cout << "migration " << doc.name << " -> " << version_schema_text(plans) << "\n";
     print_phase("slipway start", plans.start);
     print_phase("slipway complete", plans.complete);
     print_phase("slipway rollback (instead of complete)", plans.rollback);

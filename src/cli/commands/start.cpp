@@ -17,9 +17,13 @@ CommandRegistration start_command(20, [](CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("start", "start a migration (expand); re-run to resume an interrupted start");
   static std::string file;
   static bool complete = false;
+  static bool skip_validation = false;
   static BackfillFlags flags;
   cmd->add_option("file", file, "migration file (.yaml, .yml or .json)")->required();
   cmd->add_flag("--complete", complete, "complete the migration right after starting it");
+  cmd->add_flag("-s,--skip-validation", skip_validation,
+                "skip the checks that ask the database (expressions, types, functions, operator classes); "
+                "the checks of tables and columns stay");
   add_backfill_flags(*cmd, flags);
   cmd->callback([&g] {
     auto doc = migration::read_migration_file(file);
@@ -28,7 +32,7 @@ CommandRegistration start_command(20, [](CLI::App& app, GlobalOptions& g) {
     bool done = false;
     pg::resume_after_lost_connection("start", [&] {
       Session s(g, Session::Mode::state_changing);
-      auto migrator = make_migrator(s, g, backfill_options);
+      auto migrator = make_migrator(s, g, backfill_options, skip_validation);
       // A retry of `start --complete` whose first run finished: done, as `complete` says.
       if (complete && migrator.completed_last(doc)) {
         log::info("migration {} was already started and completed: nothing to do", doc.name);

@@ -39,7 +39,7 @@ nlohmann::json record_json(const state::MigrationRecord& m) {
   return {{"name", m.name},
           {"parent", m.parent ? nlohmann::json(*m.parent) : nlohmann::json()},
           {"status", m.status},
-          {"version_schema", m.version_schema},
+          {"version_schema", m.version_schema.empty() ? nlohmann::json() : nlohmann::json(m.version_schema)},
           {"started_at", m.started_at},
           {"completed_at", m.completed_at ? nlohmann::json(*m.completed_at) : nlohmann::json()},
           {"progress", m.progress}};
@@ -85,7 +85,9 @@ CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
     if (latest) std::cout << "latest:        " << latest->name << " (" << latest->status << ")\n";
     if (active) {
       std::cout << "active:        " << active->name << ", started " << active->started_at
-                << ", version schema " << active->version_schema << "\n";
+                << (active->version_schema.empty() ? std::string(", no version schema")
+                                                   : ", version schema " + active->version_schema)
+                << "\n";
       const auto& pos = out["active"]["position"];
       std::cout << "phase:         " << pos["phase"].get<std::string>() << ", " << pos["done"].get<size_t>() << " of "
                 << pos["steps"].get<size_t>() << " steps done\n";

@@ -18,14 +18,14 @@ CommandRegistration validate_command(25, [](CLI::App& app, GlobalOptions& g) {
     Session s(g, Session::Mode::read_only);
     auto plans = make_migrator(s, g).validate(doc);
     if (g.json) {
-      std::cout << nlohmann::json{{"migration", doc.name}, {"valid", true}, {"version_schema", plans.version_schema},
+      std::cout << nlohmann::json{{"migration", doc.name}, {"valid", true}, {"version_schema", version_schema_json(plans)},
                                   {"start_steps", plans.start.actions.size()},
                                   {"complete_steps", plans.complete.actions.size()}}
                        .dump()
                 << "\n";
     } else {
-      std::cout << file << ": valid (" << doc.operations.size() << " operations, version schema "
-                << plans.version_schema << ")\n";
+      std::cout << file << ": valid (" << doc.operations.size() << " operations, " << version_schema_text(plans)
+                << ")\n";
     }
   });
 });

@@ -43,11 +43,17 @@ std::optional<state::MigrationRecord> Migrator::active() {
   return store_.migrations(options_.schema).active();
 }
 
+// The schema of views the old application may still read: the last completed migration's,
+// past any baselines recorded after it (a baseline has none). Empty: it created none.
 std::optional<std::string> Migrator::previous_version_schema() {
   if (!store_.initialized()) return std::nullopt;
-  auto latest = store_.migrations(options_.schema).latest();
-  if (!latest || latest->status != "complete") return std::nullopt;
-  return latest->version_schema;
+  auto records = store_.migrations(options_.schema).records();
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    if (it->status == "baseline") continue;
+    if (it->status != "complete" || it->version_schema.empty()) return std::nullopt;
+    return it->version_schema;
+  }
+  return std::nullopt;
 }
 
 MigrationPlans Migrator::validate(const MigrationDocument& doc) {
@@ -67,7 +73,13 @@ MigrationPlans Migrator::validate(const MigrationDocument& doc) {
       }
     }
   }
-  return plan_migration(ddl_.connection(), options_.schema, options_.state_schema, doc, previous_version_schema());
+  PlanOptions po;
+  po.schema = options_.schema;
+  po.state_schema = options_.state_schema;
+  po.previous_version_schema = previous_version_schema();
+  po.version_schema = options_.use_version_schema;
+  po.live_checks = !options_.skip_validation;
+  return plan_migration(ddl_.connection(), doc, po);
 }
 
 void Migrator::start(const MigrationDocument& doc, const std::string& format) {
@@ -83,7 +95,8 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
     }
     log::info("resuming the start of migration {}", doc.name);
     run_start(doc, MigrationPlans::from_json(a->plans));
-    log::info("migration {} started: version schema {}", doc.name, a->version_schema);
+    log::info("migration {} started{}", doc.name,
+              a->version_schema.empty() ? " (no version schema)" : ": version schema " + a->version_schema);
     return;
   }
   auto plans = validate(doc);
@@ -91,9 +104,19 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
   baseline_if_needed();
   std::optional<std::string> parent;
   if (auto latest = history.latest()) parent = latest->name;
-  history.insert_active(doc.name, parent, doc.document, plans.version_schema, format, plans.to_json());
+  // The record's version schema is the schema of views; none is recorded as empty.
+  history.insert_active(doc.name, parent, doc.document, plans.creates_version_schema ? plans.version_schema : "",
+                        format, plans.to_json());
   log::info("starting migration {} ({} operations)", doc.name, doc.operations.size());
+  if (options_.skip_validation)
+    log::warn("--skip-validation: expressions, types and functions were not checked against the database");
   run_start(doc, plans);
+  if (!plans.creates_version_schema) {
+    log::info("migration {} started without a version schema (--use-version-schema=false)", doc.name);
+    log::info("  new application instances use the tables' columns and SET slipway.version = '{}'",
+              plans.version_schema);
+    return;
+  }
   log::info("migration {} started: the new version is schema {}", doc.name, plans.version_schema);
   log::info("  new application instances: search_path={} (see `slipway latest url`) or SET slipway.version = '{}'",
             plans.version_schema, plans.version_schema);
@@ -223,28 +246,48 @@ std::optional<std::string> Migrator::baseline_if_needed() {
   auto tables = inspector.tables(options_.schema);
   if (tables.empty()) return std::nullopt;
   store_.init();
-  auto name = record_baseline(history, "", tables);
+  auto name = record_baseline(history, "", tables, /*named=*/false);
   log::info("no slipway history for schema {}: recorded its {} existing tables as baseline {}", options_.schema,
             tables.size(), name);
   return name;
 }
 
-std::string Migrator::baseline(const std::string& name) {
+std::string Migrator::baseline(const std::string& name, bool restart) {
   store_.init();
   auto history = store_.migrations(options_.schema);
   if (history.any()) {
-    throw InputError(fmt::format("schema {} already has slipway history; a baseline only starts one", options_.schema));
+    if (name.empty())
+      throw InputError(fmt::format("schema {} already has slipway history; a baseline without a name only starts one",
+                                   options_.schema),
+                       "`slipway baseline VERSION DIR --yes` restarts the history at VERSION");
+    if (auto a = history.active())
+      throw InputError(fmt::format("migration {} is active: a baseline cannot be recorded in the middle of it", a->name),
+                       "complete or roll it back first");
+    for (const auto& r : history.records())
+      if (r.name == name)
+        throw InputError(fmt::format("schema {} already has a migration named {}", options_.schema, name),
+                         "name the baseline after the latest migration file");
+    if (!restart)
+      throw InputError(fmt::format("schema {} already has slipway history: a baseline restarts it at {} (the "
+                                   "migrations before it are no longer applied by `migrate`)",
+                                   options_.schema, name),
+                       "pass --yes to restart the history");
   }
   catalog::Inspector inspector(ddl_.connection(), ddl_.policy());
-  return record_baseline(history, name, inspector.tables(options_.schema));
+  return record_baseline(history, name, inspector.tables(options_.schema), /*named=*/!name.empty());
 }
 
 std::string Migrator::record_baseline(state::MigrationHistory& history, const std::string& given,
-                                      const std::map<std::string, catalog::Table>& tables) {
+                                      const std::map<std::string, catalog::Table>& tables, bool named) {
   nlohmann::json names = nlohmann::json::array();
   for (const auto& [n, t] : tables) names.push_back(n);
   std::string name = given.empty() ? "00000_baseline" : given;
-  history.insert_baseline(name, {{"baseline", true}, {"tables", names}, {"operations", nlohmann::json::array()}});
+  std::optional<std::string> parent;
+  if (auto latest = history.latest()) parent = latest->name;
+  // `named`: as pgroll's, files that sort up to the baseline's name count as applied by it.
+  history.insert_baseline(name, parent,
+                          {{"baseline", true}, {"named", named}, {"tables", names},
+                           {"operations", nlohmann::json::array()}});
   return name;
 }
 

@@ -23,6 +23,8 @@ struct MigratorOptions {
   // How start backfills (workers, batch time, throttles, progress); state_schema and the lock
   // timeout are filled in by the applier.
   backfill::EngineOptions backfill;
+  bool use_version_schema = true;  // --use-version-schema (pgroll's): false creates no schema of views
+  bool skip_validation = false;    // start --skip-validation: PlanOptions::live_checks off
 };
 
 // What moves an active migration on from where `m` stands (interrupted, failed or given up):
@@ -57,8 +59,10 @@ class Migrator {
   // Records the current schema as the baseline when it has tables but no history. Returns the
   // baseline's name if it recorded one.
   std::optional<std::string> baseline_if_needed();
-  // Records a baseline now, named `name` or 00000_baseline (InputError if history exists).
-  std::string baseline(const std::string& name = {});
+  // Records a baseline now, named `name` or 00000_baseline. Over an existing history (only
+  // with a name, and `restart` said: pgroll's baseline restarts the history) the baseline's
+  // parent is the latest migration, and `migrate DIR` starts after it; else InputError.
+  std::string baseline(const std::string& name = {}, bool restart = false);
 
  private:
   std::optional<state::MigrationRecord> active();
@@ -76,7 +80,8 @@ class Migrator {
   // complete), from the catalog as it is when the step runs.
   std::vector<std::string> version_schema_statements_now(const MigrationPlans& plans, const Action& a);
   // Inserts the baseline record naming `tables` (the schema as it is now); returns its name.
-  std::string record_baseline(state::MigrationHistory& history, const std::string& name, const std::map<std::string, catalog::Table>& tables);
+  std::string record_baseline(state::MigrationHistory& history, const std::string& name,
+                              const std::map<std::string, catalog::Table>& tables, bool named);
 
   pg::DdlExecutor& ddl_;
   state::StateStore& store_;

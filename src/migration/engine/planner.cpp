@@ -16,6 +16,7 @@ namespace slipway::migration {
 
 nlohmann::json MigrationPlans::to_json() const {
   return {{"version_schema", version_schema},
+          {"creates_version_schema", creates_version_schema},
           {"previous_version_schema", previous_version_schema ? nlohmann::json(*previous_version_schema) : nlohmann::json()},
           {"new_version", migration::to_json(new_version)},
           {"old_version", migration::to_json(old_version)},
@@ -27,6 +28,7 @@ nlohmann::json MigrationPlans::to_json() const {
 MigrationPlans MigrationPlans::from_json(const nlohmann::json& j) {
   MigrationPlans p;
   p.version_schema = j.value("version_schema", "");
+  p.creates_version_schema = j.value("creates_version_schema", true);
   if (j.contains("previous_version_schema") && j["previous_version_schema"].is_string())
     p.previous_version_schema = j["previous_version_schema"].get<std::string>();
   p.new_version = virtual_schema_from_json(j.value("new_version", nlohmann::json::object()));
@@ -50,14 +52,15 @@ std::string version_schema_name(const std::string& schema, const MigrationDocume
 
 namespace {
 
-// The application's schema must exist; the migration's version schema must not, yet.
+// The application's schema must exist; the migration's version schema (when it creates one)
+// must not, yet.
 void check_schemas(catalog::Inspector& inspector, const std::string& schema, const MigrationDocument& doc,
-                   const std::string& version_schema) {
+                   const std::optional<std::string>& version_schema) {
   if (!inspector.schema_exists(schema)) {
     throw InputError(fmt::format("schema \"{}\" does not exist", schema), "create it, or pass --schema");
   }
-  if (inspector.schema_exists(version_schema)) {
-    throw InputError(fmt::format("{}: the version schema \"{}\" already exists", doc.source.where(""), version_schema),
+  if (version_schema && inspector.schema_exists(*version_schema)) {
+    throw InputError(fmt::format("{}: the version schema \"{}\" already exists", doc.source.where(""), *version_schema),
                      "was this migration applied already? otherwise set another `version_schema:`");
   }
 }
@@ -67,12 +70,13 @@ void check_schemas(catalog::Inspector& inspector, const std::string& schema, con
 // keeping the schema before each operation would cost operations x schema size (a 20,000
 // operation file took more than 21 GB that way).
 VirtualSchema validate_in_order(const MigrationContext& m, const MigrationDocument& doc,
-                                const VirtualSchema& old_version) {
+                                const VirtualSchema& old_version, bool live_checks) {
   VirtualSchema now = old_version;
   for (size_t i = 0; i < doc.operations.size(); ++i) {
     const auto& op = *doc.operations[i];
     ValidationContext v;
     static_cast<MigrationContext&>(v) = m;
+    if (!live_checks) v.conn = nullptr;  // every check that asks the database is skipped
     v.schema_now = &now;
     v.path = fmt::format("operations[{}].{}", i, op.kind());
     v.source = &doc.source;
@@ -216,18 +220,20 @@ void link_undo_steps(MigrationPlans& plans) {
 
 }  // namespace
 
-MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, const std::string& state_schema,
-                              const MigrationDocument& doc,
-                              const std::optional<std::string>& previous_version_schema) {
+MigrationPlans plan_migration(pg::Connection& conn, const MigrationDocument& doc, const PlanOptions& options) {
+  const std::string& schema = options.schema;
+  const auto& previous_version_schema = options.previous_version_schema;
   MigrationPlans out;
   out.version_schema = version_schema_name(schema, doc);
+  out.creates_version_schema = options.version_schema;
   if (previous_version_schema && *previous_version_schema != schema && *previous_version_schema != out.version_schema)
     out.previous_version_schema = previous_version_schema;
   if (doc.operations.empty()) {
     throw InputError(fmt::format("{}: operations: the migration has no operations", doc.source.where("operations")));
   }
   catalog::Inspector inspector(conn);
-  check_schemas(inspector, schema, doc, out.version_schema);
+  check_schemas(inspector, schema, doc,
+                out.creates_version_schema ? std::optional<std::string>(out.version_schema) : std::nullopt);
   auto old_version = VirtualSchema::from_catalog(schema, inspector.tables(schema));
 
   EngineContext e;
@@ -235,8 +241,8 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   e.migration = doc.name;
   e.version_schema = out.version_schema;
   e.conn = &conn;
-  e.state_schema = state_schema;
-  auto new_version = validate_in_order(e, doc, old_version);
+  e.state_schema = options.state_schema;
+  auto new_version = validate_in_order(e, doc, old_version, options.live_checks);
   e.old_version = &old_version;
   e.new_version = &new_version;
   auto ops = plan_operations(e, doc);
@@ -246,7 +252,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   // start: the operations' steps; the sync triggers of tables without a backfill; for the
   // backfilled tables capture their writes, backfill, then per table switch to the sync trigger,
   // replay the captured writes, drop the capture (see engine/capture.hpp); then what needs
-  // filled rows; last, the version schema.
+  // filled rows; last, the version schema (unless --use-version-schema=false).
   out.start = std::move(ops.start);
   for (const auto& table : synced)
     if (!ops.backfilled(table)) out.start.add(sync_trigger_action(e, table));
@@ -258,7 +264,7 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
     out.start.add(drop_capture_log_action(e, b.backfill->table));
   }
   add_all(out.start, std::move(ops.after_backfill));
-  out.start.add(version_schema_action(e));
+  if (out.creates_version_schema) out.start.add(version_schema_action(e));
 
   // complete: the previous version goes first (nothing may read the old shape any more), then
   // the sync triggers (nobody writes the old shape any more), then the operations' contract;
@@ -267,12 +273,13 @@ MigrationPlans plan_migration(pg::Connection& conn, const std::string& schema, c
   if (out.previous_version_schema) out.complete.add(drop_previous_version_action(*out.previous_version_schema));
   for (const auto& table : synced) out.complete.add(drop_sync_trigger_action(e, table));
   for (auto& p : ops.complete) add_all(out.complete, std::move(p));
-  out.complete.add(refresh_views_action(e));
+  if (out.creates_version_schema) out.complete.add(refresh_views_action(e));
 
   // rollback: the new version goes first, then the sync triggers, the write captures, then each
   // operation's undo in reverse order.
   out.rollback.actions.reserve(action_count(ops.rollback) + synced.size() + ops.backfills.actions.size() + 1);
-  out.rollback.add(drop_version_schema_action(e));
+  // A schema of that name that the migration did not create is not its to drop.
+  if (out.creates_version_schema) out.rollback.add(drop_version_schema_action(e));
   for (const auto& table : synced) out.rollback.add(drop_sync_trigger_action(e, table));
   for (const auto& b : ops.backfills.actions) out.rollback.add(drop_capture_action(e, b.backfill->table));
   for (auto it = ops.rollback.rbegin(); it != ops.rollback.rend(); ++it) add_all(out.rollback, std::move(*it));
