@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "lint/ast.hpp"
 #include "lint/parser.hpp"
+#include "pg/quote.hpp"
 
 namespace slipway::lint {
 namespace {
@@ -15,13 +14,10 @@ std::string last_name(const Json& names) {
   return parts.empty() ? std::string() : parts.back();
 }
 
-// A relation named in a string, as regclass input reads it: the last dotted part, folded to
-// lower case unless double-quoted.
-std::string regclass_name(std::string text) {
-  if (auto dot = text.rfind('.'); dot != std::string::npos) text = text.substr(dot + 1);
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') return text.substr(1, text.size() - 2);
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+// The relation named in a string, as regclass input reads it ("" when it names none).
+std::string regclass_name(std::string_view text) {
+  auto name = pg::split_qualified(text, /*fold_unquoted=*/true);
+  return name ? name->name : std::string();
 }
 
 // The string of an A_Const node holding one ("" otherwise).

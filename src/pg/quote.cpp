@@ -1,5 +1,6 @@
 #include "pg/quote.hpp"
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 
@@ -43,9 +44,13 @@ std::string dollar_quote(std::string_view body) {
   return tag + std::string(body) + tag;
 }
 
-std::optional<QualifiedName> split_qualified(std::string_view text) {
+std::optional<QualifiedName> split_qualified(std::string_view text, bool fold_unquoted) {
   std::vector<std::string> parts(1);
   bool quoted = false, part_quoted = false;
+  auto end_part = [&] {
+    if (fold_unquoted && !part_quoted)
+      for (char& ch : parts.back()) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quoted) {
@@ -56,6 +61,7 @@ std::optional<QualifiedName> split_qualified(std::string_view text) {
       quoted = part_quoted = true;
     } else if (c == '.') {
       if (parts.back().empty()) return std::nullopt;
+      end_part();
       parts.emplace_back();
       part_quoted = false;
     } else if (part_quoted) {
@@ -65,6 +71,7 @@ std::optional<QualifiedName> split_qualified(std::string_view text) {
     }
   }
   if (quoted || parts.back().empty() || parts.size() > 2) return std::nullopt;
+  end_part();
   if (parts.size() == 1) return QualifiedName{"", parts[0]};
   return QualifiedName{parts[0], parts[1]};
 }

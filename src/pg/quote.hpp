@@ -14,12 +14,14 @@ std::string quote_ident(std::string_view name);
 std::string qualified(std::string_view schema, std::string_view name);
 // A name as migration files and flags write it: `name` or `schema.name`, either part in double
 // quotes when it holds a dot or a quote (`"my.schema"."t"`, `""` for a quote inside). Parts are
-// taken as written (no case folding). nullopt for an empty part, a third part, or a quote left open.
+// taken as written, or with `fold_unquoted` as SQL reads them (regclass input, nextval's
+// argument): unquoted parts in lower case. nullopt for an empty part, a third part, or a quote
+// left open.
 struct QualifiedName {
   std::string schema;  // empty when not qualified
   std::string name;
 };
-std::optional<QualifiedName> split_qualified(std::string_view text);
+std::optional<QualifiedName> split_qualified(std::string_view text, bool fold_unquoted = false);
 // 'text' with quotes doubled (standard_conforming_strings, on since PostgreSQL 9.1).
 std::string quote_literal(std::string_view value);
 // $_slipway_$body$_slipway_$ for a function or DO body: the tag gets a number

@@ -108,3 +108,15 @@ TEST(Quote, QualifiedNamesSplitAtTheDotOutsideQuotes) {
   EXPECT_EQ(split("Mixed.Case"), "Mixed|Case");
   for (const char* bad : {"", ".users", "app.", "a.b.c", "\"open", "\"x\"y", "a..b"}) EXPECT_EQ(split(bad), "(invalid)") << bad;
 }
+
+// As regclass input and nextval's argument read a name: unquoted parts in lower case.
+TEST(Quote, QualifiedNamesFoldUnquotedPartsAsSqlReadsThem) {
+  auto fold = [](const char* text) {
+    auto q = pg::split_qualified(text, /*fold_unquoted=*/true);
+    return q ? q->schema + "|" + q->name : std::string("(invalid)");
+  };
+  EXPECT_EQ(fold("App.Users_Seq"), "app|users_seq");
+  EXPECT_EQ(fold("\"App\".\"Users.Seq\""), "App|Users.Seq");
+  EXPECT_EQ(fold("app.\"Users\""), "app|Users");
+  EXPECT_EQ(fold("a.b.c"), "(invalid)");
+}
