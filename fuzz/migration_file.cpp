@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     auto doc = slipway::migration::read_migration_text(text, "fuzz/01_fuzz.yaml");
     // What start stores in the history and pull writes back must be serialisable.
-    (void)doc.document.dump();
+    (void)doc.document_text.size();
   } catch (const slipway::InputError&) {
   }
   return 0;

@@ -8,16 +8,32 @@
 
 namespace slipway::catalog {
 
+namespace {
+void append_array_element(std::string& out, const std::string& value) {
+  out += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+}  // namespace
+
 std::string text_array_literal(const std::vector<std::string>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+    append_array_element(out, values[i]);
+  }
+  return out + "}";
+}
+
+std::string nullable_text_array_literal(const std::vector<std::optional<std::string>>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    if (values[i]) append_array_element(out, *values[i]);
+    else out += "NULL";
   }
   return out + "}";
 }
@@ -103,7 +119,7 @@ std::map<std::string, Table> read_tables(pqxx::work& tx, const std::string& sche
 
   for (const auto& r : tx.exec_params(std::string(kTargets) + R"(
       SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relreplident,
-             greatest(c.reltuples, 0)::bigint, obj_description(c.oid, 'pg_class')
+             greatest(c.reltuples, 0)::bigint, obj_description(c.oid, 'pg_class'), c.relnatts
       FROM pg_class c JOIN t ON t.oid = c.oid)",
                                          schema, names)) {
     Table tb;
@@ -115,6 +131,7 @@ std::map<std::string, Table> read_tables(pqxx::work& tx, const std::string& sche
     tb.replica_identity = ch(r[4]);
     tb.row_estimate = r[5].as<int64_t>();
     tb.comment = opt(r[6]);
+    tb.numbered_columns = r[7].as<int>();
     out[tb.name] = std::move(tb);
   }
   for (auto& [n, tb] : out) by_oid[tb.oid] = &tb;

@@ -41,6 +41,8 @@ class Inspector {
 
 // Builds a PostgreSQL text[] literal ('{"a","b"}') for a bound parameter.
 std::string text_array_literal(const std::vector<std::string>& values);
+// The same with NULL elements (absent values): a row's values as one text[] parameter.
+std::string nullable_text_array_literal(const std::vector<std::optional<std::string>>& values);
 // Parses a text[] value as returned by the server.
 std::vector<std::string> parse_text_array(const std::string& literal);
 

@@ -83,6 +83,9 @@ struct Table {
   std::vector<std::string> owned_sequences;  // schema-qualified, quoted
   char replica_identity = 'd';  // d default, n nothing, f full, i index
   int64_t row_estimate = 0;     // reltuples (-1 never analyzed -> 0)
+  // pg_class.relnatts: the columns ever numbered, dropped ones included. PostgreSQL numbers at
+  // most 1600 (MaxHeapAttributeNumber), so a dropped column still takes a number.
+  int numbered_columns = 0;
   std::optional<std::string> comment;
 
   const Column* column(const std::string& name) const;

@@ -10,7 +10,8 @@ namespace slipway::state {
 namespace {
 
 const char* kColumns =
-    "schema, name, parent, migration::text AS migration, status, version_schema, format, plans::text AS plans, "
+    "schema, name, parent, migration::text AS migration, status, version_schema, format, "
+    "coalesce(jsonb_array_length(plans->'start'), 0) AS start_steps, "
     "to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ') AS started_at, "
     "to_char(completed_at, 'YYYY-MM-DD HH24:MI:SS TZ') AS completed_at, progress::text AS progress";
 
@@ -23,7 +24,7 @@ MigrationRecord to_record(const pqxx::row& r) {
   m.status = r["status"].c_str();
   m.version_schema = r["version_schema"].c_str();
   m.format = r["format"].c_str();
-  m.plans = nlohmann::json::parse(r["plans"].c_str());
+  m.start_steps = r["start_steps"].as<size_t>();
   m.started_at = r["started_at"].c_str();
   if (!r["completed_at"].is_null()) m.completed_at = r["completed_at"].c_str();
   m.progress = nlohmann::json::parse(r["progress"].c_str());
@@ -73,6 +74,25 @@ bool MigrationHistory::any() {
       .value_or(false);
 }
 
+nlohmann::json MigrationHistory::plans(const std::string& name) {
+  auto v = conn_.query_value<std::string>(
+      fmt::format("SELECT plans::text FROM {} WHERE schema = $1 AND name = $2", table_), app_schema_, name);
+  return v ? nlohmann::json::parse(*v) : nlohmann::json::object();
+}
+
+std::vector<StepSummary> MigrationHistory::steps(const std::string& name, const std::string& phase) {
+  auto rows = conn_.exec_params(
+      fmt::format("SELECT s->>'id', s->>'description' FROM {} m, "
+                  "jsonb_array_elements(CASE WHEN jsonb_typeof(m.plans->$3) = 'array' THEN m.plans->$3 END) "
+                  "WITH ORDINALITY AS e(s, n) WHERE m.schema = $1 AND m.name = $2 ORDER BY e.n",
+                  table_),
+      app_schema_, name, phase);
+  std::vector<StepSummary> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back({r[0].c_str(), r[1].c_str()});
+  return out;
+}
+
 nlohmann::json MigrationHistory::progress(const std::string& name) {
   auto v = conn_.query_value<std::string>(
       fmt::format("SELECT progress::text FROM {} WHERE schema = $1 AND name = $2", table_), app_schema_, name);
@@ -80,8 +100,8 @@ nlohmann::json MigrationHistory::progress(const std::string& name) {
 }
 
 void MigrationHistory::insert_active(const std::string& name, const std::optional<std::string>& parent,
-                                     const nlohmann::json& document, const std::string& version_schema,
-                                     const std::string& format, const nlohmann::json& plans) {
+                                     const std::string& document, const std::string& version_schema,
+                                     const std::string& format, const std::string& plans) {
   auto r = conn_.exec_params(
       fmt::format("INSERT INTO {} AS m (schema, name, parent, migration, status, version_schema, format, plans) "
                   "VALUES ($1, $2, NULLIF($3, ''), $4::jsonb, 'active', $5, $6, $7::jsonb) "
@@ -90,7 +110,7 @@ void MigrationHistory::insert_active(const std::string& name, const std::optiona
                   "plans = EXCLUDED.plans, started_at = now(), completed_at = NULL, progress = '{{}}' "
                   "WHERE m.status = 'rolled_back' RETURNING 1",
                   table_),
-      app_schema_, name, parent.value_or(""), document.dump(), version_schema, format, plans.dump());
+      app_schema_, name, parent.value_or(""), document, version_schema, format, plans);
   if (r.empty()) throw Error(fmt::format("migration {} is already recorded in the history", name));
 }
 

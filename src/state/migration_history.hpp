@@ -15,6 +15,12 @@
 
 namespace slipway::state {
 
+// A step of a recorded plan, as `status` shows it.
+struct StepSummary {
+  std::string id;
+  std::string description;
+};
+
 struct MigrationRecord {
   std::string schema;          // the application schema the migration applies to
   std::string name;
@@ -23,7 +29,9 @@ struct MigrationRecord {
   std::string status;          // active | complete | rolled_back | baseline
   std::string version_schema;  // e.g. public_02_add_column
   std::string format;          // yaml | json: how its file was written (for `slipway pull`)
-  nlohmann::json plans;        // start/complete/rollback, made once at start ({} for a baseline)
+  // The plans (start/complete/rollback, made once at start) are read on their own, by plans():
+  // a 20,000-operation migration's are tens of megabytes, and most readers need none of it.
+  size_t start_steps = 0;      // the start plan's steps
   std::string started_at;
   std::optional<std::string> completed_at;
   nlohmann::json progress;     // where an interrupted step stopped (resume information)
@@ -42,13 +50,19 @@ class MigrationHistory {
   std::optional<MigrationRecord> last_ended();
   // Whether records() would return any.
   bool any();
+  // The plans recorded for `name` ({} when there is no such record, or for a baseline).
+  nlohmann::json plans(const std::string& name);
+  // The steps of one phase's plan ("start", "complete", "rollback"), in order, without parsing
+  // the plans here.
+  std::vector<StepSummary> steps(const std::string& name, const std::string& phase);
   // The progress recorded for `name` ({} when there is no such record).
   nlohmann::json progress(const std::string& name);
 
   // Inserts (or replaces a rolled-back record of the same name with) an active migration.
+  // `document` and `plans` are JSON text.
   void insert_active(const std::string& name, const std::optional<std::string>& parent,
-                     const nlohmann::json& document, const std::string& version_schema, const std::string& format,
-                     const nlohmann::json& plans);
+                     const std::string& document, const std::string& version_schema, const std::string& format,
+                     const std::string& plans);
   // `parent`: the latest migration, when the baseline restarts an existing history.
   void insert_baseline(const std::string& name, const std::optional<std::string>& parent,
                        const nlohmann::json& document);

@@ -8,24 +8,22 @@
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
 #include "migration/engine/migrator.hpp"
-#include "migration/engine/planner.hpp"
 
 namespace slipway::cli {
 namespace {
 
 // Where the active migration's current phase stands: steps done, and the step a re-run starts
 // with (the one an interrupted run stopped at).
-nlohmann::json phase_position(const state::MigrationRecord& m) {
-  auto plans = migration::MigrationPlans::from_json(m.plans);
+nlohmann::json phase_position(state::MigrationHistory& history, const state::MigrationRecord& m) {
   std::string phase = m.progress.value("phase", "start");
-  const auto& plan = phase == "complete" ? plans.complete : phase == "rollback" ? plans.rollback : plans.start;
+  auto steps = history.steps(m.name, phase);
   std::set<std::string> done;
   if (m.progress.contains("done") && m.progress["done"].contains(phase))
     for (const auto& id : m.progress["done"][phase]) done.insert(id.get<std::string>());
-  nlohmann::json out{{"phase", phase}, {"steps", plan.actions.size()}, {"done", done.size()}};
-  for (size_t i = 0; i < plan.actions.size(); ++i) {
-    if (done.count(plan.actions[i].id)) continue;
-    out["next_step"] = {{"number", i + 1}, {"id", plan.actions[i].id}, {"description", plan.actions[i].description}};
+  nlohmann::json out{{"phase", phase}, {"steps", steps.size()}, {"done", done.size()}};
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (done.count(steps[i].id)) continue;
+    out["next_step"] = {{"number", i + 1}, {"id", steps[i].id}, {"description", steps[i].description}};
     break;
   }
   if (m.progress.contains("current")) out["interrupted_in"] = m.progress["current"];
@@ -62,9 +60,11 @@ CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
       auto history = migrations.records();
       count = history.size();
       if (!history.empty()) latest = history.back();
+      out["active"] = active ? record_json(*active) : nlohmann::json();
+      if (active) out["active"]["position"] = phase_position(migrations, *active);
+    } else {
+      out["active"] = nullptr;
     }
-    out["active"] = active ? record_json(*active) : nlohmann::json();
-    if (active) out["active"]["position"] = phase_position(*active);
     out["latest"] = latest ? record_json(*latest) : nlohmann::json();
     out["migrations"] = count;
     // pgroll's shape and values (schema, version: the latest migration, status), so scripts

@@ -28,7 +28,7 @@ NextCommands next_commands(const state::MigrationRecord& m) {
     if (steps_done(m, "complete") > 0) return {"complete", std::nullopt};  // past the point of no return
     return {"complete", "rollback"};
   }
-  if (steps_done(m, "start") < MigrationPlans::from_json(m.plans).start.actions.size()) return {"start", "rollback"};
+  if (steps_done(m, "start") < m.start_steps) return {"start", "rollback"};
   return {"complete", "rollback"};
 }
 
@@ -85,7 +85,7 @@ MigrationPlans Migrator::validate(const MigrationDocument& doc) {
 void Migrator::start(const MigrationDocument& doc, const std::string& format) {
   auto history = store_.migrations(options_.schema);
   if (auto a = active(); a && a->name == doc.name) {
-    if (a->migration != doc.document) {
+    if (a->migration != doc.document()) {
       throw InputError(fmt::format("migration {} is active but the file differs from what was started", doc.name),
                        "restore the file as it was, or `slipway rollback` and start again");
     }
@@ -94,7 +94,7 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
                        fmt::format("run `slipway {}` again to finish it", phase));
     }
     log::info("resuming the start of migration {}", doc.name);
-    run_start(doc, MigrationPlans::from_json(a->plans));
+    run_start(doc, MigrationPlans::from_json(history.plans(a->name)));
     log::info("migration {} started{}", doc.name,
               a->version_schema.empty() ? " (no version schema)" : ": version schema " + a->version_schema);
     return;
@@ -105,8 +105,8 @@ void Migrator::start(const MigrationDocument& doc, const std::string& format) {
   std::optional<std::string> parent;
   if (auto latest = history.latest()) parent = latest->name;
   // The record's version schema is the schema of views; none is recorded as empty.
-  history.insert_active(doc.name, parent, doc.document, plans.creates_version_schema ? plans.version_schema : "",
-                        format, plans.to_json());
+  history.insert_active(doc.name, parent, doc.document_text,
+                        plans.creates_version_schema ? plans.version_schema : "", format, plans.to_json_text());
   log::info("starting migration {} ({} operations)", doc.name, doc.operations.size());
   if (options_.skip_validation)
     log::warn("--skip-validation: expressions, types and functions were not checked against the database");
@@ -181,7 +181,7 @@ std::optional<state::MigrationRecord> Migrator::last_ended_as(const std::string&
 bool Migrator::completed_last(const MigrationDocument& doc) {
   if (!store_.initialized() || active()) return false;
   auto last = store_.migrations(options_.schema).last_ended();
-  return last && last->name == doc.name && last->status == "complete" && last->migration == doc.document;
+  return last && last->name == doc.name && last->status == "complete" && last->migration == doc.document();
 }
 
 Migrator::Outcome Migrator::complete() {
@@ -192,11 +192,9 @@ Migrator::Outcome Migrator::complete() {
     return {done->name, true};
   }
   auto history = store_.migrations(options_.schema);
-  auto plans = MigrationPlans::from_json(a->plans);
   auto progress = a->progress;
   const auto& done_start = progress["done"]["start"];
-  if (progress.value("phase", "start") == "start" &&
-      (done_start.is_array() ? done_start.size() : 0) < plans.start.actions.size()) {
+  if (progress.value("phase", "start") == "start" && (done_start.is_array() ? done_start.size() : 0) < a->start_steps) {
     throw InputError(fmt::format("the start of migration {} did not finish", a->name),
                      "re-run `slipway start` with its file to resume it, or `slipway rollback`");
   }
@@ -205,7 +203,7 @@ Migrator::Outcome Migrator::complete() {
     throw InputError(fmt::format("migration {} is being rolled back", a->name), "run `slipway rollback` again");
   }
   log::info("completing migration {}", a->name);
-  run_phase(a->name, plans, "complete", "slipway complete");
+  run_phase(a->name, MigrationPlans::from_json(history.plans(a->name)), "complete", "slipway complete");
   history.finish(a->name, "complete");
   log::info("migration {} complete", a->name);
   return {a->name};
@@ -225,7 +223,7 @@ Migrator::Outcome Migrator::rollback() {
                      "run `slipway complete` again to finish it");
   }
   log::info("rolling back migration {}", a->name);
-  undo(a->name, MigrationPlans::from_json(a->plans));
+  undo(a->name, MigrationPlans::from_json(store_.migrations(options_.schema).plans(a->name)));
   return {a->name};
 }
 

@@ -1,5 +1,7 @@
 #include "migration/engine/planner.hpp"
 
+#include "migration/engine/column_limit.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <unordered_map>
 
 #include "catalog/inspector.hpp"
+#include "migration/engine/column_limit.hpp"
 #include "migration/engine/engine_actions.hpp"
 #include "migration/engine/plan_json.hpp"
 #include "pg/quote.hpp"
@@ -14,15 +17,26 @@
 
 namespace slipway::migration {
 
-nlohmann::json MigrationPlans::to_json() const {
-  return {{"version_schema", version_schema},
-          {"creates_version_schema", creates_version_schema},
-          {"previous_version_schema", previous_version_schema ? nlohmann::json(*previous_version_schema) : nlohmann::json()},
-          {"new_version", migration::to_json(new_version)},
-          {"old_version", migration::to_json(old_version)},
-          {"start", migration::to_json(start)},
-          {"complete", migration::to_json(complete)},
-          {"rollback", migration::to_json(rollback)}};
+std::string MigrationPlans::to_json_text() const {
+  nlohmann::json head = {
+      {"version_schema", version_schema},
+      {"creates_version_schema", creates_version_schema},
+      {"previous_version_schema", previous_version_schema ? nlohmann::json(*previous_version_schema) : nlohmann::json()},
+      {"new_version", migration::to_json(new_version)},
+      {"old_version", migration::to_json(old_version)}};
+  std::string out = head.dump();
+  out.pop_back();  // the closing brace: the phases follow
+  const std::pair<const char*, const Plan*> phases[] = {{"start", &start}, {"complete", &complete}, {"rollback", &rollback}};
+  for (const auto& [key, plan] : phases) {
+    out += fmt::format(",\"{}\":[", key);
+    for (size_t i = 0; i < plan->actions.size(); ++i) {
+      if (i > 0) out += ',';
+      out += migration::to_json(plan->actions[i]).dump();
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 MigrationPlans MigrationPlans::from_json(const nlohmann::json& j) {
@@ -72,6 +86,7 @@ void check_schemas(catalog::Inspector& inspector, const std::string& schema, con
 VirtualSchema validate_in_order(const MigrationContext& m, const MigrationDocument& doc,
                                 const VirtualSchema& old_version, bool live_checks) {
   VirtualSchema now = old_version;
+  ColumnLimit column_limit;
   for (size_t i = 0; i < doc.operations.size(); ++i) {
     const auto& op = *doc.operations[i];
     ValidationContext v;
@@ -101,6 +116,16 @@ VirtualSchema validate_in_order(const MigrationContext& m, const MigrationDocume
       }
     }
     op.apply(now);
+    for (const auto& name : op.tables()) {
+      const auto* t = now.table(name);
+      if (!t) continue;
+      if (auto n = column_limit.exceeded_after(*t)) {
+        v.fail("table", fmt::format("table \"{}\" would number {} columns at start (dropped ones count too); "
+                                    "PostgreSQL allows {}", name, *n, ColumnLimit::max_columns),
+               "split the migration (complete one before the next adds columns); `slipway repack --table "
+               "T` renumbers a table's columns, dropped ones no longer counted");
+      }
+    }
   }
   return now;
 }

@@ -27,17 +27,17 @@ VirtualSchema reconcile_with_catalog(const VirtualSchema& planned, const Virtual
     // Columns that no longer exist physically cannot be shown.
     std::erase_if(copy.columns, [&](const VirtualColumn& c) { return !it->second.column(c.physical); });
     for (const auto& c : it->second.columns) {
-      if (mapped.count(c.name) || c.name.rfind("_slipway", 0) == 0) continue;
+      if (mapped.count(c.name) || is_slipway_name(c.name)) continue;
       copy.columns.push_back(VirtualColumn{c.name, c.name, c.type, c.not_null, c.default_expr, false});
     }
     out.add_table(std::move(copy));
   }
   for (const auto& [name, t] : live) {
-    if (known_physical.count(name) || name.rfind("_slipway", 0) == 0) continue;
+    if (known_physical.count(name) || is_slipway_name(name)) continue;
     VirtualTable vt;
     vt.name = vt.physical = name;
     for (const auto& c : t.columns) {
-      if (c.name.rfind("_slipway", 0) == 0) continue;
+      if (is_slipway_name(c.name)) continue;
       vt.columns.push_back(VirtualColumn{c.name, c.name, c.type, c.not_null, c.default_expr, false});
     }
     out.add_table(std::move(vt));

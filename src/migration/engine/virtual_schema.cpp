@@ -34,7 +34,7 @@ VirtualSchema VirtualSchema::from_catalog(const std::string& schema, const std::
     vt.catalog = t;
     for (const auto& c : t.columns) {
       // slipway's own temporaries never belong to an application's version.
-      if (c.name.rfind("_slipway", 0) == 0) continue;
+      if (is_slipway_name(c.name)) continue;
       VirtualColumn vc;
       vc.name = c.name;
       vc.physical = c.name;

@@ -13,6 +13,10 @@
 
 namespace slipway::migration {
 
+// slipway's own objects (temporary columns, triggers, constraints) start with "_slipway": never
+// part of an application's version, and reserved in migrations.
+inline bool is_slipway_name(const std::string& name) { return name.rfind("_slipway", 0) == 0; }
+
 struct VirtualColumn {
   std::string name;      // as the application sees it
   std::string physical;  // column of the physical table (may be a _slipway_ temporary)

@@ -280,14 +280,13 @@ MigrationDocument read_migration_text(std::string_view text, const std::string& 
 MigrationDocument parse_migration(const std::string& name, nlohmann::json document, SourceMap source) {
   MigrationDocument m;
   m.name = name;
-  m.document = std::move(document);
   m.source = std::move(source);
   if (name.empty()) throw InputError("a migration needs a name (the file's base name)");
-  if (!m.document.is_object()) {
+  if (!document.is_object()) {
     throw InputError(fmt::format("{}: a migration must be an object with an `operations` list", m.source.where("")),
                      "see docs/migrations.md for the file format");
   }
-  Fields top(m.document, "", m.source);
+  Fields top(document, "", m.source);
   if (auto declared = top.optional_string("name"); declared && *declared != name) {
     top.fail("name", fmt::format("says \"{}\" but the file is named \"{}\"", *declared, name),
              "the file's base name is the migration name; remove `name` or rename the file");
@@ -297,7 +296,7 @@ MigrationDocument parse_migration(const std::string& name, nlohmann::json docume
   if (!top.has("operations")) {
     top.fail("operations", "required field is missing", "a migration is `operations:` followed by a list");
   }
-  const auto& ops = m.document["operations"];
+  const auto& ops = document["operations"];
   if (!ops.is_array()) {
     top.fail("operations", "must be a list of operations (`- create_table: ...`)");
   }
@@ -322,6 +321,7 @@ MigrationDocument parse_migration(const std::string& name, nlohmann::json docume
     m.operations.back()->qualifiers = std::move(qualifiers);
   }
   top.finish();
+  m.document_text = document.dump();
   return m;
 }
 

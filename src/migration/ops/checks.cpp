@@ -32,7 +32,7 @@ const VirtualColumn& require_column(const ValidationContext& ctx, const std::str
 void require_identifier(const ValidationContext& ctx, const std::string& field, const std::string& name) {
   if (name.empty()) ctx.fail(field, "must not be empty");
   if (name.size() > 63) ctx.fail(field, fmt::format("\"{}\" is longer than PostgreSQL's 63 bytes", name));
-  if (name.rfind("_slipway", 0) == 0) ctx.fail(field, "names starting with _slipway are reserved for slipway");
+  if (is_slipway_name(name)) ctx.fail(field, "names starting with _slipway are reserved for slipway");
 }
 
 void require_free_relation_name(const ValidationContext& ctx, const std::string& field, const std::string& name) {

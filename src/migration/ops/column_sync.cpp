@@ -15,8 +15,6 @@
 namespace slipway::migration {
 namespace {
 
-bool is_slipway_name(const std::string& name) { return name.rfind("_slipway", 0) == 0; }
-
 // Text of a pg_get_constraintdef without a trailing " NOT VALID".
 std::string without_not_valid(std::string def) {
   const std::string suffix = " NOT VALID";
@@ -441,7 +439,7 @@ SyncPlan duplicate_columns(const std::string& id, const VirtualTable& table, con
     const VirtualColumn* vc = table.column(name);
     std::string physical = vc ? vc->physical : name;
     // At complete the virtual column already points at the temporary: the old one is `name`.
-    if (physical.rfind("_slipway", 0) == 0) physical = name;
+    if (is_slipway_name(physical)) physical = name;
     const catalog::Column* col = table.catalog->column(physical);
     if (!col) throw Error(fmt::format("column {} of table {} not found in the catalog", physical, table.name));
     SyncedColumn c = duplicate_of(*col);
