@@ -55,17 +55,8 @@ psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 echo "loading $rows rows into the templates (once)"
 psql -d postgres -c "CREATE DATABASE tmpl_bigint"
+psql -d tmpl_bigint -c "CREATE EXTENSION pg_repack" -f "$root/bench/user_profiles.sql"
 psql -d tmpl_bigint <<SQL
-CREATE EXTENSION pg_repack;
-CREATE TABLE user_profiles (
-  id BIGSERIAL PRIMARY KEY,
-  username VARCHAR(50) NOT NULL UNIQUE,
-  email VARCHAR(100) NOT NULL UNIQUE,
-  first_name VARCHAR(50),
-  last_name VARCHAR(50),
-  bio TEXT,
-  created_at TIMESTAMPTZ DEFAULT NOW());
-CREATE INDEX idx_user_email ON user_profiles (email);
 INSERT INTO user_profiles (username, email, first_name, last_name, bio)
 SELECT 'user_' || i, 'user_' || i || '@example.com', 'First' || i, 'Last' || i, 'Bio text for user ' || i
 FROM generate_series(1, $rows) AS i;

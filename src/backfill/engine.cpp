@@ -16,6 +16,7 @@
 #include "catalog/inspector.hpp"
 #include "pg/conninfo.hpp"
 #include "pg/quote.hpp"
+#include "pg/row_key.hpp"
 #include "state/store.hpp"
 #include "util/log.hpp"
 #include "util/thread_name.hpp"
@@ -53,12 +54,6 @@ BatchAction replay_action(std::string target, std::vector<std::string> key, std:
 }
 
 namespace {
-
-KeyValue key_of(const pqxx::row& r, size_t n) {
-  KeyValue k;
-  for (size_t i = 0; i < n; ++i) k.emplace_back(r[int(i)].c_str());
-  return k;
-}
 
 }  // namespace
 
@@ -186,7 +181,7 @@ struct Engine::Impl {
     std::vector<Range> ranges;
     std::optional<KeyValue> end;
     if (!last.empty()) {
-      end = key_of(last[0], nkey);
+      end = pg::key_of(last[0], nkey);
       // Split the key space into one range per worker at evenly spaced keys (index-only scans).
       std::optional<KeyValue> lo;
       int workers = std::max(1, opt.workers);
@@ -196,7 +191,7 @@ struct Engine::Impl {
                                               key->list(), qtable, key->list()),
                                   params[0]);
         if (b.empty()) break;
-        KeyValue bound = key_of(b[0], nkey);
+        KeyValue bound = pg::key_of(b[0], nkey);
         if (lo && bound == *lo) continue;
         ranges.push_back({int(ranges.size()), lo, bound, std::nullopt});
         lo = bound;
@@ -333,7 +328,7 @@ struct Engine::Impl {
                          : n;
           // The range's last batch reaches to its upper bound, so keys inserted meanwhile inside
           // the range are covered too.
-          upto = final ? range.hi : key_of(b[0], nkey);
+          upto = final ? range.hi : pg::key_of(b[0], nkey);
           KeyRange bounds{after, upto};
           BatchContext ctx{tx, *key, bounds, qtable, walked};
           affected = spec.action(ctx);
@@ -502,7 +497,7 @@ BackfillResult Engine::run() {
   // included: the action (run over an empty key range, rolled back) and the throttle queries.
   auto last = conn.exec(fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", m.key->list(), m.qtable,
                                     m.key->list(true)));
-  if (!last.empty()) m.validate_action(conn, key_of(last[0], m.nkey));
+  if (!last.empty()) m.validate_action(conn, pg::key_of(last[0], m.nkey));
   ThrottleOptions throttle = m.opt.throttle;
   if (!m.opt.metrics_addr.empty()) throttle.measure_lag = true;  // the lag gauge, throttling or not
   m.throttler = std::make_unique<Throttler>(m.conninfo, throttle);

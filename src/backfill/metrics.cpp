@@ -10,8 +10,8 @@
 
 namespace slipway::backfill {
 
-Metrics::Metrics()
-    : bounds_{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}, bucket_counts_(bounds_.size() + 1, 0) {}
+Metrics::Metrics(std::string prefix)
+    : prefix_(std::move(prefix) + "_"), bounds_{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}, bucket_counts_(bounds_.size() + 1, 0) {}
 
 void Metrics::set_job(const std::string& job, const std::string& table) {
   std::lock_guard l(mu_);
@@ -64,34 +64,34 @@ std::string Metrics::render() const {
   std::string lbl = fmt::format("job=\"{}\",table=\"{}\"", escape_label(job_), escape_label(table_));
   std::string out;
   auto gauge = [&](const char* name, const char* help, const char* type, double v) {
-    out += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0}{{{3}}} {4}\n", name, help, type, lbl, v);
+    out += fmt::format("# HELP {0}{1} {2}\n# TYPE {0}{1} {3}\n{0}{1}{{{4}}} {5}\n", prefix_, name, help, type, lbl, v);
   };
-  gauge("slipway_backfill_rows_done_total", "Rows processed by this run.", "counter", double(rows_));
-  gauge("slipway_backfill_batches_total", "Batches committed by this run.", "counter", double(batches_));
-  gauge("slipway_backfill_rows_per_second", "Recent processing rate.", "gauge", rows_per_second_);
-  gauge("slipway_backfill_batch_size", "Current batch size (rows).", "gauge", double(batch_size_));
-  gauge("slipway_backfill_rows_estimate", "Estimated rows in the job.", "gauge", double(rows_estimate_));
-  gauge("slipway_backfill_lock_wait_events_total", "Batches cancelled because an application session waited on them.",
+  gauge("rows_done_total", "Rows processed by this run.", "counter", double(rows_));
+  gauge("batches_total", "Batches committed by this run.", "counter", double(batches_));
+  gauge("rows_per_second", "Recent processing rate.", "gauge", rows_per_second_);
+  gauge("batch_size", "Current batch size (rows).", "gauge", double(batch_size_));
+  gauge("rows_estimate", "Estimated rows in the job.", "gauge", double(rows_estimate_));
+  gauge("lock_wait_events_total", "Batches cancelled because an application session waited on them.",
         "counter", double(lock_wait_events_));
-  out += "# HELP slipway_backfill_batch_seconds Duration of committed batches.\n"
-         "# TYPE slipway_backfill_batch_seconds histogram\n";
+  out += fmt::format("# HELP {0}batch_seconds Duration of committed batches.\n"
+                     "# TYPE {0}batch_seconds histogram\n", prefix_);
   int64_t cumulative = 0;
   for (size_t i = 0; i <= bounds_.size(); ++i) {
     cumulative += bucket_counts_[i];
     std::string le = i < bounds_.size() ? fmt::format("{}", bounds_[i]) : "+Inf";
-    out += fmt::format("slipway_backfill_batch_seconds_bucket{{{},le=\"{}\"}} {}\n", lbl, le, cumulative);
+    out += fmt::format("{}batch_seconds_bucket{{{},le=\"{}\"}} {}\n", prefix_, lbl, le, cumulative);
   }
-  out += fmt::format("slipway_backfill_batch_seconds_sum{{{}}} {}\n", lbl, batch_seconds_sum_);
-  out += fmt::format("slipway_backfill_batch_seconds_count{{{}}} {}\n", lbl, batches_);
-  out += "# HELP slipway_backfill_throttled_seconds_total Time spent throttled, by reason.\n"
-         "# TYPE slipway_backfill_throttled_seconds_total counter\n";
+  out += fmt::format("{}batch_seconds_sum{{{}}} {}\n", prefix_, lbl, batch_seconds_sum_);
+  out += fmt::format("{}batch_seconds_count{{{}}} {}\n", prefix_, lbl, batches_);
+  out += fmt::format("# HELP {0}throttled_seconds_total Time spent throttled, by reason.\n"
+                     "# TYPE {0}throttled_seconds_total counter\n", prefix_);
   for (const char* reason : {"max-rate", "max-lag", "throttle-query", "pause-file", "lock-wait"}) {
     auto it = throttled_.find(reason);
-    out += fmt::format("slipway_backfill_throttled_seconds_total{{{},reason=\"{}\"}} {}\n", lbl, reason,
+    out += fmt::format("{}throttled_seconds_total{{{},reason=\"{}\"}} {}\n", prefix_, lbl, reason,
                        it == throttled_.end() ? 0.0 : it->second);
   }
   if (lag_) {
-    gauge("slipway_backfill_replication_lag_seconds", "Last replication lag measured.", "gauge", *lag_);
+    gauge("replication_lag_seconds", "Last replication lag measured.", "gauge", *lag_);
   }
   return out;
 }

@@ -1,5 +1,6 @@
-// Prometheus text-format metrics of a running backfill, optionally served over HTTP
-// (--metrics-addr HOST:PORT, GET /metrics). Internal to the backfill layer.
+// Prometheus text-format metrics of a running backfill (or of another chunked job: `compare`
+// reports its chunks as batches under its own prefix), optionally served over HTTP
+// (--metrics-addr HOST:PORT, GET /metrics).
 #pragma once
 #include <map>
 #include <memory>
@@ -12,7 +13,8 @@ namespace slipway::backfill {
 
 class Metrics {
  public:
-  Metrics();
+  // Metric names start with `prefix` and "_": slipway_backfill_rows_done_total, ...
+  explicit Metrics(std::string prefix = "slipway_backfill");
   void set_job(const std::string& job, const std::string& table);
   void add_batch(double seconds, int64_t rows);
   void set_gauges(double rows_per_second, int64_t batch_size, int64_t rows_estimate);
@@ -22,6 +24,7 @@ class Metrics {
 
  private:
   mutable std::mutex mu_;
+  std::string prefix_;
   std::string job_, table_;
   std::vector<double> bounds_;
   std::vector<int64_t> bucket_counts_;  // cumulative counts are computed when rendering

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backfill/engine.hpp"
+#include "cli/throttle_flags.hpp"
 
 namespace CLI {
 class App;
@@ -23,11 +24,7 @@ struct BackfillFlags {
   std::chrono::milliseconds batch_time{100};
   std::optional<int64_t> batch_size;  // unset: adaptive
   int workers = 1;
-  double max_rate = 0;
-  std::optional<std::chrono::milliseconds> max_lag;
-  std::string lag_query;
-  std::string throttle_query;
-  std::string pause_file;
+  ThrottleFlags throttle;
   std::string metrics_addr;
   std::string progress = "auto";
   std::chrono::milliseconds progress_interval = std::chrono::seconds(5);

@@ -6,6 +6,7 @@
 
 #include "catalog/inspector.hpp"
 #include "pg/quote.hpp"
+#include "pg/row_key.hpp"
 
 namespace slipway::rewrite {
 
@@ -50,9 +51,7 @@ std::optional<KeyValue> next_chunk_end(pqxx::transaction_base& tx, const SyncPai
                             p.qualified_source(), where, key.list(), std::max<int64_t>(rows - 1, 0)),
                 params);
   if (r.empty()) return std::nullopt;
-  KeyValue k;
-  for (size_t i = 0; i < p.key.size(); ++i) k.push_back(r[0][int(i)].c_str());
-  return k;
+  return pg::key_of(r[0], p.key.size());
 }
 
 int64_t copy_range(pqxx::transaction_base& tx, const SyncPair& p, const KeyRange& range, bool replace) {

@@ -105,3 +105,13 @@ TEST(KeysetSql, RowHashTypedOrThroughText) {
   EXPECT_EQ(sql::row_hash(R"(ROW("t"."a"))", true), R"(hash_record_extended(ROW("t"."a"), 0))");
   EXPECT_EQ(sql::row_hash(R"(ROW("t"."a"))", false), R"(hashtextextended((ROW("t"."a"))::text, 0))");
 }
+
+TEST(KeysetSql, AKeyOrderedByAnotherCollationSaysSoWhereverItIsOrderedOrCompared) {
+  KeySql k({{"tenant", "text", "C"}, {"id", "uuid"}}, "s");
+  EXPECT_EQ(k.list(), R"("s"."tenant" COLLATE "C", "s"."id")");
+  EXPECT_EQ(k.list(true), R"("s"."tenant" COLLATE "C" DESC, "s"."id" DESC)");
+  Params params;
+  EXPECT_EQ(k.range_predicate({KeyValue{"a", "u1"}, std::nullopt}, 1, params),
+            R"(("s"."tenant" COLLATE "C", "s"."id") > ($1::text, $2::uuid))");
+  EXPECT_EQ(k.text_list(), R"("s"."tenant"::text, "s"."id"::text)");  // the value itself is not collated
+}

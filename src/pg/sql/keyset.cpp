@@ -48,7 +48,17 @@ std::vector<KeyColumn> key_columns(const std::vector<std::string>& names) {
 KeySql::KeySql(std::vector<KeyColumn> columns, std::string alias)
     : columns_(std::move(columns)), alias_(std::move(alias)) {}
 
-std::string KeySql::list(bool desc) const { return join(columns_, alias_, desc ? " DESC" : ""); }
+std::string KeySql::list(bool desc) const {
+  std::string prefix = alias_.empty() ? "" : quote_ident(alias_) + ".";
+  std::string out;
+  for (const auto& c : columns_) {
+    if (!out.empty()) out += ", ";
+    out += prefix + quote_ident(c.name);
+    if (!c.collation.empty()) out += " COLLATE " + quote_ident(c.collation);
+    if (desc) out += " DESC";
+  }
+  return out;
+}
 
 std::string KeySql::text_list() const { return join(columns_, alias_, "::text"); }
 

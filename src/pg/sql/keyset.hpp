@@ -15,6 +15,10 @@ namespace slipway::pg::sql {
 struct KeyColumn {
   std::string name;
   std::string type;  // format_type(), e.g. "bigint", "uuid", "character varying(40)"
+  // Order by this collation instead of the column's ("C"): two databases whose collations
+  // differ then order and split their keys the same way (compare). Empty: the column's own,
+  // which its index serves.
+  std::string collation = {};
 };
 
 // One key value: one text value per key column, in key order. Key columns are NOT NULL.
@@ -42,7 +46,8 @@ class KeySql {
   const std::vector<KeyColumn>& columns() const { return columns_; }
   // "k1" or ("k1", "k2"): the row value compared by btree row comparison (an index range scan).
   std::string row() const;
-  // "k1", "k2" (for ORDER BY / SELECT lists); `desc` appends DESC to each.
+  // "k1", "k2" (for ORDER BY lists and row comparisons), with COLLATE where a column has one;
+  // `desc` appends DESC to each.
   std::string list(bool desc = false) const;
   // "k1"::text, "k2"::text: the key read in its text form.
   std::string text_list() const;

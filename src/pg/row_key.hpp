@@ -1,0 +1,14 @@
+// A key value read out of a result row: the columns a keyset query selected with
+// KeySql::text_list() (pg/sql/keyset.hpp), as text. The backfill, the rewrite and compare walk
+// tables by key and read their bounds back the same way.
+#pragma once
+#include <pqxx/row>
+
+#include "pg/sql/keyset.hpp"
+
+namespace slipway::pg {
+
+// Columns [first, first + n) of `r`. Key columns are NOT NULL, so none is null.
+sql::KeyValue key_of(const pqxx::row& r, size_t n, size_t first = 0);
+
+}  // namespace slipway::pg
