@@ -64,8 +64,8 @@ TEST(CompareLive, LogicalReplicationUnderWritesReportsNothingFalse) {
   });
   auto compare = [&] {
     return run_command({slipway_bin(), "--json", "compare", "--source", publisher.conninfo(), "--target",
-                        subscriber.conninfo(), "--table", "accounts", "--chunk-size", "2000", "--recheck", "5",
-                        "--recheck-delay", "300ms", "--progress", "none"});
+                        subscriber.conninfo(), "--table", "accounts", "--chunk-size", "2000", "--recheck", "8",
+                        "--recheck-delay", "500ms", "--progress", "none"});
   };
   auto live = compare();
   int64_t during = writes;
