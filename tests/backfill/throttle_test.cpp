@@ -119,14 +119,13 @@ TEST_F(ThrottleTest, MaxRateIsReachedWhenBatchesTakeTime) {
   auto res = Engine(url(), spec, opt).run();
   ASSERT_TRUE(res.complete);
   double achieved = double(res.rows_this_run) / res.seconds;
-  // Counting only the time after each batch gives 250 / (0.156 + 0.055) = ~1,185 rows/s. The
-  // rate is reached unless the batches alone take longer than its periods (a loaded machine):
-  // the wait the throttler adds is then what the rate requires beyond the batches' own time.
-  double paced = res.throttled_seconds["max-rate"];
-  double busy = res.seconds - paced;
+  // Counting only the time after each batch gives 250 / (0.156 + 0.055) = ~1,185 rows/s: the
+  // run takes its batches' own time plus the whole rate time. Paced right, it takes the longer
+  // of the two (plus the sleeps' wake-up latency on a loaded machine): closer to that than to
+  // the sum, whatever the load (the batches alone took 0.33 s on a quiet machine, 0.6 s loaded).
+  double busy = res.seconds - res.throttled_seconds["max-rate"];
   double needed = double(res.rows_this_run) / rate;
-  EXPECT_LE(paced, std::max(0.0, needed - busy) + 0.15 * needed) << res.seconds << " s, " << busy << " s busy";
-  if (busy < needed * 0.7) EXPECT_GE(achieved, rate * 0.85) << res.seconds << " s";
+  EXPECT_LT(res.seconds, busy + needed - 0.5 * std::min(busy, needed)) << busy << " s busy";
   EXPECT_LE(achieved, rate * 1.1) << res.seconds << " s";
   EXPECT_EQ(wrong_rows(), 0);
 }
