@@ -5,6 +5,7 @@
 #include <pqxx/transaction>
 
 #include "pg/ddl_executor.hpp"
+#include "pg/row_key.hpp"
 
 namespace slipway::catalog {
 
@@ -74,10 +75,7 @@ const char* kTargets = R"(
     WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
       AND ($2 = '{}' OR c.relname = ANY($2::text[]))))";
 
-std::optional<std::string> opt(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return std::string(f.c_str());
-}
+std::optional<std::string> opt(const pqxx::field& f) { return pg::text_or_null(f); }
 char ch(const pqxx::field& f) { return f.is_null() || !*f.c_str() ? 0 : f.c_str()[0]; }
 
 }  // namespace

@@ -20,10 +20,7 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 pqxx::result query(pg::Connection& conn, const std::string& sql, const std::vector<std::string>& params) {
-  return pg::typed_errors([&] {
-    pqxx::nontransaction tx(conn.raw());
-    return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-  });
+  return conn.exec_list(sql, params);
 }
 
 std::optional<KeyValue> key_at(pg::Connection& conn, const SideSql& side, const KeyRange& range, int64_t offset) {

@@ -9,10 +9,7 @@ void add_observed_rows(const pqxx::result& r, size_t key_columns, size_t values,
   for (const auto& row : r) {
     ObservedRow o;
     o.values.reserve(values);
-    for (size_t i = 0; i < values; ++i) {
-      const auto& f = row[int(key_columns + i)];
-      o.values.push_back(f.is_null() ? std::nullopt : std::optional<std::string>(f.c_str()));
-    }
+    for (size_t i = 0; i < values; ++i) o.values.push_back(pg::text_or_null(row[int(key_columns + i)]));
     o.fingerprint = row[int(key_columns + values)].c_str();
     if (written_column) o.written_during_compare = row[int(key_columns + values + 1)].as<bool>();
     into[pg::key_of(row, key_columns)] = std::move(o);

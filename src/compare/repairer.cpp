@@ -67,14 +67,10 @@ void Repairer::repair(TableResult& result) {
     if (!keys.empty()) {
       std::vector<std::string> params;
       auto sql = select_with_keys_sql(t.source_table, source_key, source_exprs, keys, params);
-      auto r = pg::typed_errors([&] {
-        pqxx::nontransaction tx(source_.raw());
-        return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-      });
+      auto r = source_.exec_list(sql, params);
       for (const auto& row : r) {
         std::vector<std::optional<std::string>> values;
-        for (size_t c = key_columns.size(); c < size_t(row.size()); ++c)
-          values.push_back(row[int(c)].is_null() ? std::nullopt : std::optional<std::string>(row[int(c)].c_str()));
+        for (size_t c = key_columns.size(); c < size_t(row.size()); ++c) values.push_back(pg::text_or_null(row[int(c)]));
         source_rows[pg::key_of(row, key_columns.size())] = std::move(values);
       }
     }

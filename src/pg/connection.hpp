@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pg/errors.hpp"
 
@@ -46,6 +47,14 @@ class Connection {
     return typed_errors([&] {
       pqxx::nontransaction tx(*conn_);
       return tx.exec_params(std::string(sql), std::forward<Args>(args)...);
+    });
+  }
+
+  // The same with a list of parameters whose length the SQL decides (key ranges, listed keys).
+  pqxx::result exec_list(std::string_view sql, const std::vector<std::string>& params) {
+    return typed_errors([&] {
+      pqxx::nontransaction tx(*conn_);
+      return tx.exec_params(std::string(sql), pqxx::prepare::make_dynamic_params(params));
     });
   }
 

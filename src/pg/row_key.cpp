@@ -9,4 +9,9 @@ sql::KeyValue key_of(const pqxx::row& r, size_t n, size_t first) {
   return k;
 }
 
+std::optional<std::string> text_or_null(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return std::string(f.c_str());
+}
+
 }  // namespace slipway::pg

@@ -212,6 +212,22 @@ TEST_F(Compare, RepairMakesTheTargetEqualAndDryRunChangesNothing) {
   EXPECT_EQ(scalar<int>("SELECT extra FROM tgt WHERE id = 20"), 2 * (20 % 97));
 }
 
+// The repair writes through the lock-timeout executor: a row an application holds locked is
+// waited for only as long as --lock-timeout, retried, then given up (exit 3) — never a queue.
+TEST_F(Compare, ARepairGivesUpOnALockedRowInsteadOfQueueing) {
+  equal_tables(100);
+  sql("UPDATE tgt SET name = 'wrong' WHERE id = 5");
+  pg::Connection app = connect();
+  app.exec("BEGIN");
+  app.exec("SELECT * FROM tgt WHERE id = 5 FOR UPDATE");
+  auto r = slipway({"--lock-timeout", "100ms", "--lock-retries", "2", "compare", "--table", "src", "--target-table",
+                    "tgt", "--repair", "--recheck", "0", "--progress", "none"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_LT(r.elapsed, std::chrono::seconds(10));
+  app.exec("ROLLBACK");
+  EXPECT_EQ(scalar<std::string>("SELECT name FROM tgt WHERE id = 5"), "wrong");  // nothing half-done
+}
+
 TEST_F(Compare, KilledThenRunAgainResumesFromItsCheckpoint) {
   equal_tables(60000);
   sql("UPDATE tgt SET name = 'early' WHERE id = 1500");
