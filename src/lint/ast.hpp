@@ -76,6 +76,19 @@ inline std::string type_name(const Json& type_name_node) {
 std::vector<int> typmods(const Json& type_name_node);
 bool is_array_type(const Json& type_name_node);
 
+// True when a ColumnDef gives existing rows a value: a DEFAULT (even DEFAULT NULL, as
+// PostgreSQL counts it) or a generated expression. Without one, ADD COLUMN ... REFERENCES is
+// marked valid with no scan (parse_utilcmd.c: "adding a column with NULL default, we can
+// safely skip validation of FK constraints").
+inline bool column_has_value_expression(const Json& col) {
+  for (auto& c : list(col, "constraints"))
+    if (auto* con = as(c, "Constraint")) {
+      std::string t = str(*con, "contype");
+      if (t == "CONSTR_DEFAULT" || t == "CONSTR_GENERATED") return true;
+    }
+  return false;
+}
+
 // Calls f(node_kind, body) for every wrapped node below `n` (depth first).
 template <typename F>
 void walk(const Json& n, F&& f) {

@@ -36,8 +36,21 @@ bool SchemaFacts::has_index_on(const std::string& table, const std::vector<std::
   return false;
 }
 
+bool SchemaFacts::has_valid_not_null_check(const std::string& table, const std::string& col) const {
+  auto it = not_null_checks.find(table);
+  if (it == not_null_checks.end()) return false;
+  for (auto& c : it->second)
+    if (c.valid && c.column == col) return true;
+  return false;
+}
+
 Context::Context(const LintOptions& options, SchemaFacts& schema)
-    : options_(options), schema_(schema), in_transaction_(options.assume_in_transaction) {}
+    : options_(options),
+      schema_(schema),
+      in_transaction_(options.assume_in_transaction),
+      utc_session_(!options.assume_timezone.empty() && zero_offset_time_zone(options.assume_timezone)) {}
+
+SessionFacts Context::session() const { return {options_.pg_version, utc_transaction_.value_or(utc_session_)}; }
 
 bool Context::is_new(const std::string& relation) const { return new_relations_.count(table_key(relation)) > 0; }
 
@@ -52,7 +65,77 @@ std::vector<std::string> index_columns(const Json& index_params) {
   return cols;
 }
 
+// The columns a CHECK expression forces to be non-null: `c IS NOT NULL`, alone or as one
+// conjunct of an AND (what PostgreSQL's implication test proves for SET NOT NULL).
+std::vector<std::string> not_null_columns(const Json& expr) {
+  std::vector<std::string> out;
+  if (auto* b = as(expr, "BoolExpr")) {
+    if (str(*b, "boolop") == "AND_EXPR")
+      for (auto& arg : list(*b, "args"))
+        for (auto& c : not_null_columns(arg)) out.push_back(c);
+  } else if (auto* t = as(expr, "NullTest")) {
+    auto* arg = get(*t, "arg");
+    auto* ref = arg ? as(*arg, "ColumnRef") : nullptr;
+    auto fields = ref ? strings(list(*ref, "fields")) : std::vector<std::string>{};
+    if (str(*t, "nulltesttype") == "IS_NOT_NULL" && !fields.empty()) out.push_back(fields.back());
+  }
+  return out;
+}
+
+// A TimeZone value of SET: 'UTC', 0, INTERVAL '+00:00' HOUR TO MINUTE, LOCAL/DEFAULT (unknown).
+std::optional<bool> time_zone_is_utc(const Json& set) {
+  auto& args = list(set, "args");
+  if (args.empty()) return std::nullopt;
+  const Json* v = &args[0];
+  if (auto* cast = as(*v, "TypeCast")) v = get(*cast, "arg");
+  auto* c = v ? as(*v, "A_Const") : nullptr;
+  if (!c) return false;
+  if (auto* sv = get(*c, "sval")) return zero_offset_time_zone(str(*sv, "sval"));
+  if (auto* iv = get(*c, "ival")) return integer(*iv, "ival", 0) == 0;
+  if (auto* fv = get(*c, "fval")) return std::stod(str(*fv, "fval")) == 0.0;
+  return false;
+}
+
 }  // namespace
+
+void Context::observe_set(const Json& b) {
+  if (str(b, "name") != "timezone") return;
+  std::string kind = str(b, "kind");
+  bool utc = false;
+  if (kind == "VAR_RESET" || kind == "VAR_SET_DEFAULT")
+    utc = !options_.assume_timezone.empty() && zero_offset_time_zone(options_.assume_timezone);
+  else if (kind == "VAR_SET_VALUE")
+    utc = time_zone_is_utc(b).value_or(false);
+  else
+    return;
+  if (flag(b, "is_local")) {
+    if (in_transaction_) utc_transaction_ = utc;
+  } else {
+    utc_session_ = utc;
+    utc_transaction_.reset();
+  }
+}
+
+void Context::observe_not_null_check(const std::string& table, const Json& con) {
+  auto* expr = get(con, "raw_expr");
+  if (!expr) return;
+  std::string name = str(con, "conname");
+  for (auto& col : not_null_columns(*expr))
+    schema_.not_null_checks[table].push_back(
+        {name.empty() ? table + "_" + col + "_check" : name, col, !flag(con, "skip_validation")});
+}
+
+void Context::observe_new_object(const Statement& s) {
+  const Json& b = s.body;
+  std::vector<std::string> names;
+  if (s.kind == "CreateFunctionStmt") names = strings(list(b, "funcname"));
+  else if (s.kind == "CreateDomainStmt") names = strings(list(b, "domainname"));
+  else if (s.kind == "CreateEnumStmt" || s.kind == "CreateRangeStmt") names = strings(list(b, "typeName"));
+  else if (s.kind == "DefineStmt") names = strings(list(b, "defnames"));
+  else if (s.kind == "CompositeTypeStmt") names = {relation(get(b, "typevar"))};
+  else if (s.kind == "CreateSeqStmt") new_relations_.insert(table_key(relation(get(b, "sequence"))));
+  if (!names.empty()) new_objects_.insert(table_key(names.back()));
+}
 
 void Context::add_foreign_key(const std::string& table, std::vector<std::string> cols, const Json& con,
                               const Statement& s) {
@@ -64,6 +147,7 @@ void Context::add_foreign_key(const std::string& table, std::vector<std::string>
 void Context::observe_create(const Json& b, const Statement& s) {
   std::string table = table_key(relation(get(b, "relation")));
   new_relations_.insert(table);
+  schema_.created.insert(table);
   auto& cols = schema_.columns[table];
   cols.clear();
   auto constraint = [&](const Json& con, const std::vector<std::string>& own_cols) {
@@ -74,6 +158,8 @@ void Context::observe_create(const Json& b, const Statement& s) {
     } else if (t == "CONSTR_FOREIGN") {
       auto fk = strings(list(con, "fk_attrs"));
       add_foreign_key(table, fk.empty() ? own_cols : fk, con, s);
+    } else if (t == "CONSTR_CHECK") {
+      observe_not_null_check(table, con);
     }
   };
   for (auto& e : list(b, "tableElts")) {
@@ -114,8 +200,16 @@ void Context::observe_alter(const Json& b, const Statement& s) {
       std::string t = str(con, "contype");
       if (t == "CONSTR_FOREIGN") add_foreign_key(table, strings(list(con, "fk_attrs")), con, s);
       if (t == "CONSTR_PRIMARY" || t == "CONSTR_UNIQUE") schema_.add_index(table, strings(list(con, "keys")));
+      if (t == "CONSTR_CHECK") observe_not_null_check(table, con);
       if (flag(con, "skip_validation") && in_transaction_)
         not_valid_.push_back({table, str(con, "conname"), s.locate(integer(con, "location"))});
+    } else if (sub == "AT_ValidateConstraint") {
+      for (auto& c : schema_.not_null_checks[table])
+        if (c.name == str(*cmd, "name")) c.valid = true;
+    } else if (sub == "AT_DropConstraint") {
+      auto& checks = schema_.not_null_checks[table];
+      checks.erase(std::remove_if(checks.begin(), checks.end(), [&](auto& c) { return c.name == str(*cmd, "name"); }),
+                   checks.end());
     }
   }
 }
@@ -133,6 +227,7 @@ void Context::observe(const Statement& s) {
       explicit_transaction_ = false;
       held_.clear();
       not_valid_.clear();
+      utc_transaction_.reset();
     }
     return;
   }
@@ -141,6 +236,7 @@ void Context::observe(const Statement& s) {
     bool reset = str(b, "kind") == "VAR_RESET" || str(b, "kind") == "VAR_SET_DEFAULT";
     if (is_timeout_setting(name, "lock_timeout")) lock_timeout_set_ = !reset;
     if (is_timeout_setting(name, "statement_timeout")) statement_timeout_set_ = !reset;
+    observe_set(b);
   } else if (s.kind == "SelectStmt" && s.text.find("set_config") != std::string_view::npos) {
     // SELECT set_config('lock_timeout', ...): only walked when the text mentions it.
     walk(b, [&](std::string_view k, const Json& n) {
@@ -158,12 +254,24 @@ void Context::observe(const Statement& s) {
     });
   } else if (s.kind == "CreateStmt") {
     observe_create(b, s);
+  } else if (s.kind == "InsertStmt") {
+    std::string target = table_key(relation(get(b, "relation")));
+    auto* select = get(b, "selectStmt");
+    auto* query = select ? as(*select, "SelectStmt") : nullptr;
+    if (query && is_new(target))
+      walk(list(*query, "fromClause"), [&](std::string_view k, const Json& n) {
+        if (k == "RangeVar" && !is_new(relation(&n))) populated_.insert(target);
+      });
   } else if (s.kind == "CreateTableAsStmt") {
     if (auto* into = get(b, "into")) new_relations_.insert(table_key(relation(get(*into, "rel"))));
   } else if (s.kind == "ViewStmt") {
     new_relations_.insert(table_key(relation(get(b, "view"))));
   } else if (s.kind == "AlterTableStmt") {
     observe_alter(b, s);
+  } else if (s.kind == "CreateFunctionStmt" || s.kind == "CreateDomainStmt" || s.kind == "CreateEnumStmt" ||
+             s.kind == "CreateRangeStmt" || s.kind == "DefineStmt" || s.kind == "CompositeTypeStmt" ||
+             s.kind == "CreateSeqStmt") {
+    observe_new_object(s);
   } else if (s.kind == "IndexStmt") {
     std::string table = table_key(relation(get(b, "relation")));
     schema_.add_index(table, index_columns(list(b, "indexParams")));
@@ -181,7 +289,9 @@ void Context::observe(const Statement& s) {
       idx.key() = to;
       schema_.indexes.insert(std::move(idx));
     }
-    if (new_relations_.erase(from)) new_relations_.insert(to);
+    // A new table filled from an existing one and renamed into place (copy-and-swap) is the
+    // live, populated table from here on: what follows on it is not harmless any more.
+    if (new_relations_.erase(from) && !populated_.count(from)) new_relations_.insert(to);
   } else if (s.kind == "RenameStmt" && str(b, "renameType") == "OBJECT_COLUMN") {
     std::string table = table_key(relation(get(b, "relation")));
     auto& cols = schema_.columns[table];

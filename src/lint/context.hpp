@@ -3,6 +3,7 @@
 // the schema facts (column types, indexes) gathered across the whole run.
 #pragma once
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -16,15 +17,29 @@ namespace slipway::lint {
 
 struct Statement;
 
+// Unqualified name, the key for "same table" (schemas are rarely mixed within a migration).
+std::string table_key(const std::string& relation);
+
 // Schema knowledge accumulated over every file of a run, in order.
+// A CHECK constraint that implies `column IS NOT NULL` (SET NOT NULL uses a valid one instead
+// of scanning, PostgreSQL 12+).
+struct NotNullCheck {
+  std::string name;
+  std::string column;
+  bool valid = false;
+};
+
 struct SchemaFacts {
   std::unordered_map<std::string, std::map<std::string, ColumnType>> columns;  // table -> col -> type
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> indexes;  // table -> column lists
+  std::unordered_map<std::string, std::vector<NotNullCheck>> not_null_checks;    // table -> checks
+  std::set<std::string> created;  // tables whose CREATE TABLE the run has seen (their keys are known)
 
   void add_index(const std::string& table, std::vector<std::string> cols) { indexes[table].push_back(std::move(cols)); }
 
   const ColumnType* column(const std::string& table, const std::string& col) const;
   bool has_index_on(const std::string& table, const std::vector<std::string>& cols) const;
+  bool has_valid_not_null_check(const std::string& table, const std::string& col) const;
 };
 
 struct HeldLock {
@@ -50,6 +65,7 @@ struct ForeignKeyAdded {
 struct LintOptions {
   int pg_version = 15;
   bool assume_in_transaction = false;
+  std::string assume_timezone;  // the session's TimeZone before the file sets one ("" = unknown)
 };
 
 class Context {
@@ -61,8 +77,14 @@ class Context {
   bool explicit_transaction() const { return explicit_transaction_; }
   bool lock_timeout_set() const { return lock_timeout_set_; }
   bool statement_timeout_set() const { return statement_timeout_set_; }
+  // What the session's settings so far change in the rules' verdicts (TimeZone).
+  SessionFacts session() const;
   // Created earlier in this file: no one else can be using it yet.
   bool is_new(const std::string& relation) const;
+  // A function, type, domain or sequence created earlier in this file (unqualified name).
+  bool is_new_object(const std::string& name) const { return new_objects_.count(table_key(name)) > 0; }
+  // What a statement the parser could not read creates, recovered from its first words.
+  void observe_unparsed_create(const std::string& relation) { new_relations_.insert(table_key(relation)); }
   const SchemaFacts& schema() const { return schema_; }
   const std::vector<HeldLock>& held_locks() const { return held_; }
   const std::vector<NotValidConstraint>& not_valid_in_transaction() const { return not_valid_; }
@@ -80,6 +102,9 @@ class Context {
  private:
   void observe_create(const Json& body, const Statement& s);
   void observe_alter(const Json& body, const Statement& s);
+  void observe_set(const Json& body);
+  void observe_new_object(const Statement& s);
+  void observe_not_null_check(const std::string& table, const Json& con);
   void add_foreign_key(const std::string& table, std::vector<std::string> cols, const Json& con,
                        const Statement& s);
 
@@ -90,14 +115,15 @@ class Context {
   bool autocommit_ = false;
   bool lock_timeout_set_ = false;
   bool statement_timeout_set_ = false;
+  bool utc_session_ = false;           // SET timezone (or the assumed one)
+  std::optional<bool> utc_transaction_;  // SET LOCAL timezone, until the transaction ends
   std::set<std::string> new_relations_;
+  std::set<std::string> new_objects_;
+  std::set<std::string> populated_;  // new relations filled from existing tables (INSERT ... SELECT)
   std::vector<HeldLock> held_;
   std::vector<NotValidConstraint> not_valid_;
   std::vector<ForeignKeyAdded> foreign_keys_;
   mutable std::set<std::string> once_;
 };
-
-// Unqualified name, the key for "same table" (schemas are rarely mixed within a migration).
-std::string table_key(const std::string& relation);
 
 }  // namespace slipway::lint

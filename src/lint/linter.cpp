@@ -9,10 +9,18 @@
 #include "lint/parser.hpp"
 #include "lint/rule.hpp"
 #include "lint/source.hpp"
+#include "lint/unparsed.hpp"
 #include "util/error.hpp"
 #include "util/text_file.hpp"
 
 namespace slipway::lint {
+
+std::string_view Statement::text_between(int from, int to) const {
+  std::ptrdiff_t a = from - location_shift;
+  std::ptrdiff_t b = to < 0 ? static_cast<std::ptrdiff_t>(text.size()) : to - location_shift;
+  if (from < 0 || a < 0 || b > static_cast<std::ptrdiff_t>(text.size()) || a > b) return {};
+  return text.substr(static_cast<std::size_t>(a), static_cast<std::size_t>(b - a));
+}
 
 Linter::Linter(LintSettings settings) : settings_(std::move(settings)) {}
 
@@ -57,6 +65,32 @@ Finding make_finding(const RuleInfo& info, const Hit& h, const Statement* s) {
   return f;
 }
 
+// One finding per statement the grammar could not read. PostgreSQL 15's grammar is the only one
+// slipway has: a statement in newer syntax is reported once, as a warning when the target is a
+// newer server (it may well be valid there), and the rest of the file is still checked.
+Finding unparsed_finding(const SyntaxError& error, std::string_view text, const Fragment& frag, const Span& span,
+                         int pg_version) {
+  Finding f;
+  f.rule = std::string(syntax_error_rule);
+  f.statement = span;
+  f.at = frag.locate(error.offset);
+  bool meta = error.offset < frag.sql.size() && frag.sql[error.offset] == '\\';
+  bool sql = !meta && starts_like_sql(text);
+  f.severity = sql && pg_version > 15 ? Severity::warning : Severity::error;
+  f.message = error.message;
+  if (meta) f.message += " (a psql meta-command: not SQL the server runs)";
+  else if (sql && pg_version > 15)
+    f.message += " (not parsed by the PostgreSQL 15 grammar, while the target is PostgreSQL " +
+                 std::to_string(pg_version) + ": newer syntax? its locks are not checked)";
+  else if (sql)
+    f.message += " (not parsed by the PostgreSQL 15 grammar; newer syntax? its locks are not checked)";
+  f.recipe = sql ? "fix the SQL, or if it is valid on your server, check this statement's locks by hand (or "
+                   "silence it with -- slipway:ignore syntax-error); the rest of the file is still checked"
+                 : "fix the SQL (psql meta-commands and template syntax are not SQL); the rest of the file is "
+                   "still checked";
+  return f;
+}
+
 }  // namespace
 
 void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& report, std::size_t) {
@@ -75,19 +109,13 @@ void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& repor
     auto ignored = ignored_rules(frag.sql, p.region_begin, p.begin, frag.locate);
     if (p.error) {
       ++report.statement_count;
+      std::string_view text = std::string_view(frag.sql).substr(p.begin, p.end - p.begin);
+      // What it creates is still new to the file: later statements on it are not hazards.
+      if (auto created = relation_created_by_unparsed(text)) ctx.observe_unparsed_create(*created);
       if (file_ignores_all_ || ignored.all || ignored.rules.count(std::string(syntax_error_rule)) ||
           settings_.disabled_rules.count(std::string(syntax_error_rule)))
         continue;
-      Finding f;
-      f.rule = std::string(syntax_error_rule);
-      f.severity = Severity::error;
-      f.message = p.error->message;
-      if (p.error->offset < frag.sql.size() && frag.sql[p.error->offset] == '\\')
-        f.message += " (a psql meta-command: not SQL the server runs)";
-      f.statement = span;
-      f.at = frag.locate(p.error->offset);
-      f.recipe = "fix the SQL (psql meta-commands and template syntax are not SQL); the rest of the file is still checked";
-      report.findings.push_back(std::move(f));
+      report.findings.push_back(unparsed_finding(*p.error, text, frag, span, ctx.pg_version()));
       if (settings_.explain) report.statements.push_back({span, "syntax error", p.error->message});
       continue;
     }
@@ -102,7 +130,8 @@ void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& repor
                 {},
                 [&frag, base, &p](int location) {
                   return frag.locate(location < 0 ? p.begin : base + static_cast<std::size_t>(location));
-                }};
+                },
+                static_cast<std::ptrdiff_t>(p.begin) - static_cast<std::ptrdiff_t>(base)};
     s.cls = classify(node, ctx);
     if (settings_.explain) report.statements.push_back({span, std::string(s.kind), s.cls.summary()});
     for (auto& [info, rule] : enabled) {

@@ -4,6 +4,7 @@
 
 #include "lint/ast.hpp"
 #include "lint/context.hpp"
+#include "lint/row_bounds.hpp"
 #include "lint/types.hpp"
 
 namespace slipway::lint {
@@ -75,7 +76,7 @@ void classify_add_column(const Json& col, Classification& c, const std::string& 
     c.at_least(Work::rewrite);
     c.notes.push_back("serial default nextval() is volatile: every row is written");
   }
-  bool not_null = false, has_default = false;
+  bool not_null = false, has_default = false, references = false;
   for (auto& con : list(col, "constraints")) {
     auto* k = as(con, "Constraint");
     if (!k) continue;
@@ -99,12 +100,21 @@ void classify_add_column(const Json& col, Classification& c, const std::string& 
                                                : "stored generated column computes every row");
     } else if (t == "CONSTR_NOTNULL" || t == "CONSTR_PRIMARY") {
       not_null = true;
-      if (t == "CONSTR_PRIMARY") c.at_least(Work::scan);
+      if (t == "CONSTR_PRIMARY") {
+        c.at_least(Work::scan);
+        c.notes.push_back("builds an index while holding the lock");
+      }
     } else if (t == "CONSTR_UNIQUE" || t == "CONSTR_CHECK") {
       c.at_least(Work::scan);
+      if (t == "CONSTR_UNIQUE") c.notes.push_back("builds an index while holding the lock");
     } else if (t == "CONSTR_FOREIGN") {
       c.take(relation(get(*k, "pktable")), LockMode::share_row_exclusive);
+      references = true;
     }
+  }
+  if (references && column_has_value_expression(col)) {
+    c.at_least(Work::scan);
+    c.notes.push_back("the new foreign key is validated with a scan while the lock is held (the column has a value)");
   }
   if (not_null && !has_default) c.notes.push_back("NOT NULL without a default fails on a non-empty table");
 }
@@ -122,9 +132,11 @@ void classify_alter_type(const Json& cmd, Classification& c, const std::string& 
   if (get(*col, "raw_default")) {  // USING expression
     c.at_least(Work::rewrite);
     c.notes.push_back("USING rewrites every row");
-  } else if (from && binary_coercible(*from, to)) {
+  } else if (from && type_change_skips_rewrite(*from, to, ctx.session())) {
     c.at_least(Work::catalog_only);
-    c.notes.push_back(from->display() + " -> " + to.display() + " is binary-coercible: no rewrite");
+    c.notes.push_back(from->display() + " -> " + to.display() +
+                      (binary_coercible(*from, to) ? " is binary-coercible: no rewrite"
+                                                   : " keeps the stored values while TimeZone is UTC: no rewrite"));
   } else {
     c.at_least(Work::rewrite);
     if (from) c.notes.push_back(from->display() + " -> " + to.display() + " rewrites the table and its indexes");
@@ -175,9 +187,14 @@ void classify_alter_table(const Json& body, Classification& c, const Context& ct
       c.at_least(Work::scan);
     } else if (sub == "AT_SetNotNull") {
       c.take(table, LockMode::access_exclusive);
-      c.at_least(Work::scan);
-      c.notes.push_back(pg >= 12 ? "scan skipped when a valid CHECK (col IS NOT NULL) exists"
-                                 : "always scans before PostgreSQL 12");
+      if (pg >= 12 && ctx.schema().has_valid_not_null_check(table_key(table), str(*cmd, "name"))) {
+        c.at_least(Work::catalog_only);
+        c.notes.push_back("a valid CHECK (" + str(*cmd, "name") + " IS NOT NULL) proves it: no scan");
+      } else {
+        c.at_least(Work::scan);
+        c.notes.push_back(pg >= 12 ? "scan skipped when a valid CHECK (col IS NOT NULL) exists"
+                                   : "always scans before PostgreSQL 12");
+      }
     } else if (sub == "AT_SetLogged" || sub == "AT_SetUnLogged" || sub == "AT_SetTableSpace" ||
                sub == "AT_SetAccessMethod") {
       c.take(table, LockMode::access_exclusive);
@@ -214,6 +231,44 @@ void classify_alter_table(const Json& body, Classification& c, const Context& ct
 }
 
 std::string index_table_for(const Json& body) { return relation(get(body, "relation")); }
+
+// UPDATE / DELETE / INSERT ... SELECT: whole-table work unless the rows are bounded by an
+// indexed key (see row_bounds.hpp).
+void classify_dml(std::string_view k, const Json& b, Classification& c, const Context& ctx) {
+  std::string table = relation(get(b, "relation"));
+  c.take(table, LockMode::row_exclusive);
+  if (k == "InsertStmt") {
+    auto* select = get(b, "selectStmt");
+    auto* query = select ? as(*select, "SelectStmt") : nullptr;
+    if (!query) return;
+    for (auto& from : list(*query, "fromClause")) {
+      auto* rv = as(from, "RangeVar");
+      if (!rv) continue;  // joins and subqueries: not judged
+      std::string source = relation(rv);
+      auto* alias = get(*rv, "alias");
+      if (ctx.is_new(source) ||
+          where_bounds_rows_by_key(get(*query, "whereClause"), source, alias ? str(*alias, "aliasname") : "",
+                                   ctx.schema()))
+        continue;
+      c.at_least(Work::scan);
+      c.notes.push_back("INSERT ... SELECT reads every row of " + source + " and writes them in one transaction");
+      return;
+    }
+    return;
+  }
+  auto* where = get(b, "whereClause");
+  if (!where) {
+    c.at_least(Work::scan);
+    c.notes.push_back("every row is written and row-locked until commit");
+    return;
+  }
+  auto* rv = get(b, "relation");
+  auto* alias = rv ? get(*rv, "alias") : nullptr;
+  if (where_bounds_rows_by_key(where, table, alias ? str(*alias, "aliasname") : "", ctx.schema())) return;
+  c.at_least(Work::scan);
+  c.notes.push_back("the WHERE does not bound the rows by an indexed key: every row is read, the matching "
+                    "ones written and row-locked until commit");
+}
 
 }  // namespace
 
@@ -281,11 +336,7 @@ Classification classify(const Json& stmt, const Context& ctx) {
       if (auto* rv = as(r, "RangeVar")) c.take(relation(rv), LockMode::access_exclusive);
     c.at_least(Work::catalog_only);
   } else if (k == "UpdateStmt" || k == "DeleteStmt" || k == "InsertStmt") {
-    c.take(relation(get(b, "relation")), LockMode::row_exclusive);
-    if (k != "InsertStmt" && !get(b, "whereClause")) {
-      c.at_least(Work::scan);
-      c.notes.push_back("every row is written and row-locked until commit");
-    }
+    classify_dml(k, b, c, ctx);
   } else if (k == "VacuumStmt") {
     bool full = has_option(list(b, "options"), "full");
     bool vacuum = flag(b, "is_vacuumcmd");

@@ -25,6 +25,11 @@ struct Statement {
   Classification cls;
   // Absolute position of a node "location" (-1: the statement's start).
   std::function<Position(int)> locate;
+  // A node "location" minus this is its index in `text`.
+  std::ptrdiff_t location_shift = 0;
+
+  // text[from, to) by node locations (to < 0: the end of the statement); "" when out of range.
+  std::string_view text_between(int from, int to = -1) const;
 };
 
 // What a rule reports; the linter adds rule id, severity and the statement's span.

@@ -1,5 +1,6 @@
 #include "lint/types.hpp"
 
+#include <cctype>
 #include <unordered_set>
 
 #include "lint/ast.hpp"
@@ -45,7 +46,33 @@ bool binary_coercible(const ColumnType& from, const ColumnType& to) {
     return from_scale == to_scale && to.typmods[0] >= from.typmods[0];
   }
   if (from.name == "cidr" && to.name == "inet") return true;
+  // Fractional-second precision widening (timestamp(3) -> timestamp): the support function of
+  // the length coercion removes it.
+  if (from.name == to.name &&
+      (from.name == "timestamp" || from.name == "timestamptz" || from.name == "time" || from.name == "timetz" ||
+       from.name == "interval") &&
+      from.typmods.size() <= 1 && to.typmods.size() <= 1)
+    return widening(0);
   return false;
+}
+
+bool type_change_skips_rewrite(const ColumnType& from, const ColumnType& to, const SessionFacts& session) {
+  if (binary_coercible(from, to)) return true;
+  bool between_timestamps = (from.name == "timestamp" && to.name == "timestamptz") ||
+                            (from.name == "timestamptz" && to.name == "timestamp");
+  if (!between_timestamps || session.pg_version < 12 || !session.utc_time_zone || from.array != to.array) return false;
+  ColumnType same_kind = to;
+  same_kind.name = from.name;
+  return binary_coercible(from, same_kind);  // and no precision lost on the way
+}
+
+bool zero_offset_time_zone(std::string zone) {
+  for (auto& ch : zone) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (zone.rfind("etc/", 0) == 0) zone = zone.substr(4);
+  static const std::unordered_set<std::string> zero = {
+      "utc", "uct", "gmt", "gmt0", "gmt+0", "gmt-0", "greenwich", "universal", "zulu", "z", "0",
+      "+0", "-0", "00:00", "+00:00", "-00:00", "+00", "utc0", "utc+0", "utc-0"};
+  return zero.count(zone) > 0;
 }
 
 namespace {

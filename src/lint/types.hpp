@@ -23,6 +23,18 @@ ColumnType column_type(const Json& type_name_node);
 // same scale, varbit widening, cidr -> inet, or no change at all.
 bool binary_coercible(const ColumnType& from, const ColumnType& to);
 
+// What the session running the statement changes in that verdict.
+struct SessionFacts {
+  int pg_version = 15;
+  bool utc_time_zone = false;  // TimeZone has a zero offset and no daylight saving (UTC, GMT, ...)
+};
+// binary_coercible, and since PostgreSQL 12 timestamp <-> timestamptz when the session's
+// TimeZone is UTC: the stored values are the same (ATColumnChangeRequiresRewrite skips them).
+bool type_change_skips_rewrite(const ColumnType& from, const ColumnType& to, const SessionFacts& session);
+// True for a TimeZone setting with a zero offset and no daylight saving: 'UTC', 'Etc/UTC',
+// 'GMT', 'Z', 'Zulu', '+00:00', 0, ... (case-insensitive).
+bool zero_offset_time_zone(std::string zone);
+
 enum class Volatility { immutable_or_stable, volatile_, unknown };
 // Volatility of a default expression: volatile if it calls any volatile built-in, unknown if
 // it calls a function this list does not know.

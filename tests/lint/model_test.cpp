@@ -16,7 +16,7 @@ Classification classify_sql(const std::string& sql, int pg = 15) {
   auto out = parse_sql(sql);
   EXPECT_EQ(out.statements.size(), 1u);
   SchemaFacts facts;
-  Context ctx(LintOptions{pg, false}, facts);
+  Context ctx(LintOptions{pg, false, {}}, facts);
   return classify(*out.statements.at(0).tree, ctx);
 }
 

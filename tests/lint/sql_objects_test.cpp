@@ -42,10 +42,10 @@ TEST(SqlObjects, TypeNamesNameTheirBaseType) {
 }
 
 TEST(SqlObjects, MeetsWhenANameIsShared) {
-  ObjectNames a{{"color"}, {}};
-  ObjectNames b{{}, {"slug"}};
+  ObjectNames a{{"color"}, {}, {}};
+  ObjectNames b{{}, {"slug"}, {}};
   EXPECT_FALSE(a.meets(b));
-  b.add(ObjectNames{{"color"}, {}});
+  b.add(ObjectNames{{"color"}, {}, {}});
   EXPECT_TRUE(a.meets(b));
 }
 

@@ -27,6 +27,7 @@ struct LintFlags {
   bool explain = false;
   int pg_version = 0;  // 0: config or 15
   bool assume_in_transaction = false;
+  std::string assume_timezone;
   std::string config;
   bool list_rules = false;
 };
@@ -57,6 +58,7 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
     throw InputError("--pg-version " + std::to_string(settings.options.pg_version) + " is out of range",
                      "use a PostgreSQL major version between 9 and 17");
   settings.options.assume_in_transaction = f.assume_in_transaction || cfg.assume_in_transaction.value_or(false);
+  settings.options.assume_timezone = f.assume_timezone;
   settings.disabled_rules = cfg.disabled_rules;
   settings.explain = f.explain;
   lint::Linter linter(settings);
@@ -112,6 +114,9 @@ CommandRegistration lint_command(70, [](CLI::App& app, GlobalOptions& g) {
       cmd->add_option("--pg-version", flags->pg_version, "target PostgreSQL major version (default 15)"),
       cmd->add_flag("--assume-in-transaction", flags->assume_in_transaction,
                     "each file runs in one transaction (as most migration tools do)"),
+      cmd->add_option("--assume-timezone", flags->assume_timezone,
+                      "the TimeZone the migrations run with until they SET one (e.g. UTC: timestamp <-> "
+                      "timestamptz then needs no rewrite on PostgreSQL 12+)"),
       cmd->add_option("--config", flags->config, "config file (default: .slipway.toml or slipway.yaml, walking up)")};
   auto* list = cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
   for (auto* o : lint_only) list->excludes(o);  // they would be ignored

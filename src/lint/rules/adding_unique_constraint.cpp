@@ -1,6 +1,7 @@
 // adding-unique-constraint: ADD CONSTRAINT ... UNIQUE / PRIMARY KEY builds the index while
 // holding ACCESS EXCLUSIVE. Build a unique index CONCURRENTLY first and attach it with
-// USING INDEX (instant). NOT VALID does not exist for these constraints.
+// USING INDEX (instant). NOT VALID does not exist for these constraints. ADD COLUMN ... UNIQUE /
+// PRIMARY KEY builds the same index under ADD COLUMN's ACCESS EXCLUSIVE.
 #include "lint/rules/common.hpp"
 
 namespace slipway::lint::rules {
@@ -15,6 +16,11 @@ class AddingUniqueConstraint final : public Rule {
     std::string table = altered_table(s);
     if (table.empty() || ctx.is_new(table)) return;
     each_alter_cmd(s, [&](const std::string&, const Json& cmd) {
+      if (auto* col = added_column(cmd)) {
+        for (auto* type : {"CONSTR_UNIQUE", "CONSTR_PRIMARY"})
+          if (auto* con = column_constraint(*col, type)) out.push_back(column_key(s, table, cmd, *col, *con));
+        return;
+      }
       auto* con = added_constraint(cmd);
       if (!con) return;
       std::string type = str(*con, "contype");
@@ -39,6 +45,36 @@ class AddingUniqueConstraint final : public Rule {
       }
       out.push_back(std::move(h));
     });
+  }
+
+ private:
+  // ADD COLUMN c ... UNIQUE / PRIMARY KEY: the same index build, in the column's definition.
+  static Hit column_key(const Statement& s, const std::string& table, const Json& cmd, const Json& col,
+                        const Json& con) {
+    bool pk = str(con, "contype") == "CONSTR_PRIMARY";
+    std::string kind = pk ? "PRIMARY KEY" : "UNIQUE";
+    std::string c = str(col, "colname");
+    Hit h;
+    h.location = integer(con, "location");
+    h.relation = table;
+    h.message = "ADD COLUMN " + c + " ... " + kind + " builds a unique index over all of " + table +
+                " while holding ACCESS EXCLUSIVE (reads and writes wait for the whole build)";
+    if (pk) {  // the key's column must also become NOT NULL, which has its own recipe
+      h.recipe = "add the column without PRIMARY KEY, fill it, make it NOT NULL through a validated CHECK (c IS "
+                 "NOT NULL), then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT ... PRIMARY KEY USING INDEX";
+      return h;
+    }
+    h.recipe = "add the column without UNIQUE, then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT ... UNIQUE "
+               "USING INDEX (instant)";
+    std::string column_sql = column_without_constraint(s, col, con);
+    if (column_sql.empty()) return h;
+    std::string name = str(con, "conname");
+    if (name.empty()) name = default_constraint_name(table, {c}, "key");
+    std::string t = qualified(table);
+    h.fix = "ALTER TABLE " + t + " ADD COLUMN " + (flag(cmd, "missing_ok") ? "IF NOT EXISTS " : "") + column_sql +
+            ";\nCREATE UNIQUE INDEX CONCURRENTLY " + ident(name) + " ON " + t + " (" + ident(c) + ");\nALTER TABLE " +
+            t + " ADD CONSTRAINT " + ident(name) + " " + kind + " USING INDEX " + ident(name) + ";";
+    return h;
   }
 };
 

@@ -5,6 +5,8 @@
 #include "lint/rules/common.hpp"
 #include "lint/types.hpp"
 
+#include <algorithm>
+
 namespace slipway::lint::rules {
 namespace {
 
@@ -25,16 +27,49 @@ class ChangingColumnType final : public Rule {
       ColumnType to = column_type(*get(*col, "typeName"));
       const ColumnType* from = ctx.schema().column(table_key(table), c);
       bool using_expr = get(*col, "raw_default") != nullptr;
-      if (!using_expr && from && binary_coercible(*from, to)) return;
+      if (!using_expr && from && type_change_skips_rewrite(*from, to, ctx.session())) return;
       std::string what = from ? "changing " + c + " from " + from->display() + " to " + to.display()
                               : "changing the type of " + c + " to " + to.display();
       std::string why = from ? " is not binary-coercible:" : " (old type not seen in this run):";
       out.push_back({what + why + " rewrites " + table + " and its indexes while holding ACCESS EXCLUSIVE",
                      "add a new column of the new type, keep it in sync with a trigger, backfill in batches, "
                      "then switch readers and drop the old column (slipway migrations do this with "
-                     "alter_column)",
-                     "", integer(*col, "location")});
+                     "alter_column), or rebuild the table online with `slipway rewrite`",
+                     online_fix(s, table, c, *col), integer(*col, "location")});
     });
+  }
+
+ private:
+  // The two slipway ways, as SQL comments: the online rewrite of the table (not with USING,
+  // which `slipway rewrite` refuses) and the expand/contract migration, whose `up` is the
+  // USING expression when there is one (without it alter_column casts).
+  static std::string online_fix(const Statement& s, const std::string& table, const std::string& column,
+                                const Json& col) {
+    if (list(s.body, "cmds").size() != 1) return {};
+    int type_at = integer(*get(col, "typeName"), "location");
+    std::string_view rest = s.text_between(type_at);
+    if (rest.empty()) return {};
+    std::size_t using_at = find_keyword(rest, "USING");
+    std::size_t end = std::min(using_at, find_keyword(rest, "COLLATE"));
+    std::string type = trimmed_text(rest.substr(0, std::min(end, rest.size())));
+    if (type.empty()) return {};
+    auto dot = table.find('.');
+    std::string bare = dot == std::string::npos ? table : table.substr(dot + 1);
+    nlohmann::ordered_json op = {{"table", bare}, {"column", column}, {"type", type}};
+    std::string out;
+    if (using_at == std::string_view::npos) {
+      std::string alter = "ALTER COLUMN " + ident(column) + " TYPE " + type;
+      std::string quoted;
+      for (char ch : alter) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+      out = "-- online (shadow table, change capture, a short swap):\n--   slipway " +
+            (dot == std::string::npos ? std::string() : "--schema " + table.substr(0, dot) + " ") + "rewrite --table " +
+            bare + " --alter '" + quoted + "'\n-- or expand/contract, ";
+    } else {
+      op["up"] = trimmed_text(rest.substr(using_at + 5));
+      out = "-- expand/contract, ";
+    }
+    nlohmann::ordered_json migration = {{"operations", {{{"alter_column", op}}}}};
+    return out + "a slipway migration (slipway start, then complete):\n--   " + migration.dump();
   }
 };
 

@@ -5,19 +5,77 @@
 
 namespace slipway::lint::rules {
 
-std::string insert_after_keyword(std::string_view text, std::string_view after, std::string_view word) {
+std::size_t find_keyword(std::string_view text, std::string_view keyword, std::size_t from) {
   auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
   auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  for (std::size_t i = 0; i + after.size() <= text.size(); ++i) {
+  for (std::size_t i = from; i + keyword.size() <= text.size(); ++i) {
     bool match = true;
-    for (std::size_t j = 0; j < after.size() && match; ++j) match = lower(text[i + j]) == lower(after[j]);
+    for (std::size_t j = 0; j < keyword.size() && match; ++j) match = lower(text[i + j]) == lower(keyword[j]);
     if (!match) continue;
     if (i > 0 && is_word(text[i - 1])) continue;
-    std::size_t end = i + after.size();
+    std::size_t end = i + keyword.size();
     if (end < text.size() && is_word(text[end])) continue;
-    return std::string(text.substr(0, end)) + " " + std::string(word) + std::string(text.substr(end)) + ";";
+    return i;
   }
-  return {};
+  return std::string_view::npos;
+}
+
+std::string insert_after_keyword(std::string_view text, std::string_view after, std::string_view word) {
+  std::size_t at = find_keyword(text, after);
+  if (at == std::string_view::npos) return {};
+  std::size_t end = at + after.size();
+  return std::string(text.substr(0, end)) + " " + std::string(word) + std::string(text.substr(end)) + ";";
+}
+
+std::string trimmed_text(std::string_view t) {
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  return std::string(t);
+}
+
+namespace {
+
+// [start, end) of `con` among the column's constraints, by node location.
+std::pair<int, int> constraint_bounds(const Json& col, const Json& con) {
+  int start = integer(con, "location");
+  int end = -1;
+  for (auto& c : list(col, "constraints")) {
+    auto* other = as(c, "Constraint");
+    int at = other ? integer(*other, "location") : -1;
+    if (!other || at <= start) continue;
+    if (str(*other, "contype").rfind("CONSTR_ATTR_", 0) == 0) continue;  // DEFERRABLE ... belongs to it
+    if (end < 0 || at < end) end = at;
+  }
+  return {start, end};
+}
+
+}  // namespace
+
+std::string column_constraint_text(const Statement& s, const Json& col, const Json& con) {
+  if (list(s.body, "cmds").size() != 1) return {};
+  auto [start, end] = constraint_bounds(col, con);
+  if (start < 0) return {};
+  return trimmed_text(s.text_between(start, end));
+}
+
+std::string column_without_constraint(const Statement& s, const Json& col, const Json& con) {
+  if (list(s.body, "cmds").size() != 1) return {};
+  int col_at = integer(col, "location");
+  auto [start, end] = constraint_bounds(col, con);
+  if (col_at < 0 || start < col_at) return {};
+  std::string before = trimmed_text(s.text_between(col_at, start));
+  std::string after = end < 0 ? std::string() : trimmed_text(s.text_between(end));
+  if (before.empty()) return {};
+  return after.empty() ? before : before + " " + after;
+}
+
+std::string default_constraint_name(const std::string& table, const std::vector<std::string>& cols,
+                                    const std::string& suffix) {
+  std::string name = table_key(table);
+  for (auto& c : cols) name += "_" + c;
+  name += "_" + suffix;
+  if (name.size() > 63) name = name.substr(0, 63 - suffix.size() - 1) + "_" + suffix;
+  return name;
 }
 
 std::string held_lock_note(const Context& ctx) {

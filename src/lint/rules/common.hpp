@@ -66,10 +66,25 @@ inline std::string qualified(const std::string& relation) {
   return ident(relation.substr(0, dot)) + "." + ident(relation.substr(dot + 1));
 }
 
+// Offset of the first case-insensitive occurrence of `keyword` as a whole word at or after
+// `from` (npos when there is none).
+std::size_t find_keyword(std::string_view text, std::string_view keyword, std::size_t from = 0);
 // Inserts `word` after the first case-insensitive occurrence of the keyword `after` (a whole
 // word) in the statement text; "" when the keyword is not found.
 std::string insert_after_keyword(std::string_view text, std::string_view after, std::string_view word);
 
+// `t` without leading and trailing white space.
+std::string trimmed_text(std::string_view t);
+// The text of the constraint `con` of column definition `col` in a one-command statement: from
+// its location to the next constraint's (DEFERRABLE / INITIALLY ... kept with it) or the end.
+std::string column_constraint_text(const Statement& s, const Json& col, const Json& con);
+// The column definition `col` without that constraint ("" when the statement has several
+// commands or a location is missing): what ADD COLUMN should say before the constraint is
+// added on its own.
+std::string column_without_constraint(const Statement& s, const Json& col, const Json& con);
+// The name PostgreSQL gives an unnamed constraint: <table>_<col>[_<col>...]_<suffix>, cut to 63 bytes.
+std::string default_constraint_name(const std::string& table, const std::vector<std::string>& cols,
+                                    const std::string& suffix);
 // " (held since line N)" when the open transaction already holds a lock that blocks traffic.
 std::string held_lock_note(const Context& ctx);
 

@@ -14,6 +14,7 @@
   X(adding_trigger) \
   X(adding_unique_constraint) \
   X(ban_char_field) \
+  X(ban_drop_cascade) \
   X(ban_drop_column) \
   X(ban_drop_database) \
   X(ban_drop_table) \
@@ -22,6 +23,7 @@
   X(concurrently_in_transaction) \
   X(constraint_missing_not_valid) \
   X(detach_partition_without_concurrently) \
+  X(disabling_triggers) \
   X(foreign_key_without_index) \
   X(lock_held_during_slow_statement) \
   X(missing_lock_timeout) \
@@ -41,6 +43,7 @@
   X(setting_not_null) \
   X(unbatched_update_delete) \
   X(validate_in_same_transaction) \
+  X(writing_system_catalogs) \
 
 namespace slipway::lint {
 namespace rules {

@@ -1,0 +1,20 @@
+// Whether a DML statement's WHERE limits it to a few rows found through an index, or makes it
+// whole-table work: PostgreSQL reads every row to evaluate a condition no index serves, and a
+// condition like `flag IS NULL` on a backfill matches most of them.
+#pragma once
+#include "lint/tree.hpp"
+
+#include <string>
+
+namespace slipway::lint {
+
+struct SchemaFacts;
+
+// True when a conjunct of `where` compares an indexed column of `table` (known to the run's
+// schema facts; `id` for a table the run has not seen) with a value that does not come from
+// another row: `=`, `<`, `>`, `<=`, `>=`, `IN (...)`, `= ANY(...)`, `BETWEEN`, `IN (SELECT ...)`.
+// `alias` is the table's alias in the statement ("" when it has none).
+bool where_bounds_rows_by_key(const Json* where, const std::string& table, const std::string& alias,
+                              const SchemaFacts& schema);
+
+}  // namespace slipway::lint

@@ -1,0 +1,209 @@
+// The lint's precision on what real migrations expose (issue 21): which DML is whole-table
+// work, what a statement the grammar cannot parse still tells, the TimeZone's effect on
+// timestamp changes, and the fixes printed for foreign keys, CHECKs, UNIQUE and type changes.
+#include <gtest/gtest.h>
+
+#include "lint/context.hpp"
+#include "lint_helpers.hpp"
+#include "lint/model.hpp"
+#include "lint/parser.hpp"
+#include "lint/rule.hpp"
+#include "lint/types.hpp"
+#include "lint/unparsed.hpp"
+
+using namespace slipway::lint;
+using slipway::lint::test::by_rule;
+using slipway::lint::test::count;
+using slipway::lint::test::lint;
+
+namespace {
+
+// The classification of the last statement of `sql`, after the earlier ones were observed.
+Classification classify_last(const std::string& sql) {
+  auto out = parse_sql(sql);
+  SchemaFacts facts;
+  Context ctx(LintOptions{}, facts);
+  // Re-run the model on the statements (the linter's Statement wiring is internal).
+  for (std::size_t i = 0; i + 1 < out.statements.size(); ++i) {
+    auto& p = out.statements[i];
+    const Json& node = *p.tree;
+    Statement s{node, node.begin().key(), node.begin().value(), {}, {}, classify(node, ctx),
+                [](int) { return Position{}; }};
+    ctx.observe(s);
+  }
+  return classify(*out.statements.back().tree, ctx);
+}
+
+}  // namespace
+
+TEST(LintPrecision, DmlIsWholeTableWorkUnlessAnIndexedKeyBoundsIt) {
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1").work, Work::scan);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE a IS NULL").work, Work::scan);
+  EXPECT_EQ(classify_last("DELETE FROM t WHERE created_at < now()").work, Work::scan);
+  EXPECT_EQ(classify_last("UPDATE t SET a = o.b FROM o WHERE t.id = o.t_id").work, Work::scan);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id = 5 OR a IS NULL").work, Work::scan);
+  EXPECT_EQ(classify_last("INSERT INTO t2 SELECT * FROM t").work, Work::scan);
+  // Bounded: `id` of a table the run has not seen, and any conjunct that bounds.
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id = 5").work, Work::none);
+  EXPECT_EQ(classify_last("UPDATE t x SET a = 1 WHERE x.id BETWEEN 1 AND 100 AND a IS NULL").work, Work::none);
+  EXPECT_EQ(classify_last("DELETE FROM t WHERE id IN (SELECT id FROM t WHERE a IS NULL LIMIT 100)").work, Work::none);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id = ANY ($1)").work, Work::none);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE 5 = id").work, Work::none);
+  EXPECT_EQ(classify_last("INSERT INTO t VALUES (1)").work, Work::none);
+  EXPECT_EQ(classify_last("INSERT INTO t2 SELECT * FROM t WHERE id = 3").work, Work::none);
+  // The run's own knowledge of the table: an index on `email` bounds, `id` without a key does not.
+  EXPECT_EQ(classify_last("CREATE TABLE u (id int, email text); CREATE INDEX u_email ON u (email);"
+                          "UPDATE u SET id = 1 WHERE email = 'a'")
+                .work,
+            Work::none);
+  EXPECT_EQ(classify_last("CREATE TABLE u (id int, email text); UPDATE u SET email = 'a' WHERE id = 1").work,
+            Work::scan);
+  EXPECT_EQ(classify_last("CREATE TABLE u (id int PRIMARY KEY); UPDATE u SET id = 2 WHERE id = 1").work, Work::none);
+}
+
+TEST(LintPrecision, AddColumnReferencesScansOnlyWhenTheColumnHasAValue) {
+  EXPECT_EQ(classify_last("ALTER TABLE t ADD COLUMN c bigint REFERENCES p (id)").work, Work::catalog_only);
+  EXPECT_EQ(classify_last("ALTER TABLE t ADD COLUMN c bigint DEFAULT 1 REFERENCES p (id)").work, Work::scan);
+  EXPECT_EQ(classify_last("ALTER TABLE t ADD COLUMN c bigint DEFAULT NULL REFERENCES p (id)").work, Work::scan);
+  EXPECT_EQ(classify_last("ALTER TABLE t ADD COLUMN c text UNIQUE").work, Work::scan);
+  auto c = classify_last("ALTER TABLE t ADD COLUMN c bigint REFERENCES p (id)");
+  ASSERT_NE(c.lock_on("p"), nullptr);
+  EXPECT_EQ(c.lock_on("p")->mode, LockMode::share_row_exclusive);
+}
+
+TEST(LintPrecision, ZeroOffsetTimeZones) {
+  for (auto z : {"UTC", "utc", "Etc/UTC", "GMT", "Etc/GMT", "Z", "Zulu", "UCT", "Universal", "+00:00", "0"})
+    EXPECT_TRUE(zero_offset_time_zone(z)) << z;
+  for (auto z : {"Europe/London", "America/New_York", "EST", "+01:00", "", "UTC+1", "localtime"})
+    EXPECT_FALSE(zero_offset_time_zone(z)) << z;
+}
+
+TEST(LintPrecision, TimestampChangesNeedNoRewriteUnderUtcFromPostgres12) {
+  auto t = [](const char* name, std::vector<int> mods = {}) { return ColumnType{name, std::move(mods), false}; };
+  SessionFacts utc{15, true}, local{15, false}, old_utc{11, true};
+  EXPECT_TRUE(type_change_skips_rewrite(t("timestamp"), t("timestamptz"), utc));
+  EXPECT_TRUE(type_change_skips_rewrite(t("timestamptz"), t("timestamp"), utc));
+  EXPECT_TRUE(type_change_skips_rewrite(t("timestamp", {3}), t("timestamptz", {6}), utc));
+  EXPECT_FALSE(type_change_skips_rewrite(t("timestamp"), t("timestamptz", {3}), utc));  // precision lost
+  EXPECT_FALSE(type_change_skips_rewrite(t("timestamp"), t("timestamptz"), local));
+  EXPECT_FALSE(type_change_skips_rewrite(t("timestamp"), t("timestamptz"), old_utc));
+  EXPECT_TRUE(type_change_skips_rewrite(t("timestamp", {3}), t("timestamp"), local));  // widening
+  EXPECT_FALSE(type_change_skips_rewrite(t("timestamp"), t("timestamp", {0}), local));
+  EXPECT_FALSE(type_change_skips_rewrite(t("int4"), t("int8"), utc));
+}
+
+TEST(LintPrecision, TheSessionTimeZoneFollowsSetAndReset) {
+  const char* change = "ALTER TABLE t ALTER COLUMN e TYPE timestamptz;\n";
+  std::string schema = "CREATE TABLE t (e timestamp);\n";
+  Linter linter({});
+  linter.lint_sql("schema.sql", schema);
+  EXPECT_TRUE(by_rule(linter.lint_sql("a.sql", std::string("SET TIME ZONE 'UTC';\n") + change), "changing-column-type").empty());
+  EXPECT_EQ(by_rule(linter.lint_sql("b.sql", change), "changing-column-type").size(), 0u)  // now timestamptz -> same
+      << "the run remembers the new type";
+  Linter fresh({});
+  fresh.lint_sql("schema.sql", schema);
+  EXPECT_EQ(by_rule(fresh.lint_sql("c.sql", std::string("SET TIME ZONE LOCAL;\n") + change), "changing-column-type").size(), 1u);
+  LintSettings assumed;
+  assumed.options.assume_timezone = "Etc/UTC";
+  Linter with_utc(assumed);
+  with_utc.lint_sql("schema.sql", schema);
+  EXPECT_TRUE(by_rule(with_utc.lint_sql("d.sql", change), "changing-column-type").empty());
+}
+
+TEST(LintPrecision, UnparsedStatementsStillNameTheRelationTheyCreate) {
+  EXPECT_EQ(relation_created_by_unparsed("CREATE TABLE events (id int, CONSTRAINT n NOT NULL id)"), "events");
+  EXPECT_EQ(relation_created_by_unparsed("create unlogged table if not exists App.Events (x)"), "app.events");
+  EXPECT_EQ(relation_created_by_unparsed("CREATE TEMP TABLE \"Mixed\"\"Case\" (x)"), "Mixed\"Case");
+  EXPECT_EQ(relation_created_by_unparsed("CREATE OR REPLACE VIEW v AS SELECT * FROM (SELECT 1)"), "v");
+  EXPECT_EQ(relation_created_by_unparsed("CREATE MATERIALIZED VIEW IF NOT EXISTS s.mv AS SELECT 1 FROM (SELECT 1)"), "s.mv");
+  EXPECT_EQ(relation_created_by_unparsed("CREATE UNIQUE INDEX CONCURRENTLY i ON t (a) NULLS NOT DISTINCT x"), "i");
+  EXPECT_EQ(relation_created_by_unparsed("-- a comment\nCREATE SEQUENCE seq AS whatever"), "seq");
+  EXPECT_EQ(relation_created_by_unparsed("CREATE INDEX ON t (a) junk"), std::nullopt);  // unnamed
+  EXPECT_EQ(relation_created_by_unparsed("ALTER TABLE t ADD CONSTRAINT n NOT NULL a"), std::nullopt);
+  EXPECT_EQ(relation_created_by_unparsed("CREATE TABLE (x int)"), std::nullopt);
+  EXPECT_EQ(relation_created_by_unparsed("CREATE FUNCTION f() junk"), std::nullopt);
+}
+
+TEST(LintPrecision, AnUnparsedStatementIsReportedOnceAndTheRestStillChecked) {
+  std::string sql =
+      "CREATE TABLE events (id bigint, CONSTRAINT events_id_not_null NOT NULL id);\n"
+      "CREATE INDEX events_id ON events (id);\n"
+      "ALTER TABLE events ALTER COLUMN id TYPE int;\n"
+      "CREATE INDEX users_email ON users (email);\n";
+  auto report = lint(sql);
+  auto errors = by_rule(report, "syntax-error");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].statement.start.line, 1);
+  EXPECT_EQ(errors[0].severity, Severity::error);
+  EXPECT_NE(errors[0].message.find("PostgreSQL 15 grammar"), std::string::npos) << errors[0].message;
+  EXPECT_TRUE(by_rule(report, "changing-column-type").empty());  // events is new
+  auto index = by_rule(report, "require-concurrent-index-creation");
+  ASSERT_EQ(index.size(), 1u);
+  EXPECT_EQ(index[0].statement.start.line, 4);
+  // A newer target: the same statement may be valid there, so it is a warning that says so.
+  LintSettings pg17;
+  pg17.options.pg_version = 17;
+  auto newer = by_rule(lint(sql, pg17), "syntax-error");
+  ASSERT_EQ(newer.size(), 1u);
+  EXPECT_EQ(newer[0].severity, Severity::warning);
+  EXPECT_NE(newer[0].message.find("target is PostgreSQL 17"), std::string::npos) << newer[0].message;
+  // psql meta-commands stay errors, without the newer-syntax guess.
+  auto meta = by_rule(lint("\\set ON_ERROR_STOP on\nSELECT 1;\n", pg17), "syntax-error");
+  ASSERT_EQ(meta.size(), 1u);
+  EXPECT_EQ(meta[0].severity, Severity::error);
+  EXPECT_EQ(meta[0].message.find("newer syntax"), std::string::npos);
+}
+
+TEST(LintPrecision, FixesForForeignKeysChecksUniqueAndTypeChanges) {
+  auto fix = [](const std::string& sql, const std::string& rule) {
+    auto f = by_rule(lint(sql), rule);
+    EXPECT_EQ(f.size(), 1u) << sql;
+    return f.empty() ? std::string() : f[0].fix;
+  };
+  EXPECT_EQ(fix("ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id)",
+                "constraint-missing-not-valid"),
+            "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers "
+            "(id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;");
+  EXPECT_EQ(fix("ALTER TABLE orders ADD CHECK (total >= 0)", "constraint-missing-not-valid"),
+            "ALTER TABLE orders ADD CONSTRAINT orders_check CHECK (total >= 0) NOT VALID;\nALTER TABLE orders "
+            "VALIDATE CONSTRAINT orders_check;");
+  EXPECT_EQ(fix("ALTER TABLE \"Orders\" ADD COLUMN shop_id bigint DEFAULT 0 NOT NULL CONSTRAINT shop_fk REFERENCES "
+                "shops (id) ON DELETE CASCADE",
+                "constraint-missing-not-valid"),
+            "ALTER TABLE \"Orders\" ADD COLUMN shop_id bigint DEFAULT 0 NOT NULL;\nALTER TABLE \"Orders\" ADD "
+            "CONSTRAINT shop_fk FOREIGN KEY (shop_id) REFERENCES shops (id) ON DELETE CASCADE NOT VALID;\nALTER "
+            "TABLE \"Orders\" VALIDATE CONSTRAINT shop_fk;");
+  EXPECT_EQ(fix("ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text UNIQUE", "adding-unique-constraint"),
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text;\nCREATE UNIQUE INDEX CONCURRENTLY "
+            "users_handle_key ON users (handle);\nALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE USING "
+            "INDEX users_handle_key;");
+  EXPECT_EQ(fix("ALTER TABLE app.orders ALTER COLUMN amount TYPE numeric(12, 2)", "changing-column-type"),
+            "-- online (shadow table, change capture, a short swap):\n--   slipway --schema app rewrite --table "
+            "orders --alter 'ALTER COLUMN amount TYPE numeric(12, 2)'\n-- or expand/contract, a slipway migration "
+            "(slipway start, then complete):\n--   "
+            "{\"operations\":[{\"alter_column\":{\"table\":\"orders\",\"column\":\"amount\",\"type\":\"numeric(12, "
+            "2)\"}}]}");
+  EXPECT_EQ(fix("ALTER TABLE orders ALTER COLUMN code TYPE int USING code::int", "changing-column-type"),
+            "-- expand/contract, a slipway migration (slipway start, then complete):\n--   "
+            "{\"operations\":[{\"alter_column\":{\"table\":\"orders\",\"column\":\"code\",\"type\":\"int\",\"up\":"
+            "\"code::int\"}}]}");
+  // Several commands in one statement: no mechanical fix, the recipe only.
+  EXPECT_EQ(fix("ALTER TABLE orders ADD COLUMN a int, ADD COLUMN h text UNIQUE", "adding-unique-constraint"), "");
+}
+
+TEST(LintPrecision, TheNotNullRecipeIsNotReportedOnItsLastStep) {
+  const char* recipe =
+      "ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\n"
+      "ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n"
+      "ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n";
+  EXPECT_EQ(count(recipe, "setting-not-null"), 0u);
+  // The recipe printed by setting-not-null itself round-trips.
+  auto f = by_rule(lint("ALTER TABLE users ALTER COLUMN email SET NOT NULL;"), "setting-not-null");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(count(f[0].fix, "setting-not-null"), 0u) << f[0].fix;
+  // Validated in an earlier file of the run counts too.
+  Linter run({});
+  run.lint_sql("1.sql", "ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;");
+  run.lint_sql("2.sql", "ALTER TABLE users VALIDATE CONSTRAINT c;");
+  EXPECT_TRUE(by_rule(run.lint_sql("3.sql", "ALTER TABLE users ALTER COLUMN email SET NOT NULL;"), "setting-not-null").empty());
+}
