@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::set<std::string> known_keys = {"disabled_rules", "pg_version", "assume_in_transaction", "exclude"};
+const std::set<std::string> known_keys = {"disabled_rules", "pg_version", "assume_in_transaction", "assume_timezone",
+                                          "exclude"};
 
 void check_rule(const fs::path& file, const std::string& id) {
   if (id != syntax_error_rule && !find_rule(id))
@@ -43,7 +44,7 @@ LintConfigFile load_toml(const fs::path& path) {
     (void)value;
     if (!known_keys.count(key))
       throw InputError(path.string() + ": unknown key lint." + key,
-                       "known keys: disabled_rules, pg_version, assume_in_transaction, exclude");
+                       "known keys: disabled_rules, pg_version, assume_in_transaction, assume_timezone, exclude");
   }
   auto strings = [&](const std::string& key) {
     std::vector<std::string> out;
@@ -68,6 +69,11 @@ LintConfigFile load_toml(const fs::path& path) {
     if (!v) throw InputError(path.string() + ": lint.assume_in_transaction must be true or false");
     cfg.assume_in_transaction = *v;
   }
+  if (lint->contains("assume_timezone")) {
+    auto v = lint->get_as<std::string>("assume_timezone");
+    if (!v) throw InputError(path.string() + ": lint.assume_timezone must be a string", "e.g. assume_timezone = \"UTC\"");
+    cfg.assume_timezone = *v;
+  }
   return cfg;
 }
 
@@ -88,7 +94,7 @@ LintConfigFile load_yaml(const fs::path& path) {
       std::string key = it->first.as<std::string>();
       if (!known_keys.count(key))
         throw InputError(path.string() + ":" + std::to_string(it->first.Mark().line + 1) + ": unknown key lint." + key,
-                         "known keys: disabled_rules, pg_version, assume_in_transaction, exclude");
+                         "known keys: disabled_rules, pg_version, assume_in_transaction, assume_timezone, exclude");
     }
     if (auto d = lint["disabled_rules"]) {
       for (auto r : d) {
@@ -104,10 +110,11 @@ LintConfigFile load_yaml(const fs::path& path) {
       check_pg_version(path, *cfg.pg_version);
     }
     if (auto v = lint["assume_in_transaction"]) cfg.assume_in_transaction = v.as<bool>();
+    if (auto v = lint["assume_timezone"]) cfg.assume_timezone = v.as<std::string>();
   } catch (const YAML::Exception& e) {
     throw InputError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg,
                      "disabled_rules and exclude are lists of strings, pg_version an integer, "
-                     "assume_in_transaction a boolean");
+                     "assume_in_transaction a boolean, assume_timezone a string");
   }
   return cfg;
 }

@@ -4,6 +4,7 @@
 //   disabled_rules = ["prefer-bigint"]    disabled_rules: [prefer-bigint]
 //   pg_version = 14                       pg_version: 14
 //   assume_in_transaction = true          assume_in_transaction: true
+//   assume_timezone = "UTC"               assume_timezone: UTC
 //   exclude = ["legacy/**"]               exclude: ["legacy/**"]
 //
 // Unknown keys and unknown rule names are input errors (exit 2).
@@ -21,6 +22,7 @@ struct LintConfigFile {
   std::set<std::string> disabled_rules;
   std::optional<int> pg_version;
   std::optional<bool> assume_in_transaction;
+  std::optional<std::string> assume_timezone;
   std::vector<std::string> exclude;  // globs relative to the config file's directory
 
   bool excludes(const std::filesystem::path& file) const;

@@ -50,6 +50,14 @@ Context::Context(const LintOptions& options, SchemaFacts& schema)
       in_transaction_(options.assume_in_transaction),
       utc_session_(!options.assume_timezone.empty() && zero_offset_time_zone(options.assume_timezone)) {}
 
+bool Context::is_system_catalog(const Json* rv) const {
+  if (!rv) return false;
+  std::string schema = str(*rv, "schemaname");
+  std::string name = str(*rv, "relname");
+  return schema == "pg_catalog" ||
+         (schema.empty() && name.rfind("pg_", 0) == 0 && !is_new(name) && !schema_.columns.count(name));
+}
+
 SessionFacts Context::session() const { return {options_.pg_version, utc_transaction_.value_or(utc_session_)}; }
 
 bool Context::is_new(const std::string& relation) const { return new_relations_.count(table_key(relation)) > 0; }
@@ -148,6 +156,7 @@ void Context::observe_create(const Json& b, const Statement& s) {
   std::string table = table_key(relation(get(b, "relation")));
   new_relations_.insert(table);
   schema_.created.insert(table);
+  if (get(b, "partspec")) schema_.partitioned.insert(table);
   auto& cols = schema_.columns[table];
   cols.clear();
   auto constraint = [&](const Json& con, const std::vector<std::string>& own_cols) {
@@ -254,8 +263,14 @@ void Context::observe(const Statement& s) {
     });
   } else if (s.kind == "CreateStmt") {
     observe_create(b, s);
+  } else if (s.kind == "TruncateStmt") {
+    for (auto& r : list(b, "relations"))
+      if (auto* rv = as(r, "RangeVar")) emptied_.insert(table_key(relation(rv)));
+  } else if (s.kind == "DeleteStmt" && !get(b, "whereClause")) {
+    emptied_.insert(table_key(relation(get(b, "relation"))));
   } else if (s.kind == "InsertStmt") {
     std::string target = table_key(relation(get(b, "relation")));
+    emptied_.erase(target);
     auto* select = get(b, "selectStmt");
     auto* query = select ? as(*select, "SelectStmt") : nullptr;
     if (query && is_new(target))

@@ -34,6 +34,7 @@ struct SchemaFacts {
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> indexes;  // table -> column lists
   std::unordered_map<std::string, std::vector<NotNullCheck>> not_null_checks;    // table -> checks
   std::set<std::string> created;  // tables whose CREATE TABLE the run has seen (their keys are known)
+  std::set<std::string> partitioned;  // CREATE TABLE ... PARTITION BY seen in the run
 
   void add_index(const std::string& table, std::vector<std::string> cols) { indexes[table].push_back(std::move(cols)); }
 
@@ -81,6 +82,15 @@ class Context {
   SessionFacts session() const;
   // Created earlier in this file: no one else can be using it yet.
   bool is_new(const std::string& relation) const;
+  // Created earlier in this file and not filled from an existing table since: it has no rows
+  // worth scanning.
+  bool is_new_and_empty(const std::string& relation) const {
+    return is_new(relation) && !populated_.count(table_key(relation));
+  }
+  // Emptied earlier in this file (TRUNCATE, DELETE without WHERE) and not written since.
+  bool is_emptied(const std::string& relation) const { return emptied_.count(table_key(relation)) > 0; }
+  // A system catalog (pg_catalog.*, or pg_* that this run did not create).
+  bool is_system_catalog(const Json* rangevar) const;
   // A function, type, domain or sequence created earlier in this file (unqualified name).
   bool is_new_object(const std::string& name) const { return new_objects_.count(table_key(name)) > 0; }
   // What a statement the parser could not read creates, recovered from its first words.
@@ -120,6 +130,7 @@ class Context {
   std::set<std::string> new_relations_;
   std::set<std::string> new_objects_;
   std::set<std::string> populated_;  // new relations filled from existing tables (INSERT ... SELECT)
+  std::set<std::string> emptied_;    // TRUNCATE / DELETE without WHERE, until the next INSERT
   std::vector<HeldLock> held_;
   std::vector<NotValidConstraint> not_valid_;
   std::vector<ForeignKeyAdded> foreign_keys_;

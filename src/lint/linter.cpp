@@ -76,14 +76,16 @@ Finding unparsed_finding(const SyntaxError& error, std::string_view text, const 
   f.at = frag.locate(error.offset);
   bool meta = error.offset < frag.sql.size() && frag.sql[error.offset] == '\\';
   bool sql = !meta && starts_like_sql(text);
-  f.severity = sql && pg_version > 15 ? Severity::warning : Severity::error;
+  int grammar = grammar_major_version();
+  std::string parsed_by = "not parsed by the PostgreSQL " + std::to_string(grammar) + " grammar";
+  f.severity = sql && pg_version > grammar ? Severity::warning : Severity::error;
   f.message = error.message;
   if (meta) f.message += " (a psql meta-command: not SQL the server runs)";
-  else if (sql && pg_version > 15)
-    f.message += " (not parsed by the PostgreSQL 15 grammar, while the target is PostgreSQL " +
-                 std::to_string(pg_version) + ": newer syntax? its locks are not checked)";
+  else if (sql && pg_version > grammar)
+    f.message += " (" + parsed_by + ", while the target is PostgreSQL " + std::to_string(pg_version) +
+                 ": newer syntax? its locks are not checked)";
   else if (sql)
-    f.message += " (not parsed by the PostgreSQL 15 grammar; newer syntax? its locks are not checked)";
+    f.message += " (" + parsed_by + "; newer syntax? its locks are not checked)";
   f.recipe = sql ? "fix the SQL, or if it is valid on your server, check this statement's locks by hand (or "
                    "silence it with -- slipway:ignore syntax-error); the rest of the file is still checked"
                  : "fix the SQL (psql meta-commands and template syntax are not SQL); the rest of the file is "

@@ -114,7 +114,8 @@ void classify_add_column(const Json& col, Classification& c, const std::string& 
   }
   if (references && column_has_value_expression(col)) {
     c.at_least(Work::scan);
-    c.notes.push_back("the new foreign key is validated with a scan while the lock is held (the column has a value)");
+    c.notes.push_back("the new foreign key is validated with a scan while the lock is held (the column has a DEFAULT "
+                      "or generated value)");
   }
   if (not_null && !has_default) c.notes.push_back("NOT NULL without a default fails on a non-empty table");
 }
@@ -129,7 +130,8 @@ void classify_alter_type(const Json& cmd, Classification& c, const std::string& 
   }
   ColumnType to = column_type(*get(*col, "typeName"));
   const ColumnType* from = ctx.schema().column(table_key(table), str(cmd, "name"));
-  if (get(*col, "raw_default")) {  // USING expression
+  auto* using_expr = get(*col, "raw_default");
+  if (using_expr && !using_is_plain_conversion(*using_expr, str(cmd, "name"), to)) {
     c.at_least(Work::rewrite);
     c.notes.push_back("USING rewrites every row");
   } else if (from && type_change_skips_rewrite(*from, to, ctx.session())) {
@@ -144,13 +146,14 @@ void classify_alter_type(const Json& cmd, Classification& c, const std::string& 
   }
 }
 
-void classify_add_constraint(const Json& con, Classification& c, const std::string& table) {
+void classify_add_constraint(const Json& con, Classification& c, const std::string& table, const Context& ctx) {
   std::string t = str(con, "contype");
   bool not_valid = flag(con, "skip_validation");
   if (t == "CONSTR_FOREIGN") {
     c.take(table, LockMode::share_row_exclusive);
     c.take(relation(get(con, "pktable")), LockMode::share_row_exclusive);
-    c.at_least(not_valid ? Work::catalog_only : Work::scan);
+    // The validation scans the referencing table: nothing to read in one created empty here.
+    c.at_least(not_valid || ctx.is_new_and_empty(table) ? Work::catalog_only : Work::scan);
   } else if (t == "CONSTR_CHECK") {
     c.take(table, LockMode::access_exclusive);
     c.at_least(not_valid ? Work::catalog_only : Work::scan);
@@ -181,7 +184,7 @@ void classify_alter_table(const Json& body, Classification& c, const Context& ct
     } else if (sub == "AT_AlterColumnType") {
       classify_alter_type(*cmd, c, table, ctx);
     } else if (sub == "AT_AddConstraint" && def && as(*def, "Constraint")) {
-      classify_add_constraint(*as(*def, "Constraint"), c, table);
+      classify_add_constraint(*as(*def, "Constraint"), c, table, ctx);
     } else if (sub == "AT_ValidateConstraint") {
       c.take(table, LockMode::share_update_exclusive);
       c.at_least(Work::scan);
@@ -237,23 +240,30 @@ std::string index_table_for(const Json& body) { return relation(get(body, "relat
 void classify_dml(std::string_view k, const Json& b, Classification& c, const Context& ctx) {
   std::string table = relation(get(b, "relation"));
   c.take(table, LockMode::row_exclusive);
+  // System catalogs are small and indexed on their oid columns: not a long scan.
+  if (ctx.is_system_catalog(get(b, "relation"))) return;
   if (k == "InsertStmt") {
     auto* select = get(b, "selectStmt");
     auto* query = select ? as(*select, "SelectStmt") : nullptr;
     if (!query) return;
-    for (auto& from : list(*query, "fromClause")) {
-      auto* rv = as(from, "RangeVar");
-      if (!rv) continue;  // joins and subqueries: not judged
-      std::string source = relation(rv);
-      auto* alias = get(*rv, "alias");
-      if (ctx.is_new(source) ||
-          where_bounds_rows_by_key(get(*query, "whereClause"), source, alias ? str(*alias, "aliasname") : "",
+    // Every existing table the SELECT reads, joins included: bounded when the WHERE bounds one
+    // of them by an indexed key (the join then follows from those rows).
+    std::string unbounded;
+    bool bounded = false;
+    walk(list(*query, "fromClause"), [&](std::string_view kind, const Json& rv) {
+      if (kind != "RangeVar" || bounded) return;
+      std::string source = relation(&rv);
+      if (ctx.is_new(source)) return;
+      auto* alias = get(rv, "alias");
+      if (where_bounds_rows_by_key(get(*query, "whereClause"), source, alias ? str(*alias, "aliasname") : "",
                                    ctx.schema()))
-        continue;
-      c.at_least(Work::scan);
-      c.notes.push_back("INSERT ... SELECT reads every row of " + source + " and writes them in one transaction");
-      return;
-    }
+        bounded = true;
+      else if (unbounded.empty())
+        unbounded = source;
+    });
+    if (bounded || unbounded.empty()) return;
+    c.at_least(Work::scan);
+    c.notes.push_back("INSERT ... SELECT reads every row of " + unbounded + " and writes them in one transaction");
     return;
   }
   auto* where = get(b, "whereClause");
@@ -324,10 +334,12 @@ Classification classify(const Json& stmt, const Context& ctx) {
     if (get(b, "partbound"))
       for (auto& p : list(b, "inhRelations"))
         if (auto* rv = as(p, "RangeVar")) c.take(relation(rv), LockMode::access_exclusive);
+    std::string created = table_key(relation(get(b, "relation")));
     for (auto& e : list(b, "tableElts")) {
       walk(e, [&](std::string_view kk, const Json& n) {
-        if (kk == "Constraint" && str(n, "contype") == "CONSTR_FOREIGN")
-          c.take(relation(get(n, "pktable")), LockMode::share_row_exclusive);
+        if (kk != "Constraint" || str(n, "contype") != "CONSTR_FOREIGN") return;
+        std::string referenced = relation(get(n, "pktable"));
+        if (table_key(referenced) != created) c.take(referenced, LockMode::share_row_exclusive);  // not itself
       });
     }
     c.at_least(Work::catalog_only);

@@ -123,6 +123,9 @@ std::size_t skip_blank(std::string_view text, std::size_t i, std::size_t to) {
   return std::min(i, to);
 }
 
+int grammar_major_version() { return PG_VERSION_NUM / 10000; }
+std::string_view grammar_version() { return PG_VERSION; }
+
 ParseOutput parse_sql(std::string_view text) {
   ParseOutput out;
   // libpg_query reads a C string (a NUL ends the text unnoticed) and copies invalid UTF-8 into

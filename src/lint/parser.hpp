@@ -34,6 +34,11 @@ struct ParseOutput {
 
 ParseOutput parse_sql(std::string_view text);
 
+// The PostgreSQL release whose grammar libpg_query carries (e.g. 15 and "15.1"): the only one
+// slipway parses with, whatever --pg-version the rules assume.
+int grammar_major_version();
+std::string_view grammar_version();
+
 // Offset of the first token at or after `from` (skips whitespace and comments).
 std::size_t skip_blank(std::string_view text, std::size_t from, std::size_t to);
 

@@ -66,6 +66,20 @@ bool type_change_skips_rewrite(const ColumnType& from, const ColumnType& to, con
   return binary_coercible(from, same_kind);  // and no precision lost on the way
 }
 
+bool using_is_plain_conversion(const Json& expr, const std::string& column, const ColumnType& to) {
+  auto is_column = [&](const Json& n) {
+    auto* ref = ast::as(n, "ColumnRef");
+    auto fields = ref ? ast::strings(ast::list(*ref, "fields")) : std::vector<std::string>{};
+    return !fields.empty() && fields.back() == column;
+  };
+  if (is_column(expr)) return true;
+  auto* cast = ast::as(expr, "TypeCast");
+  if (!cast || !ast::get(*cast, "arg") || !ast::get(*cast, "typeName") || !is_column(*ast::get(*cast, "arg")))
+    return false;
+  ColumnType t = column_type(*ast::get(*cast, "typeName"));
+  return t.name == to.name && t.typmods == to.typmods && t.array == to.array;
+}
+
 bool zero_offset_time_zone(std::string zone) {
   for (auto& ch : zone) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (zone.rfind("etc/", 0) == 0) zone = zone.substr(4);

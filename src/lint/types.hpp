@@ -31,6 +31,10 @@ struct SessionFacts {
 // binary_coercible, and since PostgreSQL 12 timestamp <-> timestamptz when the session's
 // TimeZone is UTC: the stored values are the same (ATColumnChangeRequiresRewrite skips them).
 bool type_change_skips_rewrite(const ColumnType& from, const ColumnType& to, const SessionFacts& session);
+// True when an ALTER COLUMN ... TYPE's USING only restates the default conversion: the column
+// itself or the column cast to the new type (`USING c`, `USING c::timestamptz`, `CAST(c AS t)`).
+// PostgreSQL then decides about the rewrite exactly as without USING.
+bool using_is_plain_conversion(const Json& expr, const std::string& column, const ColumnType& to);
 // True for a TimeZone setting with a zero offset and no daylight saving: 'UTC', 'Etc/UTC',
 // 'GMT', 'Z', 'Zulu', '+00:00', 0, ... (case-insensitive).
 bool zero_offset_time_zone(std::string zone);

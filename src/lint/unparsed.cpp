@@ -56,7 +56,9 @@ std::string name_of(const std::string& t) { return t[0] == '"' ? t.substr(1) : t
 
 bool starts_like_sql(std::string_view statement) {
   std::size_t i = skip_blank(statement, 0, statement.size());
-  return i < statement.size() && std::isalpha(static_cast<unsigned char>(statement[i]));
+  // Template placeholders ({{ .Namespace }}, ${schema}) make any statement unparsable.
+  bool template_text = statement.find("{{") != std::string_view::npos || statement.find("${") != std::string_view::npos;
+  return !template_text && i < statement.size() && std::isalpha(static_cast<unsigned char>(statement[i]));
 }
 
 std::optional<std::string> relation_created_by_unparsed(std::string_view statement) {

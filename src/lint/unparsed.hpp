@@ -14,7 +14,7 @@ namespace slipway::lint {
 // as the parser would name it (unquoted words lower-cased, "schema.name" when qualified).
 std::optional<std::string> relation_created_by_unparsed(std::string_view statement);
 
-// True when the text starts like SQL (a keyword), not like a psql meta-command or a template.
+// True when the text starts like SQL (a keyword) and holds no template placeholder ({{ }}, ${ }).
 bool starts_like_sql(std::string_view statement);
 
 }  // namespace slipway::lint

@@ -73,6 +73,18 @@ TEST_F(LintCli, FlagsChangeTheVerdict) {
   auto d = write_temp("default.sql", "ALTER TABLE t ADD COLUMN IF NOT EXISTS a int DEFAULT 0;\n");
   EXPECT_EQ(run_command({slipway_bin(), "lint", d.string()}).exit_code, 0);
   EXPECT_EQ(run_command({slipway_bin(), "lint", "--pg-version", "10", d.string()}).exit_code, 1);
+
+  // The TimeZone the migrations run with: timestamp -> timestamptz rewrites unless it is UTC.
+  auto schema = write_temp("tz_schema.sql", "CREATE TABLE t (e timestamp);\n");
+  auto tz = write_temp("tz.sql", "ALTER TABLE t ALTER COLUMN e TYPE timestamptz;\n");
+  EXPECT_EQ(run_command({slipway_bin(), "lint", schema.string(), tz.string()}).exit_code, 1);
+  EXPECT_EQ(run_command({slipway_bin(), "lint", "--assume-timezone", "UTC", schema.string(), tz.string()}).exit_code, 0);
+  auto utc_cfg = write_temp("tz.toml", "[lint]\nassume_timezone = \"Etc/UTC\"\n");
+  EXPECT_EQ(run_command({slipway_bin(), "lint", "--config", utc_cfg.string(), schema.string(), tz.string()}).exit_code, 0);
+  EXPECT_EQ(run_command({slipway_bin(), "lint", "--config", utc_cfg.string(), "--assume-timezone", "Europe/Paris",
+                         schema.string(), tz.string()})
+                .exit_code,
+            1);
 }
 
 TEST_F(LintCli, ConfigFileDisablesRules) {
@@ -88,4 +100,8 @@ TEST_F(LintCli, ExplainPrintsSafeStatementsToo) {
   auto r = run_command({slipway_bin(), "lint", "--explain", f.string()});
   EXPECT_NE(r.out.find(":1:1: SelectStmt: no lock on existing relations"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(":2:1: AlterTableStmt: ACCESS EXCLUSIVE on t"), std::string::npos) << r.out;
+  // What the classification rests on: the grammar that parsed, the version the rules assume.
+  auto v12 = run_command({slipway_bin(), "lint", "--explain", "--pg-version", "12", f.string()});
+  EXPECT_NE(v12.out.find("parsed with the PostgreSQL 15"), std::string::npos) << v12.out;
+  EXPECT_NE(v12.out.find("rules for PostgreSQL 12"), std::string::npos) << v12.out;
 }

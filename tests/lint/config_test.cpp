@@ -52,13 +52,14 @@ TEST(LintConfig, TomlIsFoundByWalkingUp) {
 
 TEST(LintConfig, YamlWorksToo) {
   TempDir d;
-  d.write("slipway.yaml", "lint:\n  disabled_rules: [ban-drop-table]\n  pg_version: 11\n");
+  d.write("slipway.yaml", "lint:\n  disabled_rules: [ban-drop-table]\n  pg_version: 11\n  assume_timezone: UTC\n");
   auto found = find_config(d.path());
   ASSERT_TRUE(found);
   auto cfg = load_config(*found);
   EXPECT_EQ(cfg.disabled_rules, std::set<std::string>{"ban-drop-table"});
   EXPECT_EQ(cfg.pg_version, 11);
   EXPECT_FALSE(cfg.assume_in_transaction);
+  EXPECT_EQ(cfg.assume_timezone, "UTC");
 }
 
 TEST(LintConfig, UnknownRulesAndKeysAreErrors) {

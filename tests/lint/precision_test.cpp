@@ -174,7 +174,7 @@ TEST(LintPrecision, FixesForForeignKeysChecksUniqueAndTypeChanges) {
             "CONSTRAINT shop_fk FOREIGN KEY (shop_id) REFERENCES shops (id) ON DELETE CASCADE NOT VALID;\nALTER "
             "TABLE \"Orders\" VALIDATE CONSTRAINT shop_fk;");
   EXPECT_EQ(fix("ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text UNIQUE", "adding-unique-constraint"),
-            "ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text;\nCREATE UNIQUE INDEX CONCURRENTLY "
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text;\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
             "users_handle_key ON users (handle);\nALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE USING "
             "INDEX users_handle_key;");
   EXPECT_EQ(fix("ALTER TABLE app.orders ALTER COLUMN amount TYPE numeric(12, 2)", "changing-column-type"),
@@ -206,4 +206,52 @@ TEST(LintPrecision, TheNotNullRecipeIsNotReportedOnItsLastStep) {
   run.lint_sql("1.sql", "ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;");
   run.lint_sql("2.sql", "ALTER TABLE users VALIDATE CONSTRAINT c;");
   EXPECT_TRUE(by_rule(run.lint_sql("3.sql", "ALTER TABLE users ALTER COLUMN email SET NOT NULL;"), "setting-not-null").empty());
+}
+
+TEST(LintPrecision, InsertSelectThroughJoinsAndSelfReferencesOfANewTable) {
+  EXPECT_EQ(classify_last("INSERT INTO t2 SELECT a.* FROM a JOIN b ON b.a_id = a.id").work, Work::scan);
+  EXPECT_EQ(classify_last("INSERT INTO t2 SELECT a.* FROM a JOIN b ON b.a_id = a.id WHERE a.id = 4").work, Work::none);
+  EXPECT_EQ(classify_last("INSERT INTO t2 SELECT * FROM (SELECT * FROM a WHERE flag) s").work, Work::scan);
+  // A table whose foreign key references itself locks nothing that exists.
+  auto c = classify_last("CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree (id))");
+  EXPECT_TRUE(c.locks.empty()) << c.summary();
+  EXPECT_EQ(count("CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree (id));", "missing-lock-timeout"),
+            0u);
+}
+
+TEST(LintPrecision, FixesLeaveOutWhatWouldNotRun) {
+  // Several commands: the fix would lose the others (here the DROP it depends on).
+  auto multi = by_rule(lint("ALTER TABLE webhook DROP CONSTRAINT webhook_pkey, ADD CONSTRAINT webhook_pkey PRIMARY KEY (id);"),
+                       "adding-unique-constraint");
+  ASSERT_EQ(multi.size(), 1u);
+  EXPECT_EQ(multi[0].fix, "");
+  // Partitioned tables cannot build indexes CONCURRENTLY on the parent.
+  std::string parted = "CREATE TABLE IF NOT EXISTS events (id bigint, at date) PARTITION BY RANGE (at);\n";
+  Linter run({});
+  run.lint_sql("1.sql", parted);
+  auto report = run.lint_sql("2.sql", "CREATE INDEX events_at ON events (at);\n"
+                                      "ALTER TABLE events ADD CONSTRAINT events_id_key UNIQUE (id, at);\n");
+  auto index = by_rule(report, "require-concurrent-index-creation");
+  ASSERT_EQ(index.size(), 1u);
+  EXPECT_EQ(index[0].fix, "");
+  EXPECT_NE(index[0].recipe.find("ON ONLY"), std::string::npos) << index[0].recipe;
+  auto unique = by_rule(report, "adding-unique-constraint");
+  ASSERT_EQ(unique.size(), 1u);
+  EXPECT_EQ(unique[0].fix, "");
+  // IF NOT EXISTS carried to the index of ADD COLUMN IF NOT EXISTS ... UNIQUE.
+  auto f = by_rule(lint("ALTER TABLE users ADD COLUMN IF NOT EXISTS handle text UNIQUE;"), "adding-unique-constraint");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].fix.find("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_handle_key"), std::string::npos) << f[0].fix;
+  // Template placeholders are not "newer syntax".
+  auto tmpl = by_rule(lint("CREATE TABLE {{ .Schema }}.users (id int);"), "syntax-error");
+  ASSERT_EQ(tmpl.size(), 1u);
+  EXPECT_EQ(tmpl[0].message.find("newer syntax"), std::string::npos) << tmpl[0].message;
+}
+
+TEST(LintPrecision, SystemCatalogWritesAreNotWholeTableWork) {
+  EXPECT_EQ(classify_last("UPDATE pg_index SET indisvalid = false WHERE indrelid = (SELECT oid FROM pg_class "
+                          "WHERE relname = 'x')")
+                .work,
+            Work::none);
+  EXPECT_EQ(classify_last("CREATE TABLE pg_jobs (a int); UPDATE pg_jobs SET a = 1 WHERE a IS NULL").work, Work::scan);
 }

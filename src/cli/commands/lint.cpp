@@ -15,6 +15,7 @@
 #include "lint/config.hpp"
 #include "lint/format/format.hpp"
 #include "lint/linter.hpp"
+#include "lint/parser.hpp"
 #include "lint/rule.hpp"
 #include "util/error.hpp"
 
@@ -58,7 +59,7 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
     throw InputError("--pg-version " + std::to_string(settings.options.pg_version) + " is out of range",
                      "use a PostgreSQL major version between 9 and 17");
   settings.options.assume_in_transaction = f.assume_in_transaction || cfg.assume_in_transaction.value_or(false);
-  settings.options.assume_timezone = f.assume_timezone;
+  settings.options.assume_timezone = !f.assume_timezone.empty() ? f.assume_timezone : cfg.assume_timezone.value_or("");
   settings.disabled_rules = cfg.disabled_rules;
   settings.explain = f.explain;
   lint::Linter linter(settings);
@@ -90,6 +91,12 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
   lint::RenderOptions opts;
   opts.explain = f.explain;
   opts.color = *format == lint::Format::human && isatty(fileno(stdout)) && !std::getenv("NO_COLOR");
+  if (f.explain && *format == lint::Format::human)  // what the classifications below rest on
+    std::cout << "parsed with the PostgreSQL " << lint::grammar_version() << " grammar (libpg_query); rules for PostgreSQL "
+              << settings.options.pg_version << ", TimeZone "
+              << (settings.options.assume_timezone.empty() ? std::string("unknown until SET")
+                                                           : settings.options.assume_timezone)
+              << "\n";
   lint::render(*format, reports, std::cout, opts);
   std::cout.flush();
 

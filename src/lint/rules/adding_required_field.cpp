@@ -1,5 +1,6 @@
 // adding-required-field: ADD COLUMN ... NOT NULL without a DEFAULT fails on any table that has
-// rows (and takes ACCESS EXCLUSIVE to find out).
+// rows (and takes ACCESS EXCLUSIVE to find out). Not reported on a table the file emptied
+// (TRUNCATE, DELETE without WHERE) and has not written since.
 #include "lint/rules/common.hpp"
 
 namespace slipway::lint::rules {
@@ -12,7 +13,7 @@ class AddingRequiredField final : public Rule {
   }
   void check(const Statement& s, const Context& ctx, std::vector<Hit>& out) const override {
     std::string table = altered_table(s);
-    if (table.empty() || ctx.is_new(table)) return;
+    if (table.empty() || ctx.is_new(table) || ctx.is_emptied(table)) return;
     each_alter_cmd(s, [&](const std::string&, const Json& cmd) {
       auto* col = added_column(cmd);
       if (!col) return;

@@ -18,7 +18,7 @@ class AddingUniqueConstraint final : public Rule {
     each_alter_cmd(s, [&](const std::string&, const Json& cmd) {
       if (auto* col = added_column(cmd)) {
         for (auto* type : {"CONSTR_UNIQUE", "CONSTR_PRIMARY"})
-          if (auto* con = column_constraint(*col, type)) out.push_back(column_key(s, table, cmd, *col, *con));
+          if (auto* con = column_constraint(*col, type)) out.push_back(column_key(s, ctx, table, cmd, *col, *con));
         return;
       }
       auto* con = added_constraint(cmd);
@@ -36,7 +36,9 @@ class AddingUniqueConstraint final : public Rule {
                   " while holding ACCESS EXCLUSIVE (reads and writes wait for the whole build)";
       h.recipe = "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... " + std::string(pk ? "PRIMARY KEY" : "UNIQUE") +
                  " USING INDEX (instant)";
-      if (!keys.empty()) {
+      // Only a one-command statement has a mechanical fix: the other commands would be lost
+      // (or depend on this one, e.g. DROP CONSTRAINT ... then ADD PRIMARY KEY).
+      if (!keys.empty() && list(s.body, "cmds").size() == 1 && !ctx.schema().partitioned.count(table_key(table))) {
         std::string cols;
         for (auto& k : keys) cols += (cols.empty() ? "" : ", ") + ident(k);
         h.fix = "CREATE UNIQUE INDEX CONCURRENTLY " + ident(name) + " ON " + qualified(table) + " (" + cols +
@@ -49,8 +51,8 @@ class AddingUniqueConstraint final : public Rule {
 
  private:
   // ADD COLUMN c ... UNIQUE / PRIMARY KEY: the same index build, in the column's definition.
-  static Hit column_key(const Statement& s, const std::string& table, const Json& cmd, const Json& col,
-                        const Json& con) {
+  static Hit column_key(const Statement& s, const Context& ctx, const std::string& table, const Json& cmd,
+                        const Json& col, const Json& con) {
     bool pk = str(con, "contype") == "CONSTR_PRIMARY";
     std::string kind = pk ? "PRIMARY KEY" : "UNIQUE";
     std::string c = str(col, "colname");
@@ -67,12 +69,12 @@ class AddingUniqueConstraint final : public Rule {
     h.recipe = "add the column without UNIQUE, then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT ... UNIQUE "
                "USING INDEX (instant)";
     std::string column_sql = column_without_constraint(s, col, con);
-    if (column_sql.empty()) return h;
+    if (column_sql.empty() || ctx.schema().partitioned.count(table_key(table))) return h;
     std::string name = str(con, "conname");
     if (name.empty()) name = default_constraint_name(table, {c}, "key");
     std::string t = qualified(table);
     h.fix = "ALTER TABLE " + t + " ADD COLUMN " + (flag(cmd, "missing_ok") ? "IF NOT EXISTS " : "") + column_sql +
-            ";\nCREATE UNIQUE INDEX CONCURRENTLY " + ident(name) + " ON " + t + " (" + ident(c) + ");\nALTER TABLE " +
+            ";\nCREATE UNIQUE INDEX CONCURRENTLY " + (flag(cmd, "missing_ok") ? "IF NOT EXISTS " : "") + ident(name) + " ON " + t + " (" + ident(c) + ");\nALTER TABLE " +
             t + " ADD CONSTRAINT " + ident(name) + " " + kind + " USING INDEX " + ident(name) + ";";
     return h;
   }

@@ -26,7 +26,8 @@ class ChangingColumnType final : public Rule {
       std::string c = str(cmd, "name");
       ColumnType to = column_type(*get(*col, "typeName"));
       const ColumnType* from = ctx.schema().column(table_key(table), c);
-      bool using_expr = get(*col, "raw_default") != nullptr;
+      auto* using_node = get(*col, "raw_default");
+      bool using_expr = using_node && !using_is_plain_conversion(*using_node, c, to);
       if (!using_expr && from && type_change_skips_rewrite(*from, to, ctx.session())) return;
       std::string what = from ? "changing " + c + " from " + from->display() + " to " + to.display()
                               : "changing the type of " + c + " to " + to.display();

@@ -15,12 +15,8 @@ class WritingSystemCatalogs final : public Rule {
   void check(const Statement& s, const Context& ctx, std::vector<Hit>& out) const override {
     if (s.kind != "UpdateStmt" && s.kind != "DeleteStmt" && s.kind != "InsertStmt") return;
     auto* rv = get(s.body, "relation");
-    if (!rv) return;
-    std::string schema = str(*rv, "schemaname");
+    if (!ctx.is_system_catalog(rv)) return;
     std::string name = str(*rv, "relname");
-    bool catalog = schema == "pg_catalog" || (schema.empty() && name.rfind("pg_", 0) == 0 && !ctx.is_new(name) &&
-                                              !ctx.schema().columns.count(name));
-    if (!catalog) return;
     out.push_back({"writes the system catalog " + name +
                        " directly: no lock on the table the rows describe (running queries see the change "
                        "mid-flight), no dependency checks, superuser only, and not reproduced by pg_dump",
