@@ -77,10 +77,16 @@ std::vector<int> typmods(const Json& type_name_node);
 bool is_array_type(const Json& type_name_node);
 
 // True when a ColumnDef gives existing rows a value: a DEFAULT (even DEFAULT NULL, as
-// PostgreSQL counts it) or a generated expression. Without one, ADD COLUMN ... REFERENCES is
+// PostgreSQL counts it), a serial type or a generated expression. Without one, ADD COLUMN ... REFERENCES is
 // marked valid with no scan (parse_utilcmd.c: "adding a column with NULL default, we can
 // safely skip validation of FK constraints").
 inline bool column_has_value_expression(const Json& col) {
+  if (auto* t = get(col, "typeName")) {  // serial types default to nextval()
+    auto names = strings(list(*t, "names"));
+    if (!names.empty() && (names.back() == "serial" || names.back() == "bigserial" || names.back() == "smallserial" ||
+                           names.back() == "serial4" || names.back() == "serial8" || names.back() == "serial2"))
+      return true;
+  }
   for (auto& c : list(col, "constraints"))
     if (auto* con = as(c, "Constraint")) {
       std::string t = str(*con, "contype");

@@ -4,6 +4,7 @@
 
 #include "lint/ast.hpp"
 #include "lint/rule.hpp"
+#include "pg/quote.hpp"
 
 namespace slipway::lint {
 
@@ -34,6 +35,19 @@ bool SchemaFacts::has_index_on(const std::string& table, const std::vector<std::
     if (lead == want) return true;
   }
   return false;
+}
+
+std::string default_check_name(const std::string& table, const Json& expr) {
+  std::set<std::string> columns;
+  walk(expr, [&](std::string_view kind, const Json& n) {
+    if (kind != "ColumnRef") return;
+    auto fields = strings(list(n, "fields"));
+    if (!fields.empty()) columns.insert(fields.back());
+  });
+  return pg::generated_constraint_name(table_key(table),
+                                       columns.size() == 1 ? std::vector<std::string>{*columns.begin()}
+                                                           : std::vector<std::string>{},
+                                       "check");
 }
 
 bool SchemaFacts::has_valid_not_null_check(const std::string& table, const std::string& col) const {
@@ -100,17 +114,20 @@ std::optional<bool> time_zone_is_utc(const Json& set) {
   if (!c) return false;
   if (auto* sv = get(*c, "sval")) return zero_offset_time_zone(str(*sv, "sval"));
   if (auto* iv = get(*c, "ival")) return integer(*iv, "ival", 0) == 0;
-  if (auto* fv = get(*c, "fval")) return std::stod(str(*fv, "fval")) == 0.0;
+  if (auto* fv = get(*c, "fval")) {  // "0.0"; never std::stod (1e400 would throw)
+    std::string text = str(*fv, "fval");
+    return text.find_first_not_of("+-0.") == std::string::npos;
+  }
   return false;
 }
 
 }  // namespace
 
 void Context::observe_set(const Json& b) {
-  if (str(b, "name") != "timezone") return;
   std::string kind = str(b, "kind");
+  if (str(b, "name") != "timezone" && kind != "VAR_RESET_ALL") return;
   bool utc = false;
-  if (kind == "VAR_RESET" || kind == "VAR_SET_DEFAULT")
+  if (kind == "VAR_RESET" || kind == "VAR_SET_DEFAULT" || kind == "VAR_RESET_ALL")
     utc = !options_.assume_timezone.empty() && zero_offset_time_zone(options_.assume_timezone);
   else if (kind == "VAR_SET_VALUE")
     utc = time_zone_is_utc(b).value_or(false);
@@ -128,9 +145,9 @@ void Context::observe_not_null_check(const std::string& table, const Json& con) 
   auto* expr = get(con, "raw_expr");
   if (!expr) return;
   std::string name = str(con, "conname");
+  if (name.empty()) name = default_check_name(table, *expr);
   for (auto& col : not_null_columns(*expr))
-    schema_.not_null_checks[table].push_back(
-        {name.empty() ? table + "_" + col + "_check" : name, col, !flag(con, "skip_validation")});
+    schema_.not_null_checks[table].push_back({name, col, !flag(con, "skip_validation")});
 }
 
 void Context::observe_new_object(const Statement& s) {
@@ -139,7 +156,7 @@ void Context::observe_new_object(const Statement& s) {
   if (s.kind == "CreateFunctionStmt") names = strings(list(b, "funcname"));
   else if (s.kind == "CreateDomainStmt") names = strings(list(b, "domainname"));
   else if (s.kind == "CreateEnumStmt" || s.kind == "CreateRangeStmt") names = strings(list(b, "typeName"));
-  else if (s.kind == "DefineStmt") names = strings(list(b, "defnames"));
+  else if (s.kind == "DefineStmt" && str(b, "kind") == "OBJECT_TYPE") names = strings(list(b, "defnames"));
   else if (s.kind == "CompositeTypeStmt") names = {relation(get(b, "typevar"))};
   else if (s.kind == "CreateSeqStmt") new_relations_.insert(table_key(relation(get(b, "sequence"))));
   if (!names.empty()) new_objects_.insert(table_key(names.back()));
@@ -204,6 +221,9 @@ void Context::observe_alter(const Json& b, const Statement& s) {
       if (auto* t = get(*as(*def, "ColumnDef"), "typeName")) schema_.columns[table][str(*cmd, "name")] = column_type(*t);
     } else if (sub == "AT_DropColumn") {
       schema_.columns[table].erase(str(*cmd, "name"));
+      auto& checks = schema_.not_null_checks[table];
+      checks.erase(std::remove_if(checks.begin(), checks.end(), [&](auto& c) { return c.column == str(*cmd, "name"); }),
+                   checks.end());
     } else if (sub == "AT_AddConstraint" && def && as(*def, "Constraint")) {
       auto& con = *as(*def, "Constraint");
       std::string t = str(con, "contype");
@@ -237,6 +257,7 @@ void Context::observe(const Statement& s) {
       held_.clear();
       not_valid_.clear();
       utc_transaction_.reset();
+      emptied_.clear();
     }
     return;
   }
@@ -263,11 +284,14 @@ void Context::observe(const Statement& s) {
     });
   } else if (s.kind == "CreateStmt") {
     observe_create(b, s);
-  } else if (s.kind == "TruncateStmt") {
+  } else if (s.kind == "TruncateStmt" && in_transaction_) {
+    // Empty for the rest of this transaction only: outside one, the application can write again.
     for (auto& r : list(b, "relations"))
       if (auto* rv = as(r, "RangeVar")) emptied_.insert(table_key(relation(rv)));
-  } else if (s.kind == "DeleteStmt" && !get(b, "whereClause")) {
+  } else if (s.kind == "DeleteStmt" && !get(b, "whereClause") && in_transaction_) {
     emptied_.insert(table_key(relation(get(b, "relation"))));
+  } else if (s.kind == "CopyStmt" || s.kind == "MergeStmt") {
+    emptied_.erase(table_key(relation(get(b, "relation"))));
   } else if (s.kind == "InsertStmt") {
     std::string target = table_key(relation(get(b, "relation")));
     emptied_.erase(target);
@@ -278,7 +302,14 @@ void Context::observe(const Statement& s) {
         if (k == "RangeVar" && !is_new(relation(&n))) populated_.insert(target);
       });
   } else if (s.kind == "CreateTableAsStmt") {
-    if (auto* into = get(b, "into")) new_relations_.insert(table_key(relation(get(*into, "rel"))));
+    if (auto* into = get(b, "into")) {
+      std::string created = table_key(relation(get(*into, "rel")));
+      new_relations_.insert(created);
+      if (auto* query = get(b, "query"))  // CREATE TABLE ... AS SELECT ... FROM a live table: it has rows
+        walk(*query, [&](std::string_view k, const Json& n) {
+          if (k == "RangeVar" && !is_new(relation(&n))) populated_.insert(created);
+        });
+    }
   } else if (s.kind == "ViewStmt") {
     new_relations_.insert(table_key(relation(get(b, "view"))));
   } else if (s.kind == "AlterTableStmt") {
@@ -304,6 +335,13 @@ void Context::observe(const Statement& s) {
       idx.key() = to;
       schema_.indexes.insert(std::move(idx));
     }
+    auto checks = schema_.not_null_checks.extract(from);
+    if (!checks.empty()) {
+      checks.key() = to;
+      schema_.not_null_checks.insert(std::move(checks));
+    }
+    for (auto* names : {&schema_.created, &schema_.partitioned})
+      if (names->erase(from)) names->insert(to);
     // A new table filled from an existing one and renamed into place (copy-and-swap) is the
     // live, populated table from here on: what follows on it is not harmless any more.
     if (new_relations_.erase(from) && !populated_.count(from)) new_relations_.insert(to);
@@ -321,6 +359,8 @@ void Context::observe(const Statement& s) {
         auto parts = strings(list(*l, "items"));
         if (parts.empty()) continue;
         schema_.columns.erase(parts.back());
+        schema_.not_null_checks.erase(parts.back());
+        schema_.partitioned.erase(parts.back());
         new_relations_.erase(parts.back());
       }
   }

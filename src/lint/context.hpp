@@ -19,6 +19,9 @@ struct Statement;
 
 // Unqualified name, the key for "same table" (schemas are rarely mixed within a migration).
 std::string table_key(const std::string& relation);
+// The name PostgreSQL gives an unnamed CHECK of `table`: <table>_<col>_check when the expression
+// uses one column, <table>_check otherwise.
+std::string default_check_name(const std::string& table, const Json& expr);
 
 // Schema knowledge accumulated over every file of a run, in order.
 // A CHECK constraint that implies `column IS NOT NULL` (SET NOT NULL uses a valid one instead

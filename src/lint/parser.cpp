@@ -2,6 +2,8 @@
 
 #include <pg_query.h>
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "lint/source.hpp"
@@ -36,6 +38,54 @@ std::size_t trim_end(std::string_view text, std::size_t begin, std::size_t end) 
   return end;
 }
 
+// End of the statement's last token: libpg_query's statement length runs to the ';', so a
+// trailing `-- comment` would otherwise end the statement's text (and swallow whatever a fix
+// appends to it). Quoted strings, identifiers, dollar quotes and comments are skipped as the
+// scanner does; if the text ends inside one, the plain trimmed end is kept.
+std::size_t end_of_last_token(std::string_view text, std::size_t begin, std::size_t end) {
+  std::size_t last = begin;
+  std::size_t i = begin;
+  while (i < end) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+    } else if ((c == '-' && i + 1 < end && text[i + 1] == '-') || (c == '/' && i + 1 < end && text[i + 1] == '*')) {
+      std::size_t after = skip_blank(text, i, end);
+      if (after == i) return trim_end(text, begin, end);
+      i = after;
+    } else if (c == '\'' || c == '"') {
+      bool escapes = c == '\'' && i > begin && (text[i - 1] == 'E' || text[i - 1] == 'e');
+      std::size_t j = i + 1;
+      for (;;) {
+        if (j >= end) return trim_end(text, begin, end);
+        if (escapes && text[j] == '\\') {
+          j += 2;
+        } else if (text[j] == c) {
+          if (j + 1 < end && text[j + 1] == c) j += 2;
+          else break;
+        } else {
+          ++j;
+        }
+      }
+      i = last = j + 1;
+    } else if (c == '$') {
+      std::size_t j = i + 1;
+      while (j < end && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      if (j < end && text[j] == '$' && (j == i + 1 || !std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
+        std::string_view tag = text.substr(i, j - i + 1);
+        std::size_t close = text.substr(0, end).find(tag, j + 1);
+        if (close == std::string_view::npos) return trim_end(text, begin, end);
+        i = last = close + tag.size();
+      } else {
+        i = last = j;  // $1, a lone $
+      }
+    } else {
+      last = ++i;
+    }
+  }
+  return last;
+}
+
 std::size_t after_semicolon(std::string_view text, std::size_t end) {
   std::size_t i = skip_blank(text, end, text.size());
   if (i < text.size() && text[i] == ';') return i + 1;
@@ -49,7 +99,7 @@ ParsedStatement parse_one(std::string_view text, std::size_t region_begin, std::
   st.arena = arena;
   st.region_begin = region_begin;
   st.begin = skip_blank(text, region_begin, end);
-  st.end = trim_end(text, st.begin, end);
+  st.end = end_of_last_token(text, st.begin, end);
   st.base = st.begin;
   std::string piece(text.substr(st.begin, st.end - st.begin));
   ParseResult pr(piece.c_str());
@@ -155,7 +205,7 @@ ParseOutput parse_sql(std::string_view text) {
         std::size_t len = s.value("stmt_len", 0);
         std::size_t end = len == 0 ? text.size() : st.region_begin + len;
         st.begin = skip_blank(text, st.region_begin, end);
-        st.end = trim_end(text, st.begin, end);
+        st.end = end_of_last_token(text, st.begin, end);
         st.base = 0;
         st.arena = arena;
         st.tree = std::make_shared<Json>(std::move(s["stmt"]));

@@ -1,5 +1,8 @@
 #include "lint/row_bounds.hpp"
 
+#include <set>
+#include <utility>
+
 #include "lint/ast.hpp"
 #include "lint/context.hpp"
 
@@ -39,43 +42,73 @@ bool column_indexed(const std::string& column, const std::string& table, const S
   return column == "id" && !schema.created.count(key);
 }
 
-bool conjunct_bounds_rows(const Json& n, const std::string& table, const std::string& alias, const SchemaFacts& schema) {
+// What the conjuncts of a WHERE say about the indexed columns: a column pinned (=, IN, = ANY,
+// BETWEEN, IN (SELECT ... LIMIT n)) bounds the rows; a one-sided range (id > 0) does not, unless
+// another conjunct closes it from the other side.
+struct KeyBounds {
+  bool pinned = false;
+  std::set<std::string> lower, upper;
+};
+
+void collect_bounds(const Json& n, const std::string& table, const std::string& alias, const SchemaFacts& schema,
+                    KeyBounds& out) {
   if (auto* b = as(n, "BoolExpr")) {
-    if (str(*b, "boolop") != "AND_EXPR") return false;
-    for (auto& arg : list(*b, "args"))
-      if (conjunct_bounds_rows(arg, table, alias, schema)) return true;
-    return false;
+    if (str(*b, "boolop") == "AND_EXPR")
+      for (auto& arg : list(*b, "args")) collect_bounds(arg, table, alias, schema, out);
+    return;
   }
+  auto indexed_column = [&](const Json& side) {
+    std::string c = key_side_column(side, table, alias);
+    return !c.empty() && column_indexed(c, table, schema) ? c : std::string();
+  };
   if (auto* e = as(n, "A_Expr")) {
     std::string kind = str(*e, "kind");
     auto op = strings(list(*e, "name"));
-    bool comparison = kind == "AEXPR_IN" || kind == "AEXPR_OP_ANY" || kind == "AEXPR_BETWEEN" ||
-                      (kind == "AEXPR_OP" && op.size() == 1 &&
-                       (op[0] == "=" || op[0] == "<" || op[0] == ">" || op[0] == "<=" || op[0] == ">="));
-    if (!comparison) return false;
+    std::string o = op.size() == 1 ? op[0] : std::string();
     auto* l = get(*e, "lexpr");
     auto* r = get(*e, "rexpr");
-    if (!l || !r) return false;
-    auto bounded_by = [&](const Json& column_side, const Json& value_side) {
-      std::string c = key_side_column(column_side, table, alias);
-      return !c.empty() && column_indexed(c, table, schema) && value_fixed_for_statement(value_side);
-    };
-    return bounded_by(*l, *r) || (kind == "AEXPR_OP" && bounded_by(*r, *l));
+    if (!l || !r) return;
+    if (kind == "AEXPR_IN" || kind == "AEXPR_OP_ANY" || kind == "AEXPR_BETWEEN") {
+      bool pins = kind == "AEXPR_BETWEEN" || o == "=";  // NOT IN is AEXPR_IN with <>
+      if (pins && !indexed_column(*l).empty() && value_fixed_for_statement(*r)) out.pinned = true;
+      return;
+    }
+    if (kind != "AEXPR_OP") return;
+    for (int flipped = 0; flipped < 2; ++flipped) {
+      const Json& col_side = flipped ? *r : *l;
+      const Json& val_side = flipped ? *l : *r;
+      std::string c = indexed_column(col_side);
+      if (c.empty() || !value_fixed_for_statement(val_side)) continue;
+      bool less = o == "<" || o == "<=", more = o == ">" || o == ">=";
+      if (flipped) std::swap(less, more);  // 5 < id is id > 5
+      if (o == "=") out.pinned = true;
+      if (less) out.upper.insert(c);
+      if (more) out.lower.insert(c);
+    }
+    return;
   }
-  if (auto* sub = as(n, "SubLink")) {  // key IN (SELECT ...): the batched-delete idiom
+  if (auto* sub = as(n, "SubLink")) {  // key IN (SELECT ... LIMIT n): the batched-delete idiom
     auto* test = get(*sub, "testexpr");
-    if (str(*sub, "subLinkType") != "ANY_SUBLINK" || !test) return false;
-    std::string c = key_side_column(*test, table, alias);
-    return !c.empty() && column_indexed(c, table, schema);
+    auto ops = strings(list(*sub, "operName"));
+    auto* query = get(*sub, "subselect");
+    auto* select = query ? as(*query, "SelectStmt") : nullptr;
+    if (str(*sub, "subLinkType") == "ANY_SUBLINK" && test && (ops.empty() || ops == std::vector<std::string>{"="}) &&
+        select && get(*select, "limitCount") && !indexed_column(*test).empty())
+      out.pinned = true;
   }
-  return false;
 }
 
 }  // namespace
 
 bool where_bounds_rows_by_key(const Json* where, const std::string& table, const std::string& alias,
                               const SchemaFacts& schema) {
-  return where && conjunct_bounds_rows(*where, table, alias, schema);
+  if (!where) return false;
+  KeyBounds b;
+  collect_bounds(*where, table, alias, schema, b);
+  if (b.pinned) return true;
+  for (auto& c : b.lower)
+    if (b.upper.count(c)) return true;
+  return false;
 }
 
 }  // namespace slipway::lint

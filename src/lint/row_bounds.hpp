@@ -10,9 +10,10 @@ namespace slipway::lint {
 
 struct SchemaFacts;
 
-// True when a conjunct of `where` compares an indexed column of `table` (known to the run's
-// schema facts; `id` for a table the run has not seen) with a value that does not come from
-// another row: `=`, `<`, `>`, `<=`, `>=`, `IN (...)`, `= ANY(...)`, `BETWEEN`, `IN (SELECT ...)`.
+// True when the conjuncts of `where` pin an indexed column of `table` (known to the run's schema
+// facts; `id` for a table the run has not seen) to values that do not come from another row:
+// `=`, `IN (...)`, `= ANY(...)`, `BETWEEN`, `IN (SELECT ... LIMIT n)`, or a range closed on both
+// sides (`id >= 1 AND id < 1000`). A one-sided range, `NOT IN`, `<> ANY` bound nothing.
 // `alias` is the table's alias in the statement ("" when it has none).
 bool where_bounds_rows_by_key(const Json* where, const std::string& table, const std::string& alias,
                               const SchemaFacts& schema);

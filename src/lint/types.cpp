@@ -48,9 +48,8 @@ bool binary_coercible(const ColumnType& from, const ColumnType& to) {
   if (from.name == "cidr" && to.name == "inet") return true;
   // Fractional-second precision widening (timestamp(3) -> timestamp): the support function of
   // the length coercion removes it.
-  if (from.name == to.name &&
-      (from.name == "timestamp" || from.name == "timestamptz" || from.name == "time" || from.name == "timetz" ||
-       from.name == "interval") &&
+  // (Not interval: its modifier is a field mask whose order is not coarseness.)
+  if (from.name == to.name && (from.name == "timestamp" || from.name == "timestamptz" || from.name == "time") &&
       from.typmods.size() <= 1 && to.typmods.size() <= 1)
     return widening(0);
   return false;
@@ -60,10 +59,11 @@ bool type_change_skips_rewrite(const ColumnType& from, const ColumnType& to, con
   if (binary_coercible(from, to)) return true;
   bool between_timestamps = (from.name == "timestamp" && to.name == "timestamptz") ||
                             (from.name == "timestamptz" && to.name == "timestamp");
-  if (!between_timestamps || session.pg_version < 12 || !session.utc_time_zone || from.array != to.array) return false;
-  ColumnType same_kind = to;
-  same_kind.name = from.name;
-  return binary_coercible(from, same_kind);  // and no precision lost on the way
+  // Arrays convert element by element (an ArrayCoerceExpr: always a rewrite); a precision below
+  // the maximum (6) adds a length coercion over the conversion that nothing simplifies away.
+  if (!between_timestamps || session.pg_version < 12 || !session.utc_time_zone || from.array || to.array)
+    return false;
+  return to.typmods.empty() || to.typmods[0] >= 6;
 }
 
 bool using_is_plain_conversion(const Json& expr, const std::string& column, const ColumnType& to) {

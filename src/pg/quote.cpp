@@ -1,5 +1,7 @@
 #include "pg/quote.hpp"
 
+#include <set>
+
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -83,6 +85,33 @@ std::string fit_identifier(std::string name) {
   size_t cut = 54;  // on a character boundary: never half a UTF-8 sequence
   while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
   return name.substr(0, cut) + suffix;
+}
+
+std::string generated_constraint_name(std::string_view table, const std::vector<std::string>& columns,
+                                      std::string_view suffix) {
+  std::string name(table);
+  for (const auto& c : columns) name += "_" + c;
+  return fit_identifier(name + "_" + std::string(suffix));
+}
+
+std::string quote_ident_if_needed(std::string_view name) {
+  // PostgreSQL 15's reserved keywords and those reserved except as function or type names
+  // (Appendix C): as a bare identifier each is a syntax error.
+  static const std::set<std::string, std::less<>> reserved = {
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary",
+      "both", "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create",
+      "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time",
+      "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end",
+      "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike",
+      "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left",
+      "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only",
+      "or", "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right", "select",
+      "session_user", "similar", "some", "symmetric", "table", "tablesample", "then", "to", "trailing", "true",
+      "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with"};
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) plain = false;
+  return plain && !reserved.count(name) ? std::string(name) : quote_ident(name);
 }
 
 std::string quote_ident_list(const std::vector<std::string>& names) {

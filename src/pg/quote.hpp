@@ -31,6 +31,13 @@ std::string dollar_quote(std::string_view body);
 // `name` when it fits PostgreSQL's 63-byte identifiers, else its first 54 bytes and a hash of
 // the whole: stable, and distinct long names stay distinct (PostgreSQL would silently cut them).
 std::string fit_identifier(std::string name);
+// The name PostgreSQL gives a constraint or index it names itself: <table>_<col>..._<suffix>
+// ("key", "pkey", "fkey", "check", "excl"), fitted to 63 bytes by fit_identifier.
+std::string generated_constraint_name(std::string_view table, const std::vector<std::string>& columns,
+                                      std::string_view suffix);
+// `name` as is when PostgreSQL reads it back unchanged (lower-case letters, digits, '_', not a
+// reserved keyword), else quote_ident(name): for SQL shown to people (lint's fixes).
+std::string quote_ident_if_needed(std::string_view name);
 // "a", "b", "c"
 std::string quote_ident_list(const std::vector<std::string>& names);
 

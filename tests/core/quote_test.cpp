@@ -120,3 +120,15 @@ TEST(Quote, QualifiedNamesFoldUnquotedPartsAsSqlReadsThem) {
   EXPECT_EQ(fold("app.\"Users\""), "app|Users");
   EXPECT_EQ(fold("a.b.c"), "(invalid)");
 }
+
+TEST(Quote, OnlyWhenNeededForPeopleAndGeneratedNamesFit) {
+  EXPECT_EQ(pg::quote_ident_if_needed("orders"), "orders");
+  EXPECT_EQ(pg::quote_ident_if_needed("add"), "add");  // not reserved
+  EXPECT_EQ(pg::quote_ident_if_needed("user"), "\"user\"");
+  EXPECT_EQ(pg::quote_ident_if_needed("Orders"), "\"Orders\"");
+  EXPECT_EQ(pg::quote_ident_if_needed("my\"t"), "\"my\"\"t\"");
+  EXPECT_EQ(pg::quote_ident_if_needed("1st"), "\"1st\"");
+  EXPECT_EQ(pg::generated_constraint_name("orders", {"customer_id"}, "fkey"), "orders_customer_id_fkey");
+  EXPECT_EQ(pg::generated_constraint_name("orders", {}, "check"), "orders_check");
+  EXPECT_LE(pg::generated_constraint_name(std::string(60, 'a'), {"b"}, "key").size(), 63u);
+}

@@ -95,12 +95,25 @@ TEST_F(LintFixesLive, AddColumnReferencesWithADefaultIsValidatedAndTheFixKeepsTh
   EXPECT_EQ(scalar<long long>("SELECT count(*) FROM orders WHERE shop_id = 1"), 2000);
 }
 
-TEST_F(LintFixesLive, UnnamedForeignKeyAndCheckGetTheirNamesWrittenOut) {
-  run_fix(fix_of("ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id)",
-                 "constraint-missing-not-valid"));
-  EXPECT_TRUE(constraint_valid("orders_customer_id_fkey"));
-  run_fix(fix_of("ALTER TABLE orders ADD CHECK (total > 0)", "constraint-missing-not-valid"));
-  EXPECT_TRUE(constraint_valid("orders_check"));
+// The name PostgreSQL itself gives the unnamed constraint `statement` adds (run and rolled back).
+std::string name_postgres_gives(slipway::pg::Connection& c, const std::string& statement) {
+  pqxx::work tx(c.raw());
+  auto before = tx.exec("SELECT coalesce(max(oid::int8), 0) FROM pg_constraint")[0][0].as<long long>();
+  tx.exec(statement);
+  auto name = tx.exec("SELECT conname FROM pg_constraint WHERE oid::int8 > " + std::to_string(before) +
+                      " AND conrelid = 'orders'::regclass")[0][0].as<std::string>();
+  tx.abort();
+  return name;
+}
+
+TEST_F(LintFixesLive, UnnamedConstraintsGetTheNamePostgresWouldGiveWrittenOut) {
+  auto c = connect();
+  for (std::string statement : {"ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id)",
+                                "ALTER TABLE orders ADD CHECK (total > 0)", "ALTER TABLE orders ADD CHECK (total >= amount)"}) {
+    std::string expected = name_postgres_gives(c, statement);
+    run_fix(fix_of(statement, "constraint-missing-not-valid"));
+    EXPECT_TRUE(constraint_valid(expected)) << statement << " -> PostgreSQL names it " << expected;
+  }
 }
 
 TEST_F(LintFixesLive, AddColumnUniqueBecomesAConcurrentIndexAttachedWithUsingIndex) {

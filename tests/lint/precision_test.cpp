@@ -165,8 +165,8 @@ TEST(LintPrecision, FixesForForeignKeysChecksUniqueAndTypeChanges) {
             "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers "
             "(id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;");
   EXPECT_EQ(fix("ALTER TABLE orders ADD CHECK (total >= 0)", "constraint-missing-not-valid"),
-            "ALTER TABLE orders ADD CONSTRAINT orders_check CHECK (total >= 0) NOT VALID;\nALTER TABLE orders "
-            "VALIDATE CONSTRAINT orders_check;");
+            "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\nALTER TABLE orders "
+            "VALIDATE CONSTRAINT orders_total_check;");
   EXPECT_EQ(fix("ALTER TABLE \"Orders\" ADD COLUMN shop_id bigint DEFAULT 0 NOT NULL CONSTRAINT shop_fk REFERENCES "
                 "shops (id) ON DELETE CASCADE",
                 "constraint-missing-not-valid"),
@@ -180,7 +180,7 @@ TEST(LintPrecision, FixesForForeignKeysChecksUniqueAndTypeChanges) {
   EXPECT_EQ(fix("ALTER TABLE app.orders ALTER COLUMN amount TYPE numeric(12, 2)", "changing-column-type"),
             "-- online (shadow table, change capture, a short swap):\n--   slipway --schema app rewrite --table "
             "orders --alter 'ALTER COLUMN amount TYPE numeric(12, 2)'\n-- or expand/contract, a slipway migration "
-            "(slipway start, then complete):\n--   "
+            "(slipway --schema app start, then complete):\n--   "
             "{\"operations\":[{\"alter_column\":{\"table\":\"orders\",\"column\":\"amount\",\"type\":\"numeric(12, "
             "2)\"}}]}");
   EXPECT_EQ(fix("ALTER TABLE orders ALTER COLUMN code TYPE int USING code::int", "changing-column-type"),
@@ -254,4 +254,82 @@ TEST(LintPrecision, SystemCatalogWritesAreNotWholeTableWork) {
                 .work,
             Work::none);
   EXPECT_EQ(classify_last("CREATE TABLE pg_jobs (a int); UPDATE pg_jobs SET a = 1 WHERE a IS NULL").work, Work::scan);
+}
+
+TEST(LintPrecision, OneSidedRangesNotInAndUnlimitedSubqueriesBoundNothing) {
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id > 0").work, Work::scan);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id >= 0 AND a IS NULL").work, Work::scan);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id NOT IN (1, 2)").work, Work::scan);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id <> ANY ($1)").work, Work::scan);
+  EXPECT_EQ(classify_last("DELETE FROM t WHERE id IN (SELECT id FROM t)").work, Work::scan);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE id >= 1 AND id < 1000").work, Work::none);
+  EXPECT_EQ(classify_last("UPDATE t SET a = 1 WHERE 1000 > id AND id >= 1").work, Work::none);
+}
+
+TEST(LintPrecision, TimestampConversionsThatStillRewrite) {
+  auto t = [](const char* name, std::vector<int> mods = {}, bool array = false) {
+    return ColumnType{name, std::move(mods), array};
+  };
+  SessionFacts utc{15, true};
+  EXPECT_FALSE(type_change_skips_rewrite(t("timestamp", {}, true), t("timestamptz", {}, true), utc));
+  EXPECT_FALSE(type_change_skips_rewrite(t("timestamp", {3}), t("timestamptz", {3}), utc));
+  EXPECT_TRUE(type_change_skips_rewrite(t("timestamp", {3}), t("timestamptz", {6}), utc));
+  EXPECT_FALSE(type_change_skips_rewrite(t("interval", {2}), t("interval", {4}), utc));  // field masks
+  // The session: assumed UTC, then another zone.
+  LintSettings assumed;
+  assumed.options.assume_timezone = "UTC";
+  Linter run(assumed);
+  run.lint_sql("schema.sql", "CREATE TABLE t (e timestamp, f timestamp);");
+  EXPECT_EQ(by_rule(run.lint_sql("a.sql", "SET timezone = 'Europe/Paris';\nALTER TABLE t ALTER COLUMN e TYPE timestamptz;"),
+                    "changing-column-type")
+                .size(),
+            1u);
+  EXPECT_TRUE(by_rule(run.lint_sql("b.sql", "SET timezone = 'Europe/Paris';\nRESET ALL;\nALTER TABLE t ALTER COLUMN f TYPE timestamptz;"),
+                      "changing-column-type")
+                  .empty());
+  // Out-of-range numbers are not UTC, and do not stop the file.
+  auto odd = lint("SET TIME ZONE 1e400;\nCREATE INDEX i ON users (a);\n");
+  EXPECT_EQ(by_rule(odd, "require-concurrent-index-creation").size(), 1u);
+}
+
+TEST(LintPrecision, FixesSurviveCommentsQuotesKeywordsAndOptions) {
+  auto fix = [](const std::string& sql, const std::string& rule) {
+    auto f = by_rule(lint(sql), rule);
+    EXPECT_EQ(f.size(), 1u) << sql;
+    return f.empty() ? std::string() : f[0].fix;
+  };
+  // A trailing comment is not part of the statement the fix extends.
+  EXPECT_EQ(fix("ALTER TABLE items ADD CHECK (qty > 0) -- positive\n;", "constraint-missing-not-valid"),
+            "ALTER TABLE items ADD CONSTRAINT items_qty_check CHECK (qty > 0) NOT VALID;\nALTER TABLE items VALIDATE "
+            "CONSTRAINT items_qty_check;");
+  // Keywords inside quoted names, and reserved words as names.
+  EXPECT_EQ(fix("ALTER TABLE \"add\" ADD FOREIGN KEY (\"user\") REFERENCES users (id)", "constraint-missing-not-valid"),
+            "ALTER TABLE \"add\" ADD CONSTRAINT add_user_fkey FOREIGN KEY (\"user\") REFERENCES users (id) NOT "
+            "VALID;\nALTER TABLE add VALIDATE CONSTRAINT add_user_fkey;");  // ADD is not reserved
+  EXPECT_NE(fix("ALTER TABLE orders ALTER COLUMN \"user\" SET NOT NULL", "setting-not-null").find("ALTER COLUMN \"user\""),
+            std::string::npos);
+  // Options a plain unique index would lose: the recipe only.
+  EXPECT_EQ(fix("ALTER TABLE users ADD COLUMN handle text UNIQUE DEFERRABLE INITIALLY DEFERRED", "adding-unique-constraint"), "");
+  EXPECT_EQ(fix("ALTER TABLE users ADD COLUMN handle text UNIQUE NULLS NOT DISTINCT", "adding-unique-constraint"), "");
+  EXPECT_EQ(fix("ALTER TABLE users ADD CONSTRAINT u UNIQUE (a) DEFERRABLE", "adding-unique-constraint"), "");
+  // Names the shell would split are quoted; COLLATE stays in the rewrite, and no migration then.
+  std::string f = fix("ALTER TABLE \"my table\" ALTER COLUMN c TYPE text COLLATE \"C\"", "changing-column-type");
+  EXPECT_NE(f.find("--table 'my table' --alter 'ALTER COLUMN c TYPE text COLLATE \"C\"'"), std::string::npos) << f;
+  EXPECT_EQ(f.find("alter_column"), std::string::npos) << f;
+}
+
+TEST(LintPrecision, CopyAndSwapByCreateTableAsAndChecksDroppedByTheirDefaultName) {
+  EXPECT_EQ(count("CREATE TABLE accounts_new AS SELECT * FROM accounts;\nDROP TABLE accounts;\n"
+                  "ALTER TABLE accounts_new RENAME TO accounts;\nCREATE INDEX accounts_a ON accounts (a);\n",
+                  "require-concurrent-index-creation"),
+            1u);
+  EXPECT_EQ(count("ALTER TABLE q ADD CHECK (a IS NOT NULL AND b IS NOT NULL);\nALTER TABLE q DROP CONSTRAINT q_check;\n"
+                  "ALTER TABLE q ALTER COLUMN a SET NOT NULL;\n",
+                  "setting-not-null"),
+            1u);
+  EXPECT_EQ(count("ALTER TABLE q ADD CHECK (a IS NOT NULL);\nALTER TABLE q DROP CONSTRAINT q_a_check;\n"
+                  "ALTER TABLE q ALTER COLUMN a SET NOT NULL;\n",
+                  "setting-not-null"),
+            1u);
+  EXPECT_EQ(count("ALTER TABLE q ADD CHECK (a IS NOT NULL);\nALTER TABLE q ALTER COLUMN a SET NOT NULL;\n", "setting-not-null"), 0u);
 }

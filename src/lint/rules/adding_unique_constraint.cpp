@@ -7,6 +7,26 @@
 namespace slipway::lint::rules {
 namespace {
 
+// DEFERRABLE, NULLS NOT DISTINCT, WITH (...), USING INDEX TABLESPACE: a plain CREATE UNIQUE
+// INDEX + USING INDEX would drop them, so no mechanical fix is printed.
+bool has_index_options(const Json& con, const Json* col = nullptr) {
+  if (flag(con, "deferrable") || flag(con, "initdeferred") || flag(con, "nulls_not_distinct") ||
+      !list(con, "options").empty() || !str(con, "indexspace").empty())
+    return true;
+  if (col)  // a column constraint's DEFERRABLE comes as the constraint after it
+    for (auto& c : list(*col, "constraints"))
+      if (auto* attr = as(c, "Constraint"))
+        if (str(*attr, "contype").rfind("CONSTR_ATTR_", 0) == 0 && integer(*attr, "location") > integer(con, "location"))
+          return true;
+  return false;
+}
+
+std::string partitioned_recipe(const std::string& kind) {
+  return "on a partitioned table: CREATE UNIQUE INDEX ... ON ONLY the parent (instant, invalid), CREATE UNIQUE INDEX "
+         "CONCURRENTLY on each partition and ALTER INDEX ... ATTACH PARTITION each, then ADD CONSTRAINT ... " +
+         kind + " (the parent's index is valid by then: no build under the lock)";
+}
+
 class AddingUniqueConstraint final : public Rule {
  public:
   RuleInfo info() const override {
@@ -38,7 +58,9 @@ class AddingUniqueConstraint final : public Rule {
                  " USING INDEX (instant)";
       // Only a one-command statement has a mechanical fix: the other commands would be lost
       // (or depend on this one, e.g. DROP CONSTRAINT ... then ADD PRIMARY KEY).
-      if (!keys.empty() && list(s.body, "cmds").size() == 1 && !ctx.schema().partitioned.count(table_key(table))) {
+      bool partitioned = ctx.schema().partitioned.count(table_key(table)) > 0;
+      if (partitioned) h.recipe = partitioned_recipe(pk ? "PRIMARY KEY" : "UNIQUE");
+      if (!keys.empty() && list(s.body, "cmds").size() == 1 && !partitioned && !has_index_options(*con)) {
         std::string cols;
         for (auto& k : keys) cols += (cols.empty() ? "" : ", ") + ident(k);
         h.fix = "CREATE UNIQUE INDEX CONCURRENTLY " + ident(name) + " ON " + qualified(table) + " (" + cols +
@@ -68,8 +90,12 @@ class AddingUniqueConstraint final : public Rule {
     }
     h.recipe = "add the column without UNIQUE, then CREATE UNIQUE INDEX CONCURRENTLY and ADD CONSTRAINT ... UNIQUE "
                "USING INDEX (instant)";
+    if (ctx.schema().partitioned.count(table_key(table))) {
+      h.recipe = partitioned_recipe("UNIQUE");
+      return h;
+    }
     std::string column_sql = column_without_constraint(s, col, con);
-    if (column_sql.empty() || ctx.schema().partitioned.count(table_key(table))) return h;
+    if (column_sql.empty() || has_index_options(con, &col)) return h;
     std::string name = str(con, "conname");
     if (name.empty()) name = default_constraint_name(table, {c}, "key");
     std::string t = qualified(table);

@@ -6,6 +6,7 @@
 #include "lint/types.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace slipway::lint::rules {
 namespace {
@@ -44,6 +45,16 @@ class ChangingColumnType final : public Rule {
   // The two slipway ways, as SQL comments: the online rewrite of the table (not with USING,
   // which `slipway rewrite` refuses) and the expand/contract migration, whose `up` is the
   // USING expression when there is one (without it alter_column casts).
+  static std::string shell_word(const std::string& w) {
+    bool plain = !w.empty();
+    for (char ch : w)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-')) plain = false;
+    if (plain) return w;
+    std::string quoted = "'";
+    for (char ch : w) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return quoted + "'";
+  }
+
   static std::string online_fix(const Statement& s, const std::string& table, const std::string& column,
                                 const Json& col) {
     if (list(s.body, "cmds").size() != 1) return {};
@@ -51,26 +62,30 @@ class ChangingColumnType final : public Rule {
     std::string_view rest = s.text_between(type_at);
     if (rest.empty()) return {};
     std::size_t using_at = find_keyword(rest, "USING");
-    std::size_t end = std::min(using_at, find_keyword(rest, "COLLATE"));
-    std::string type = trimmed_text(rest.substr(0, std::min(end, rest.size())));
+    // The type as written, with its COLLATE clause (the rewrite keeps it; a migration's `type`
+    // has no place for it, so then no migration is printed).
+    std::string type = trimmed_text(rest.substr(0, std::min(using_at, rest.size())));
     if (type.empty()) return {};
+    bool collate = find_keyword(type, "COLLATE") != std::string_view::npos;
     auto dot = table.find('.');
+    std::string schema = dot == std::string::npos ? std::string() : table.substr(0, dot);
     std::string bare = dot == std::string::npos ? table : table.substr(dot + 1);
-    nlohmann::ordered_json op = {{"table", bare}, {"column", column}, {"type", type}};
+    std::string schema_flag = schema.empty() ? std::string() : "--schema " + shell_word(schema) + " ";
     std::string out;
     if (using_at == std::string_view::npos) {
-      std::string alter = "ALTER COLUMN " + ident(column) + " TYPE " + type;
-      std::string quoted;
-      for (char ch : alter) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-      out = "-- online (shadow table, change capture, a short swap):\n--   slipway " +
-            (dot == std::string::npos ? std::string() : "--schema " + table.substr(0, dot) + " ") + "rewrite --table " +
-            bare + " --alter '" + quoted + "'\n-- or expand/contract, ";
+      out = "-- online (shadow table, change capture, a short swap):\n--   slipway " + schema_flag + "rewrite --table " +
+            shell_word(bare) + " --alter " + shell_word("ALTER COLUMN " + ident(column) + " TYPE " + type);
+      if (collate) return out;
+      out += "\n-- or expand/contract, ";
+    } else if (collate) {
+      return {};
     } else {
-      op["up"] = trimmed_text(rest.substr(using_at + 5));
       out = "-- expand/contract, ";
     }
+    nlohmann::ordered_json op = {{"table", bare}, {"column", column}, {"type", type}};
+    if (using_at != std::string_view::npos) op["up"] = trimmed_text(rest.substr(using_at + 5));
     nlohmann::ordered_json migration = {{"operations", {{{"alter_column", op}}}}};
-    return out + "a slipway migration (slipway start, then complete):\n--   " + migration.dump();
+    return out + "a slipway migration (slipway " + schema_flag + "start, then complete):\n--   " + migration.dump();
   }
 };
 

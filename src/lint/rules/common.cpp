@@ -9,6 +9,27 @@ std::size_t find_keyword(std::string_view text, std::string_view keyword, std::s
   auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
   auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   for (std::size_t i = from; i + keyword.size() <= text.size(); ++i) {
+    // Not inside a quoted identifier, a string or a comment ("add", 'references', -- add).
+    char c = text[i];
+    if (c == '"' || c == '\'') {
+      std::size_t close = text.find(c, i + 1);
+      while (close != std::string_view::npos && close + 1 < text.size() && text[close + 1] == c)
+        close = text.find(c, close + 2);
+      if (close == std::string_view::npos) return std::string_view::npos;
+      i = close;
+      continue;
+    }
+    if (c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
+      i = text.find('\n', i);
+      if (i == std::string_view::npos) return i;
+      continue;
+    }
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      i = text.find("*/", i + 2);
+      if (i == std::string_view::npos) return i;
+      ++i;
+      continue;
+    }
     bool match = true;
     for (std::size_t j = 0; j < keyword.size() && match; ++j) match = lower(text[i + j]) == lower(keyword[j]);
     if (!match) continue;
@@ -67,15 +88,6 @@ std::string column_without_constraint(const Statement& s, const Json& col, const
   std::string after = end < 0 ? std::string() : trimmed_text(s.text_between(end));
   if (before.empty()) return {};
   return after.empty() ? before : before + " " + after;
-}
-
-std::string default_constraint_name(const std::string& table, const std::vector<std::string>& cols,
-                                    const std::string& suffix) {
-  std::string name = table_key(table);
-  for (auto& c : cols) name += "_" + c;
-  name += "_" + suffix;
-  if (name.size() > 63) name = name.substr(0, 63 - suffix.size() - 1) + "_" + suffix;
-  return name;
 }
 
 std::string held_lock_note(const Context& ctx) {

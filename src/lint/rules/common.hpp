@@ -7,6 +7,7 @@
 #include "lint/ast.hpp"
 #include "lint/context.hpp"
 #include "lint/rule.hpp"
+#include "pg/quote.hpp"
 
 namespace slipway::lint::rules {
 
@@ -48,16 +49,8 @@ inline const Json* column_constraint(const Json& col, std::string_view contype) 
   return nullptr;
 }
 
-// Quotes an identifier only when PostgreSQL would need it (lower-case letters, digits, '_').
-inline std::string ident(const std::string& name) {
-  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) plain = false;
-  if (plain) return name;
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+// Quotes an identifier only when PostgreSQL would need it (case, symbols, reserved keywords).
+inline std::string ident(const std::string& name) { return pg::quote_ident_if_needed(name); }
 
 // A qualified relation name, quoted part by part.
 inline std::string qualified(const std::string& relation) {
@@ -82,9 +75,11 @@ std::string column_constraint_text(const Statement& s, const Json& col, const Js
 // commands or a location is missing): what ADD COLUMN should say before the constraint is
 // added on its own.
 std::string column_without_constraint(const Statement& s, const Json& col, const Json& con);
-// The name PostgreSQL gives an unnamed constraint: <table>_<col>[_<col>...]_<suffix>, cut to 63 bytes.
-std::string default_constraint_name(const std::string& table, const std::vector<std::string>& cols,
-                                    const std::string& suffix);
+// The name PostgreSQL gives an unnamed constraint of `table` (unqualified): <table>_<col>..._<suffix>.
+inline std::string default_constraint_name(const std::string& table, const std::vector<std::string>& cols,
+                                           const std::string& suffix) {
+  return pg::generated_constraint_name(table_key(table), cols, suffix);
+}
 // " (held since line N)" when the open transaction already holds a lock that blocks traffic.
 std::string held_lock_note(const Context& ctx);
 

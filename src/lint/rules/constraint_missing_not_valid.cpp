@@ -50,10 +50,10 @@ class ConstraintMissingNotValid final : public Rule {
       h.recipe = "add the constraint NOT VALID (instant), then VALIDATE CONSTRAINT in a separate transaction "
                  "(SHARE UPDATE EXCLUSIVE: reads and writes continue)";
       if (cmds == 1) {
-        std::string given = name.empty()
-                                ? default_constraint_name(table, fk ? strings(list(*con, "fk_attrs")) : std::vector<std::string>{},
-                                                          fk ? "fkey" : "check")
-                                : name;
+        std::string given = !name.empty() ? name
+                            : fk          ? default_constraint_name(table, strings(list(*con, "fk_attrs")), "fkey")
+                            : get(*con, "raw_expr") ? default_check_name(table, *get(*con, "raw_expr"))
+                                                    : default_constraint_name(table, {}, "check");
         std::string sql = named_constraint_sql(s, given, !name.empty());
         if (!sql.empty())
           h.fix = sql + " NOT VALID;\nALTER TABLE " + qualified(table) + " VALIDATE CONSTRAINT " + ident(given) + ";";

@@ -19,9 +19,10 @@ class DisablingTriggers final : public Rule {
       if (sub != "AT_DisableTrigAll") return;
       out.push_back({"DISABLE TRIGGER ALL on " + table +
                          " also disables its foreign-key triggers (rows written meanwhile are never checked) and "
-                         "holds SHARE ROW EXCLUSIVE, blocking writes, until COMMIT",
-                     "disable only the trigger that must not fire (DISABLE TRIGGER name, or DISABLE TRIGGER USER), "
-                     "or SET session_replication_role = replica in the one session that needs it (no table lock)",
+                         "takes SHARE ROW EXCLUSIVE, blocking writes for the rest of the transaction",
+                     "disable only the trigger that must not fire (DISABLE TRIGGER name, or DISABLE TRIGGER USER: the "
+                     "foreign-key triggers stay on); if foreign keys must really be skipped, re-check them afterwards "
+                     "(drop and re-add them NOT VALID, then VALIDATE CONSTRAINT)",
                      "", -1, table});
     });
   }

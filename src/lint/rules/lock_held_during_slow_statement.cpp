@@ -37,7 +37,7 @@ class LockHeldDuringSlowStatement final : public Rule {
         std::string verb = s.kind == "UpdateStmt" ? "UPDATE" : s.kind == "DeleteStmt" ? "DELETE" : "INSERT ... SELECT";
         out.push_back({verb + " is whole-table work (" + std::string(work_name(s.cls.work)) + ": " +
                            (s.cls.notes.empty() ? std::string("every row") : s.cls.notes.back()) + ") while " + held +
-                           ": " + std::string(blocked_text(h.mode)) + " on it wait until COMMIT",
+                           " (blocks " + std::string(blocked_text(h.mode)) + ") until COMMIT",
                        "COMMIT the schema change first; then change the rows in batches by primary-key range, a "
                        "commit per batch (slipway backfill, or a migration's `up`)",
                        "", -1, h.relation});

@@ -38,10 +38,8 @@ struct TableConstraint {
 std::string generated_constraint_name(const std::string& table, const TableConstraint& c) {
   static const std::map<std::string, std::string> suffix{
       {"unique", "key"}, {"primary_key", "pkey"}, {"check", "check"}, {"foreign_key", "fkey"}, {"exclude", "excl"}};
-  std::string name = table;
-  if (c.type != "primary_key")
-    for (const auto& col : c.columns) name += "_" + col;
-  return pg::fit_identifier(name + "_" + suffix.at(c.type));
+  return pg::generated_constraint_name(table, c.type == "primary_key" ? std::vector<std::string>{} : c.columns,
+                                      suffix.at(c.type));
 }
 
 TableConstraint parse_constraint(Fields& f, const std::string& table) {
