@@ -34,6 +34,13 @@ Classification classify_last(const std::string& sql) {
   return classify(*out.statements.back().tree, ctx);
 }
 
+// The fix of the one finding of `rule` on `sql` ("" when it prints none).
+std::string fix(const std::string& sql, const std::string& rule) {
+  auto f = by_rule(lint(sql), rule);
+  EXPECT_EQ(f.size(), 1u) << sql;
+  return f.empty() ? std::string() : f[0].fix;
+}
+
 }  // namespace
 
 TEST(LintPrecision, DmlIsWholeTableWorkUnlessAnIndexedKeyBoundsIt) {
@@ -155,11 +162,6 @@ TEST(LintPrecision, AnUnparsedStatementIsReportedOnceAndTheRestStillChecked) {
 }
 
 TEST(LintPrecision, FixesForForeignKeysChecksUniqueAndTypeChanges) {
-  auto fix = [](const std::string& sql, const std::string& rule) {
-    auto f = by_rule(lint(sql), rule);
-    EXPECT_EQ(f.size(), 1u) << sql;
-    return f.empty() ? std::string() : f[0].fix;
-  };
   EXPECT_EQ(fix("ALTER TABLE orders ADD FOREIGN KEY (customer_id) REFERENCES customers (id)",
                 "constraint-missing-not-valid"),
             "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers "
@@ -293,11 +295,6 @@ TEST(LintPrecision, TimestampConversionsThatStillRewrite) {
 }
 
 TEST(LintPrecision, FixesSurviveCommentsQuotesKeywordsAndOptions) {
-  auto fix = [](const std::string& sql, const std::string& rule) {
-    auto f = by_rule(lint(sql), rule);
-    EXPECT_EQ(f.size(), 1u) << sql;
-    return f.empty() ? std::string() : f[0].fix;
-  };
   // A trailing comment is not part of the statement the fix extends.
   EXPECT_EQ(fix("ALTER TABLE items ADD CHECK (qty > 0) -- positive\n;", "constraint-missing-not-valid"),
             "ALTER TABLE items ADD CONSTRAINT items_qty_check CHECK (qty > 0) NOT VALID;\nALTER TABLE items VALIDATE "
