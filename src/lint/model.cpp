@@ -122,28 +122,9 @@ void classify_add_column(const Json& col, Classification& c, const std::string& 
 
 void classify_alter_type(const Json& cmd, Classification& c, const std::string& table, const Context& ctx) {
   c.take(table, LockMode::access_exclusive);
-  auto* def = get(cmd, "def");
-  auto* col = def ? as(*def, "ColumnDef") : nullptr;
-  if (!col || !get(*col, "typeName")) {
-    c.at_least(Work::rewrite);
-    return;
-  }
-  ColumnType to = column_type(*get(*col, "typeName"));
-  const ColumnType* from = ctx.schema().column(table_key(table), str(cmd, "name"));
-  auto* using_expr = get(*col, "raw_default");
-  if (using_expr && !using_is_plain_conversion(*using_expr, str(cmd, "name"), to)) {
-    c.at_least(Work::rewrite);
-    c.notes.push_back("USING rewrites every row");
-  } else if (from && type_change_skips_rewrite(*from, to, ctx.session())) {
-    c.at_least(Work::catalog_only);
-    c.notes.push_back(from->display() + " -> " + to.display() +
-                      (binary_coercible(*from, to) ? " is binary-coercible: no rewrite"
-                                                   : " keeps the stored values while TimeZone is UTC: no rewrite"));
-  } else {
-    c.at_least(Work::rewrite);
-    if (from) c.notes.push_back(from->display() + " -> " + to.display() + " rewrites the table and its indexes");
-    else c.notes.push_back("old type unknown to this run: assumed to rewrite");
-  }
+  TypeChange t = judge_type_change(cmd, table, ctx);
+  c.at_least(t.rewrites ? Work::rewrite : Work::catalog_only);
+  if (!t.why.empty()) c.notes.push_back(t.why);
 }
 
 void classify_add_constraint(const Json& con, Classification& c, const std::string& table, const Context& ctx) {
@@ -235,8 +216,36 @@ void classify_alter_table(const Json& body, Classification& c, const Context& ct
 
 std::string index_table_for(const Json& body) { return relation(get(body, "relation")); }
 
-// UPDATE / DELETE / INSERT ... SELECT: whole-table work unless the rows are bounded by an
-// indexed key (see row_bounds.hpp).
+// The first existing table a SELECT reads without bounds ("" when none): every branch of a
+// UNION / INTERSECT / EXCEPT, joins included; a branch is bounded when its WHERE bounds one of
+// its tables by an indexed key (the join then follows from those rows).
+std::string unbounded_source(const Json& query, const Context& ctx) {
+  if (str(query, "op") != "" && str(query, "op") != "SETOP_NONE") {
+    for (auto* side : {get(query, "larg"), get(query, "rarg")})
+      if (side) {
+        std::string s = unbounded_source(*side, ctx);
+        if (!s.empty()) return s;
+      }
+    return {};
+  }
+  std::string unbounded;
+  bool bounded = false;
+  walk(list(query, "fromClause"), [&](std::string_view kind, const Json& rv) {
+    if (kind != "RangeVar" || bounded) return;
+    std::string source = relation(&rv);
+    if (ctx.is_new(source)) return;
+    auto* alias = get(rv, "alias");
+    if (where_bounds_rows_by_key(get(query, "whereClause"), source, alias ? str(*alias, "aliasname") : "",
+                                 ctx.schema()))
+      bounded = true;
+    else if (unbounded.empty())
+      unbounded = source;
+  });
+  return bounded ? std::string() : unbounded;
+}
+
+// UPDATE / DELETE / INSERT ... SELECT / MERGE: whole-table work unless the rows are bounded by
+// an indexed key (see row_bounds.hpp).
 void classify_dml(std::string_view k, const Json& b, Classification& c, const Context& ctx) {
   std::string table = relation(get(b, "relation"));
   c.take(table, LockMode::row_exclusive);
@@ -246,24 +255,21 @@ void classify_dml(std::string_view k, const Json& b, Classification& c, const Co
     auto* select = get(b, "selectStmt");
     auto* query = select ? as(*select, "SelectStmt") : nullptr;
     if (!query) return;
-    // Every existing table the SELECT reads, joins included: bounded when the WHERE bounds one
-    // of them by an indexed key (the join then follows from those rows).
-    std::string unbounded;
-    bool bounded = false;
-    walk(list(*query, "fromClause"), [&](std::string_view kind, const Json& rv) {
-      if (kind != "RangeVar" || bounded) return;
-      std::string source = relation(&rv);
-      if (ctx.is_new(source)) return;
-      auto* alias = get(rv, "alias");
-      if (where_bounds_rows_by_key(get(*query, "whereClause"), source, alias ? str(*alias, "aliasname") : "",
-                                   ctx.schema()))
-        bounded = true;
-      else if (unbounded.empty())
-        unbounded = source;
-    });
-    if (bounded || unbounded.empty()) return;
+    std::string unbounded = unbounded_source(*query, ctx);
+    if (unbounded.empty()) return;
     c.at_least(Work::scan);
     c.notes.push_back("INSERT ... SELECT reads every row of " + unbounded + " and writes them in one transaction");
+    return;
+  }
+  if (k == "MergeStmt") {  // joins the whole source to the table
+    std::string source;
+    if (auto* src = get(b, "sourceRelation"))
+      walk(*src, [&](std::string_view kind, const Json& rv) {
+        if (kind == "RangeVar" && source.empty() && !ctx.is_new(relation(&rv))) source = relation(&rv);
+      });
+    if (source.empty()) return;
+    c.at_least(Work::scan);
+    c.notes.push_back("MERGE joins every row of " + source + " to " + table + " in one transaction");
     return;
   }
   auto* where = get(b, "whereClause");
@@ -281,6 +287,30 @@ void classify_dml(std::string_view k, const Json& b, Classification& c, const Co
 }
 
 }  // namespace
+
+TypeChange judge_type_change(const Json& cmd, const std::string& table, const Context& ctx) {
+  TypeChange t;
+  auto* def = get(cmd, "def");
+  auto* col = def ? as(*def, "ColumnDef") : nullptr;
+  if (!col || !get(*col, "typeName")) return t;
+  t.valid = true;
+  t.to = column_type(*get(*col, "typeName"));
+  t.from = ctx.schema().column(table_key(table), str(cmd, "name"));
+  auto* using_expr = get(*col, "raw_default");
+  t.using_expression = using_expr && !using_is_plain_conversion(*using_expr, str(cmd, "name"), t.to);
+  if (t.using_expression) {
+    t.why = "USING rewrites every row";
+  } else if (t.from && type_change_skips_rewrite(*t.from, t.to, ctx.session())) {
+    t.rewrites = false;
+    t.why = t.from->display() + " -> " + t.to.display() +
+            (binary_coercible(*t.from, t.to) ? " is binary-coercible: no rewrite"
+                                             : " keeps the stored values while TimeZone is UTC: no rewrite");
+  } else {
+    t.why = t.from ? t.from->display() + " -> " + t.to.display() + " rewrites the table and its indexes"
+                   : "old type unknown to this run: assumed to rewrite";
+  }
+  return t;
+}
 
 Classification classify(const Json& stmt, const Context& ctx) {
   Classification c;
@@ -347,7 +377,7 @@ Classification classify(const Json& stmt, const Context& ctx) {
     for (auto& r : list(b, "relations"))
       if (auto* rv = as(r, "RangeVar")) c.take(relation(rv), LockMode::access_exclusive);
     c.at_least(Work::catalog_only);
-  } else if (k == "UpdateStmt" || k == "DeleteStmt" || k == "InsertStmt") {
+  } else if (k == "UpdateStmt" || k == "DeleteStmt" || k == "InsertStmt" || k == "MergeStmt") {
     classify_dml(k, b, c, ctx);
   } else if (k == "VacuumStmt") {
     bool full = has_option(list(b, "options"), "full");

@@ -4,6 +4,7 @@
 // for the PostgreSQL version being targeted.
 #pragma once
 #include "lint/tree.hpp"
+#include "lint/types.hpp"
 #include "pg/lock_mode.hpp"
 
 #include <string>
@@ -44,5 +45,17 @@ struct Classification {
 };
 
 Classification classify(const Json& stmt, const Context& ctx);
+
+// One ALTER COLUMN ... TYPE sub-command judged: the one place that decides whether it rewrites
+// (the classifier and changing-column-type both ask here).
+struct TypeChange {
+  bool valid = false;                 // false: no ColumnDef with a type (nothing to judge)
+  ColumnType to;
+  const ColumnType* from = nullptr;   // the old type, when the run has seen it
+  bool using_expression = false;      // a USING that is more than the plain conversion
+  bool rewrites = true;
+  std::string why;                    // for --explain
+};
+TypeChange judge_type_change(const Json& alter_cmd, const std::string& table, const Context& ctx);
 
 }  // namespace slipway::lint

@@ -330,3 +330,12 @@ TEST(LintPrecision, CopyAndSwapByCreateTableAsAndChecksDroppedByTheirDefaultName
             1u);
   EXPECT_EQ(count("ALTER TABLE q ADD CHECK (a IS NOT NULL);\nALTER TABLE q ALTER COLUMN a SET NOT NULL;\n", "setting-not-null"), 0u);
 }
+
+TEST(LintPrecision, MergeAndSetOperationsAreWholeTableWork) {
+  EXPECT_EQ(classify_last("MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v").work, Work::scan);
+  EXPECT_EQ(classify_last("MERGE INTO t USING (VALUES (1, 2)) AS v (id, x) ON t.id = v.id WHEN MATCHED THEN DELETE").work,
+            Work::none);
+  EXPECT_EQ(classify_last("INSERT INTO t SELECT * FROM a WHERE id = 1 UNION ALL SELECT * FROM b").work, Work::scan);
+  EXPECT_EQ(classify_last("INSERT INTO t SELECT * FROM a WHERE id = 1 UNION SELECT * FROM b WHERE id = 2").work,
+            Work::none);
+}

@@ -10,6 +10,15 @@ namespace {
 
 nlohmann::json pos(const Position& p) { return {{"line", p.line}, {"column", p.col}}; }
 
+// `j` pretty-printed as a value nested `indent` spaces deep in the document.
+void write_indented(std::ostream& out, const nlohmann::json& j, const char* indent) {
+  std::string text = j.dump(2);
+  for (char c : text) {
+    out.put(c);
+    if (c == '\n') out << indent;
+  }
+}
+
 }  // namespace
 
 // Written one element at a time (each dumped on its own, indented into place) rather than as
@@ -17,12 +26,8 @@ nlohmann::json pos(const Position& p) { return {{"line", p.line}, {"column", p.c
 // tree and as its text (measured on the 1,584-file corpus: 0.35 -> 0.22 s CPU, 49 -> 24 MB).
 void render_json(const std::vector<FileReport>& reports, std::ostream& out, const RenderOptions& opts) {
   auto element = [&out](const nlohmann::json& j, bool first) {
-    std::string text = j.dump(2);
     out << (first ? "\n    " : ",\n    ");
-    for (char c : text) {
-      out.put(c);
-      if (c == '\n') out << "    ";
-    }
+    write_indented(out, j, "    ");
   };
   out << "{\n  \"files\": [";
   bool first = true;
@@ -57,11 +62,7 @@ void render_json(const std::vector<FileReport>& reports, std::ostream& out, cons
   auto t = totals(reports);
   nlohmann::json summary{{"files", t.files}, {"statements", t.statements}, {"errors", t.errors}, {"warnings", t.warnings}};
   out << (first ? "]" : "\n  ]") << ",\n  \"summary\": ";
-  std::string text = summary.dump(2);
-  for (char c : text) {
-    out.put(c);
-    if (c == '\n') out << "  ";
-  }
+  write_indented(out, summary, "  ");
   out << "\n}\n";
 }
 

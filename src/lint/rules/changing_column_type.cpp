@@ -21,15 +21,12 @@ class ChangingColumnType final : public Rule {
     if (table.empty() || ctx.is_new(table)) return;
     each_alter_cmd(s, [&](const std::string& sub, const Json& cmd) {
       if (sub != "AT_AlterColumnType") return;
-      auto* def = get(cmd, "def");
-      auto* col = def ? as(*def, "ColumnDef") : nullptr;
-      if (!col || !get(*col, "typeName")) return;
+      TypeChange change = judge_type_change(cmd, table, ctx);
+      if (!change.valid || !change.rewrites) return;
+      const Json& col = *as(*get(cmd, "def"), "ColumnDef");
       std::string c = str(cmd, "name");
-      ColumnType to = column_type(*get(*col, "typeName"));
-      const ColumnType* from = ctx.schema().column(table_key(table), c);
-      auto* using_node = get(*col, "raw_default");
-      bool using_expr = using_node && !using_is_plain_conversion(*using_node, c, to);
-      if (!using_expr && from && type_change_skips_rewrite(*from, to, ctx.session())) return;
+      const ColumnType& to = change.to;
+      const ColumnType* from = change.from;
       std::string what = from ? "changing " + c + " from " + from->display() + " to " + to.display()
                               : "changing the type of " + c + " to " + to.display();
       std::string why = from ? " is not binary-coercible:" : " (old type not seen in this run):";
@@ -37,7 +34,7 @@ class ChangingColumnType final : public Rule {
                      "add a new column of the new type, keep it in sync with a trigger, backfill in batches, "
                      "then switch readers and drop the old column (slipway migrations do this with "
                      "alter_column), or rebuild the table online with `slipway rewrite`",
-                     online_fix(s, table, c, *col), integer(*col, "location")});
+                     online_fix(s, table, c, col), integer(col, "location")});
     });
   }
 

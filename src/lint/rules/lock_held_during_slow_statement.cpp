@@ -9,7 +9,8 @@ namespace slipway::lint::rules {
 namespace {
 
 bool whole_table_dml(const Statement& s) {
-  return (s.kind == "UpdateStmt" || s.kind == "DeleteStmt" || s.kind == "InsertStmt") && s.cls.work >= Work::scan;
+  return (s.kind == "UpdateStmt" || s.kind == "DeleteStmt" || s.kind == "InsertStmt" || s.kind == "MergeStmt") &&
+         s.cls.work >= Work::scan;
 }
 
 class LockHeldDuringSlowStatement final : public Rule {
@@ -34,7 +35,10 @@ class LockHeldDuringSlowStatement final : public Rule {
       std::string held = h.relation + " has been locked " + std::string(lock_name(h.mode)) + " since line " +
                          std::to_string(h.since.line);
       if (dml) {
-        std::string verb = s.kind == "UpdateStmt" ? "UPDATE" : s.kind == "DeleteStmt" ? "DELETE" : "INSERT ... SELECT";
+        std::string verb = s.kind == "UpdateStmt"   ? "UPDATE"
+                           : s.kind == "DeleteStmt" ? "DELETE"
+                           : s.kind == "MergeStmt"  ? "MERGE"
+                                                    : "INSERT ... SELECT";
         out.push_back({verb + " is whole-table work (" + std::string(work_name(s.cls.work)) + ": " +
                            (s.cls.notes.empty() ? std::string("every row") : s.cls.notes.back()) + ") while " + held +
                            " (blocks " + std::string(blocked_text(h.mode)) + ") until COMMIT",
