@@ -72,6 +72,8 @@ TEST(LintConfig, UnknownRulesAndKeysAreErrors) {
   EXPECT_THROW(load_config(d.path() / "c/slipway.yaml"), slipway::InputError);
   d.write("d/.slipway.toml", "[lint\n");
   EXPECT_THROW(load_config(d.path() / "d/.slipway.toml"), slipway::InputError);
+  d.write("e/.slipway.toml", "[lint]\nassume_timezone = 0\n");
+  EXPECT_THROW(load_config(d.path() / "e/.slipway.toml"), slipway::InputError);
 }
 
 TEST(LintConfig, GlobMatching) {

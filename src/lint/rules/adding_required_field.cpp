@@ -18,10 +18,7 @@ class AddingRequiredField final : public Rule {
       auto* col = added_column(cmd);
       if (!col) return;
       bool not_null = column_constraint(*col, "CONSTR_NOTNULL") || column_constraint(*col, "CONSTR_PRIMARY");
-      bool defaulted = column_constraint(*col, "CONSTR_DEFAULT") || column_constraint(*col, "CONSTR_IDENTITY") ||
-                       column_constraint(*col, "CONSTR_GENERATED");
-      std::string type = canonical_type(type_name(*get(*col, "typeName")));
-      if (type == "serial" || type == "bigserial" || type == "smallserial") defaulted = true;
+      bool defaulted = column_has_value_expression(*col) || column_constraint(*col, "CONSTR_IDENTITY");
       if (!not_null || defaulted) return;
       std::string c = str(*col, "colname");
       out.push_back({"adding NOT NULL column " + c + " without a default fails on a table that has rows",
