@@ -10,6 +10,8 @@
 
 #include "util/error.hpp"
 
+#include "util/text_file.hpp"
+
 namespace slipway::compare {
 
 namespace {
@@ -58,14 +60,7 @@ void Checkpoint::save(const std::string& label, const TableProgress& progress) {
   if (path_.empty()) return;
   nlohmann::json j{{"tables", nlohmann::json::object()}};
   for (const auto& [l, p] : tables_) j["tables"][l] = to_json(p);
-  std::string tmp = path_ + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump() << "\n";
-    out.flush();
-    if (!out) throw Error(fmt::format("could not write the checkpoint {}", tmp));
-  }
-  std::filesystem::rename(tmp, path_);
+  write_text_file(path_, j.dump() + "\n");
 }
 
 }  // namespace slipway::compare

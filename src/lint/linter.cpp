@@ -10,6 +10,7 @@
 #include "lint/rule.hpp"
 #include "lint/source.hpp"
 #include "lint/unparsed.hpp"
+#include "lint/walk.hpp"
 #include "util/error.hpp"
 #include "util/text_file.hpp"
 
@@ -96,7 +97,6 @@ Finding unparsed_finding(const SyntaxError& error, std::string_view text, const 
 }  // namespace
 
 void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& report, std::size_t) {
-  auto parsed = parse_sql(frag.sql);
   // The rules in effect for this file, decided once rather than per statement.
   std::vector<std::pair<RuleInfo, const Rule*>> enabled;
   if (!file_ignores_all_)
@@ -106,44 +106,26 @@ void Linter::lint_fragment(const Fragment& frag, Context& ctx, FileReport& repor
       if (!settings_.disabled_rules.count(id) && !file_ignored_rules_.count(id)) enabled.emplace_back(info, rule.get());
     }
   std::vector<Hit> hits;
-  for (auto& p : parsed.statements) {
-    Span span{frag.locate(p.begin), frag.locate(p.end)};
-    auto ignored = ignored_rules(frag.sql, p.region_begin, p.begin, frag.locate);
-    if (p.error) {
-      ++report.statement_count;
-      std::string_view text = std::string_view(frag.sql).substr(p.begin, p.end - p.begin);
-      // What it creates is still new to the file: later statements on it are not hazards.
-      if (auto created = relation_created_by_unparsed(text)) ctx.observe_unparsed_create(*created);
+  walk_fragment(frag, ctx, [&](const WalkItem& item) {
+    ++report.statement_count;
+    auto ignored = ignored_rules(frag.sql, item.parsed.region_begin, item.parsed.begin, frag.locate);
+    if (!item.statement) {
       if (file_ignores_all_ || ignored.all || ignored.rules.count(std::string(syntax_error_rule)) ||
           settings_.disabled_rules.count(std::string(syntax_error_rule)))
-        continue;
-      report.findings.push_back(unparsed_finding(*p.error, text, frag, span, ctx.pg_version()));
-      if (settings_.explain) report.statements.push_back({span, "syntax error", p.error->message});
-      continue;
+        return;
+      report.findings.push_back(unparsed_finding(*item.parsed.error, item.text, frag, item.span, ctx.pg_version()));
+      if (settings_.explain) report.statements.push_back({item.span, "syntax error", item.parsed.error->message});
+      return;
     }
-    ++report.statement_count;
-    const Json& node = *p.tree;
-    std::size_t base = p.base;
-    Statement s{node,
-                node.begin().key(),
-                node.begin().value(),
-                std::string_view(frag.sql).substr(p.begin, p.end - p.begin),
-                span,
-                {},
-                [&frag, base, &p](int location) {
-                  return frag.locate(location < 0 ? p.begin : base + static_cast<std::size_t>(location));
-                },
-                static_cast<std::ptrdiff_t>(p.begin) - static_cast<std::ptrdiff_t>(base)};
-    s.cls = classify(node, ctx);
-    if (settings_.explain) report.statements.push_back({span, std::string(s.kind), s.cls.summary()});
+    const Statement& s = *item.statement;
+    if (settings_.explain) report.statements.push_back({item.span, std::string(s.kind), s.cls.summary()});
     for (auto& [info, rule] : enabled) {
       if (ignored.all || (!ignored.rules.empty() && ignored.rules.count(std::string(info.id)))) continue;
       hits.clear();
       rule->check(s, ctx, hits);
       for (auto& h : hits) report.findings.push_back(make_finding(info, h, &s));
     }
-    ctx.observe(s);
-  }
+  });
 }
 
 void Linter::finish(Context& ctx, FileReport& report) {

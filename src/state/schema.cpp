@@ -6,7 +6,7 @@
 namespace slipway::state {
 
 // Bump with every change to the list below (init() compares it with the schema's comment).
-std::string state_schema_version() { return "slipway state schema, version 4"; }
+std::string state_schema_version() { return "slipway state schema, version 5"; }
 
 std::vector<std::string> state_schema_ddl(const std::string& s) {
   auto t = [&](const char* name) { return pg::qualified(s, name); };
@@ -87,6 +87,38 @@ std::vector<std::string> state_schema_ddl(const std::string& s) {
       fmt::format("CREATE UNIQUE INDEX IF NOT EXISTS rewrites_one_open ON {} (schema, table_name) "
                   "WHERE status IN ('in_progress','swapped')",
                   t("rewrites")),
+      // `slipway apply` (apply/progress.hpp): where each plain SQL script stands while it runs.
+      // One row per script and direction, removed in the transaction that records the script in
+      // its tool's history; `units_done` is the checkpoint (the script's units of work, each
+      // committed with it; `done_hash` the hash of those units' SQL, so a script fixed after
+      // a failure resumes when the part that ran is unchanged), `unit_started` the unit running outside a transaction when it died.
+      fmt::format(R"(CREATE TABLE IF NOT EXISTS {} (
+          history_table text NOT NULL,
+          version       text NOT NULL,
+          direction     text NOT NULL CHECK (direction IN ('up','down')),
+          script_hash   text NOT NULL,
+          file          text NOT NULL,
+          units_total   integer NOT NULL,
+          units_done    integer NOT NULL DEFAULT 0,
+          done_hash     text NOT NULL DEFAULT '',
+          unit_started  integer,
+          status        text NOT NULL CHECK (status IN ('running','failed')),
+          error         text,
+          error_line    integer,
+          started_at    timestamptz NOT NULL DEFAULT now(),
+          updated_at    timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (history_table, version, direction)))",
+                  t("apply_progress")),
+      // `slipway apply --layout plain` (apply/history/plain_history.cpp): the history of plain
+      // SQL files, which have no tool of their own to keep one.
+      fmt::format(R"(CREATE TABLE IF NOT EXISTS {} (
+          version      text PRIMARY KEY,
+          description  text NOT NULL DEFAULT '',
+          file         text NOT NULL,
+          checksum     text NOT NULL,
+          execution_ms bigint NOT NULL,
+          applied_at   timestamptz NOT NULL DEFAULT now()))",
+                  t("apply_history")),
   };
 }
 

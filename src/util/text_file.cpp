@@ -88,4 +88,17 @@ void check_text(std::string_view text, const std::string& name, bool refuse_cont
                    problem.kind == TextProblem::Kind::invalid_utf8 ? "save the file as UTF-8" : "remove the character: it has no meaning here (PostgreSQL text cannot hold NUL bytes)");
 }
 
+void write_text_file(const std::string& path, std::string_view text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw Error("could not write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw Error("could not replace " + path + ": " + ec.message());
+}
+
 }  // namespace slipway

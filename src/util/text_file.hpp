@@ -15,6 +15,10 @@ std::string read_text_file(const std::string& path, std::size_t max_bytes, std::
 // The same for a stream (stdin), `name` standing for the file in messages.
 std::string read_text(std::istream& in, const std::string& name, std::size_t max_bytes, std::string_view what);
 
+// Replaces `path` with `text` atomically (a temporary file beside it, then rename): a reader or
+// a crash sees the old file or the new one, never half of one. Error when it cannot be written.
+void write_text_file(const std::string& path, std::string_view text);
+
 // What is wrong with the first bad byte of a text, or nothing: "invalid UTF-8 (byte 0xff)",
 // "a NUL byte", or, with `refuse_controls`, "a control character (0x07)" for C0 controls other
 // than tab, line feed and carriage return.

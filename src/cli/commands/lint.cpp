@@ -9,6 +9,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "apply/script_plan.hpp"
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
 #include "util/text_file.hpp"
@@ -31,6 +32,8 @@ struct LintFlags {
   std::string assume_timezone;
   std::string config;
   bool list_rules = false;
+  bool fix = false;
+  bool write = false;
 };
 
 void list_rules() {
@@ -38,6 +41,58 @@ void list_rules() {
     auto info = r->info();
     std::cout << info.id << "  (" << lint::severity_name(info.severity) << ")  " << info.summary << "\n";
   }
+}
+
+// --fix: each file's statements in their safe form (lint/safe, what `slipway apply` runs), for
+// teams whose own tool runs the SQL. Comments between statements are not kept.
+std::string fixed_sql(const std::string& path, std::string text, const LintFlags& f, int pg_version) {
+  apply::Section section;
+  section.present = true;
+  section.file = path;
+  section.sql = std::move(text);
+  lint::SchemaFacts facts;
+  apply::PlanOptions options;
+  options.pg_version = pg_version;
+  auto plan = apply::plan_section(section, f.assume_in_transaction, options, facts);
+  std::string out;
+  bool leaves_transaction = false;
+  for (auto& st : plan.statements) {
+    if (st.skipped) {
+      out += st.text + ";\n";
+      continue;
+    }
+    out += lint::plan_as_sql({st.plan});
+    for (auto& step : st.plan.steps) leaves_transaction |= !step.transactional && st.plan.rewritten();
+  }
+  if (leaves_transaction)
+    out = "-- slipway: steps below run outside a transaction: run this file without one (goose: -- +goose NO "
+          "TRANSACTION; dbmate: -- migrate:up transaction:false; flyway: executeInTransaction=false)\n" + out;
+  return out;
+}
+
+int run_fix(const LintFlags& f, int pg_version) {
+  if (f.paths.empty()) {
+    std::string text = read_text(std::cin, "<stdin>", limits::max_lint_file_bytes, "lint's input");
+    std::cout << fixed_sql("<stdin>", std::move(text), f, pg_version);
+    return 0;
+  }
+  for (auto& arg : f.paths) {
+    auto files = lint::expand_path_argument(arg);
+    if (files.empty()) throw InputError("no file matches " + arg, "check the paths given to slipway lint");
+    for (auto& file : files) {
+      if (lint::is_pgroll_path(file)) continue;  // pgroll operations are safe by construction
+      std::string text = read_text_file(file, limits::max_lint_file_bytes, "a file to lint");
+      std::string fixed = fixed_sql(file, text, f, pg_version);
+      if (f.write) {
+        if (fixed != text) write_text_file(file, fixed);
+        std::cout << (fixed != text ? "fixed " : "unchanged ") << file << "\n";
+      } else {
+        if (f.paths.size() > 1 || files.size() > 1) std::cout << "-- " << file << "\n";
+        std::cout << fixed;
+      }
+    }
+  }
+  return 0;
 }
 
 int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
@@ -62,6 +117,7 @@ int run_lint(const LintFlags& f, const GlobalOptions& g, bool format_given) {
   settings.options.assume_timezone = !f.assume_timezone.empty() ? f.assume_timezone : cfg.assume_timezone.value_or("");
   settings.disabled_rules = cfg.disabled_rules;
   settings.explain = f.explain;
+  if (f.fix) return run_fix(f, settings.options.pg_version);
   lint::Linter linter(settings);
 
   std::vector<lint::FileReport> reports;
@@ -125,6 +181,12 @@ CommandRegistration lint_command(70, [](CLI::App& app, GlobalOptions& g) {
                       "the TimeZone the migrations run with until they SET one (e.g. UTC: timestamp <-> "
                       "timestamptz then needs no rewrite on PostgreSQL 12+)"),
       cmd->add_option("--config", flags->config, "config file (default: .slipway.toml or slipway.yaml, walking up)")};
+  auto* fix = cmd->add_flag("--fix", flags->fix, "print each file's SQL with every hazard rewritten to its safe form "
+                                               "(what `slipway apply` runs)");
+  auto* write = cmd->add_flag("--write", flags->write, "with --fix: save the safe SQL into the files");
+  write->needs(fix);
+  lint_only.push_back(fix);
+  lint_only.push_back(write);
   auto* list = cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
   for (auto* o : lint_only) list->excludes(o);  // they would be ignored
   cmd->footer("Exit codes: 0 nothing at error level, 1 findings at error level, 2 bad usage or unreadable file.");

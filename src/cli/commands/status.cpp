@@ -7,6 +7,7 @@
 
 #include "cli/context.hpp"
 #include "cli/registry.hpp"
+#include "apply/progress.hpp"
 #include "migration/engine/migrator.hpp"
 
 namespace slipway::cli {
@@ -65,6 +66,17 @@ CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
     } else {
       out["active"] = nullptr;
     }
+    // Plain SQL scripts `slipway apply` stopped in (killed, or a statement failed).
+    out["apply"] = nlohmann::json::array();
+    apply::ApplyProgress apply_progress(s.conn(), g.state_schema);
+    if (out["initialized"])
+      for (auto& p : apply_progress.all())
+        out["apply"].push_back({{"history_table", p.key.history_table}, {"version", p.key.version},
+                                {"direction", p.key.direction}, {"file", p.file}, {"status", p.status},
+                                {"units_done", p.units_done}, {"units_total", p.units_total},
+                                {"error", p.error.empty() ? nlohmann::json() : nlohmann::json(p.error)},
+                                {"error_line", p.error_line ? nlohmann::json(*p.error_line) : nlohmann::json()},
+                                {"updated_at", p.updated_at}});
     out["latest"] = latest ? record_json(*latest) : nlohmann::json();
     out["migrations"] = count;
     // pgroll's shape and values (schema, version: the latest migration, status), so scripts
@@ -106,6 +118,14 @@ CommandRegistration status_command(90, [](CLI::App& app, GlobalOptions& g) {
       std::cout << "\n";
     }
     std::cout << "migrations:    " << count << "\n";
+    for (auto& a : out["apply"]) {
+      std::cout << "apply:         " << a["file"].get<std::string>() << " (" << a["direction"].get<std::string>()
+                << ") " << (a["status"] == "failed" ? "failed" : "stopped") << " after " << a["units_done"].get<int>()
+                << " of " << a["units_total"].get<int>() << " units";
+      if (!a["error_line"].is_null()) std::cout << ", at line " << a["error_line"].get<int>();
+      if (!a["error"].is_null()) std::cout << ": " << a["error"].get<std::string>();
+      std::cout << "\n               run `slipway apply` on it again to continue\n";
+    }
   });
 });
 

@@ -7,6 +7,8 @@
 #include "migration/file/migration_file.hpp"
 #include "util/error.hpp"
 
+#include "util/text_file.hpp"
+
 namespace slipway::migration {
 namespace {
 
@@ -47,9 +49,7 @@ std::string to_yaml(const nlohmann::json& document) {
 }
 
 void write_migration_file(const std::string& path, const nlohmann::json& document, bool as_json) {
-  std::ofstream f(path);
-  f << (as_json ? document.dump(2) + "\n" : to_yaml(document));
-  if (!f) throw Error("could not write " + path);
+  write_text_file(path, as_json ? document.dump(2) + "\n" : to_yaml(document));
 }
 
 }  // namespace slipway::migration
