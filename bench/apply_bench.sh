@@ -14,36 +14,17 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SLIPWAY_BUILD_DIR:-$root/build}
+source "$root/bench/lib.sh"
 rows=${ROWS:-1000000}
 rate=${RATE:-200}
 runs=${RUNS:-3}
 clients=${CLIENTS:-4}
 lock_timeout=${LOCK_TIMEOUT:-100ms}
-bin=/usr/lib/postgresql/15/bin
 out=${OUT:-$root/bench/results/apply-$(date -u +%Y%m%dT%H%M%SZ).md}
 
-[[ -f $build/CMakeCache.txt ]] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target slipway -j2 >/dev/null
-slipway=$build/slipway
-
-work=$(mktemp -d /tmp/slipway-apply-bench.XXXXXX)
-port=$((20000 + RANDOM % 20000))
-pg_as_root=()
-cleanup() {
-  "${pg_as_root[@]}" "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-if [[ $(id -u) -eq 0 ]]; then
-  chown -R postgres: "$work"  # initdb refuses to run as root
-  pg_as_root=(runuser -u postgres --)
-fi
-"${pg_as_root[@]}" "$bin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
-"${pg_as_root[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w start \
-  -o "-p $port -k $work -c listen_addresses='' -c shared_buffers=512MB -c max_wal_size=8GB \
-      -c checkpoint_timeout=30min -c maintenance_work_mem=256MB -c synchronous_commit=off" >/dev/null
-export PGHOST=$work PGPORT=$port PGUSER=postgres
-psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+bench_build slipway
+bench_cluster apply "-c shared_buffers=512MB -c max_wal_size=8GB -c checkpoint_timeout=30min \
+  -c maintenance_work_mem=256MB -c synchronous_commit=off"
 
 echo "loading $rows rows into the template (once)"
 psql -d postgres -c "CREATE DATABASE tmpl"
@@ -117,7 +98,7 @@ scenario() {  # scenario NAME RUN COMMAND...
   p50=$(sort -n "$work/$db.lat" | awk '{ v[NR] = $1 } END { i = int(NR * 0.5 + 0.5); if (i < 1) i = 1; printf "%.1f", v[i] }')
   p99=$(sort -n "$work/$db.lat" | awk '{ v[NR] = $1 } END { i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; printf "%.1f", v[i] }')
   max=$(sort -n "$work/$db.lat" | tail -1 | awk '{ printf "%.1f", $1 }')
-  "$bin/pg_dump" -s --exclude-schema=slipway -d "$db" | grep -v '^-- Dumped' >"$work/$name.$run.schema"
+  "$bin/pg_dump" -s --exclude-schema=slipway -d "$db" | grep -v -e '^-- Dumped' -e '^\\restrict' -e '^\\unrestrict' >"$work/$name.$run.schema"
   digest >"$work/$name.$run.digest"
   results+=("| $name | $run | $wall | $p50 | $p99 | $max | $count | $((failed + aborted)) |")
   echo "== $name run $run: wall ${wall}s, probe p50 $p50 p99 $p99 max $max ms, $count probes, $((failed + aborted)) failed"

@@ -17,41 +17,21 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SLIPWAY_BUILD_DIR:-$root/build}
+source "$root/bench/lib.sh"
 rows=${ROWS:-2000000}
 rate=${RATE:-200}
 clients=${CLIENTS:-4}
 lock_timeout=${LOCK_TIMEOUT:-100ms}
-bin=/usr/lib/postgresql/15/bin
 out=${OUT:-$root/bench/results/rewrite-$(date -u +%Y%m%dT%H%M%SZ).md}
 
 if [[ ! -x $bin/pg_repack ]]; then
   echo "installing postgresql-15-repack"
   apt-get install -y -qq postgresql-15-repack >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-15-repack >/dev/null; }
 fi
-[[ -f $build/CMakeCache.txt ]] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target slipway rewrite_lock_sampler -j2 >/dev/null
-slipway=$build/slipway
+bench_build slipway rewrite_lock_sampler
 sampler=$build/bench/rewrite_lock_sampler
-
-work=$(mktemp -d /tmp/slipway-rewrite-bench.XXXXXX)
-port=$((20000 + RANDOM % 20000))
-pg_as_root=()
-cleanup() {
-  "${pg_as_root[@]}" "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-if [[ $(id -u) -eq 0 ]]; then
-  # initdb refuses to run as root: the cluster belongs to the postgres user.
-  chown -R postgres: "$work"
-  pg_as_root=(runuser -u postgres --)
-fi
-"${pg_as_root[@]}" "$bin/initdb" -D "$work/data" -U postgres -A trust >/dev/null
-"${pg_as_root[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w start \
-  -o "-p $port -k $work -c listen_addresses='' -c shared_buffers=512MB -c max_wal_size=8GB \
-      -c checkpoint_timeout=30min -c maintenance_work_mem=256MB -c synchronous_commit=off" >/dev/null
-export PGHOST=$work PGPORT=$port PGUSER=postgres
-psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+bench_cluster rewrite "-c shared_buffers=512MB -c max_wal_size=8GB -c checkpoint_timeout=30min \
+  -c maintenance_work_mem=256MB -c synchronous_commit=off"
 
 echo "loading $rows rows into the templates (once)"
 psql -d postgres -c "CREATE DATABASE tmpl_bigint"

@@ -94,8 +94,6 @@ std::optional<SafePlan> whole_table_update(const Statement& s, const Context& ct
   if (get(*rel, "alias") || !list(s.body, "fromClause").empty() || !list(s.body, "returningList").empty() ||
       get(s.body, "withClause"))
     return as_written_with_warning(s, why + ": with an alias, FROM, RETURNING or WITH slipway does not batch it");
-  if (ctx.in_transaction() && ctx.explicit_transaction())
-    return as_written_with_warning(s, why + " inside the file's own BEGIN ... COMMIT: left in it");
   std::size_t set_at = rules::find_keyword(s.text, "SET", static_cast<std::size_t>(std::max<std::ptrdiff_t>(
                                                               0, integer(*rel, "location") - s.location_shift)));
   if (set_at == std::string_view::npos) return std::nullopt;
@@ -110,10 +108,7 @@ std::optional<SafePlan> whole_table_update(const Statement& s, const Context& ct
   if (where) fill.where = rules::trimmed_text(s.text.substr(where_at + 5));
   fill.sql = std::string(s.text);
   fill.transactional = false;
-  SafePlan p;
-  p.rewrite = "UPDATE of the whole table -> keyset batches (backfill)";
-  p.steps.push_back(std::move(fill));
-  return p;
+  return one_step_plan("UPDATE of the whole table -> keyset batches (backfill)", std::move(fill));
 }
 
 std::optional<SafePlan> type_change(const Statement& s, const std::string& table, const Context& ctx) {
@@ -126,10 +121,6 @@ std::optional<SafePlan> type_change(const Statement& s, const std::string& table
     if (change.valid && change.rewrites) any_rewrite = true;
   }
   if (!any_rewrite) return std::nullopt;
-  if (ctx.in_transaction() && ctx.explicit_transaction())
-    return as_written_with_warning(s, "ALTER COLUMN TYPE rewrites " + table +
-                                          " under ACCESS EXCLUSIVE; inside the file's own BEGIN ... COMMIT it "
-                                          "stays as written");
   auto& cmds = list(s.body, "cmds");
   auto* first = as(cmds[0], "AlterTableCmd");
   // The actions: from the first ALTER [COLUMN] after the table name to the end.
@@ -141,10 +132,7 @@ std::optional<SafePlan> type_change(const Statement& s, const std::string& table
   step.alter = rules::trimmed_text(s.text.substr(at));
   step.sql = std::string(s.text);
   step.transactional = false;
-  SafePlan p;
-  p.rewrite = "ALTER COLUMN TYPE (rewrites the table) -> online rewrite through a shadow table";
-  p.steps.push_back(std::move(step));
-  return p;
+  return one_step_plan("ALTER COLUMN TYPE (rewrites the table) -> online rewrite through a shadow table", std::move(step));
 }
 
 }  // namespace

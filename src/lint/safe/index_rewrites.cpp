@@ -32,14 +32,11 @@ std::optional<SafePlan> create_index(const Statement& s, const Context& ctx) {
   if (unnamed) name = default_index_name(table, s.body);
   std::string sql = with_word_after(s.text, "INDEX", unnamed ? "CONCURRENTLY " + rules::ident(name) : "CONCURRENTLY");
   if (sql.empty()) return std::nullopt;
-  SafePlan p;
-  p.rewrite = "CREATE INDEX -> CREATE INDEX CONCURRENTLY";
   SafeStep st = outside_transaction(sql);
   st.kind = StepKind::create_index;
   st.table = table;
   st.index = name;
-  p.steps.push_back(std::move(st));
-  return p;
+  return one_step_plan("CREATE INDEX -> CREATE INDEX CONCURRENTLY", std::move(st));
 }
 
 std::optional<SafePlan> drop_index(const Statement& s, const Context& ctx) {
@@ -53,13 +50,10 @@ std::optional<SafePlan> drop_index(const Statement& s, const Context& ctx) {
     return as_written_with_warning(s, "DROP INDEX ... CASCADE cannot be CONCURRENTLY");
   std::string sql = with_word_after(s.text, "INDEX", "CONCURRENTLY");
   if (sql.empty()) return std::nullopt;
-  SafePlan p;
-  p.rewrite = "DROP INDEX -> DROP INDEX CONCURRENTLY";
   SafeStep st = outside_transaction(sql);
   st.kind = StepKind::drop_index;
   st.index = name;
-  p.steps.push_back(std::move(st));
-  return p;
+  return one_step_plan("DROP INDEX -> DROP INDEX CONCURRENTLY", std::move(st));
 }
 
 std::optional<SafePlan> reindex(const Statement& s, const Context& ctx) {
@@ -73,10 +67,7 @@ std::optional<SafePlan> reindex(const Statement& s, const Context& ctx) {
   if (ctx.is_new(rel)) return std::nullopt;
   std::string sql = with_word_after(s.text, keyword, "CONCURRENTLY");
   if (sql.empty()) return std::nullopt;
-  SafePlan p;
-  p.rewrite = "REINDEX -> REINDEX CONCURRENTLY";
-  p.steps.push_back(outside_transaction(sql));
-  return p;
+  return one_step_plan("REINDEX -> REINDEX CONCURRENTLY", outside_transaction(sql));
 }
 
 }  // namespace

@@ -47,6 +47,13 @@ SafePlan as_written_with_warning(const Statement& s, std::string warning) {
   return p;
 }
 
+SafePlan one_step_plan(std::string rewrite, SafeStep step) {
+  SafePlan p;
+  p.rewrite = std::move(rewrite);
+  p.steps.push_back(std::move(step));
+  return p;
+}
+
 }  // namespace safe
 
 namespace {

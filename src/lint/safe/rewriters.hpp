@@ -24,5 +24,7 @@ std::vector<SafeStep> not_null_steps(const std::string& table, const std::string
 // `text` with `word` after the first whole-word `keyword` ("" when it has none); no ';'.
 std::string with_word_after(std::string_view text, std::string_view keyword, std::string_view word);
 SafePlan as_written_with_warning(const Statement& s, std::string warning);
+// A rewrite into one step.
+SafePlan one_step_plan(std::string rewrite, SafeStep step);
 
 }  // namespace slipway::lint::safe
