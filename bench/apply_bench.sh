@@ -50,14 +50,7 @@ ALTER TABLE user_profiles ALTER COLUMN login_count TYPE bigint;
 UPDATE user_profiles SET last_name = upper(last_name);
 SQL
 
-cat > "$work/read.sql" <<'SQL'
-\set id random(1, :maxid)
-SELECT * FROM user_profiles WHERE id = :id;
-SQL
-cat > "$work/update.sql" <<'SQL'
-\set id random(1, :maxid)
-UPDATE user_profiles SET bio = 'probe ' || :id WHERE id = :id;
-SQL
+bench_probe_scripts
 
 now() { date +%s.%N; }
 results=()

@@ -29,3 +29,16 @@ bench_cluster() {
   export PGHOST=$work PGPORT=$port PGUSER=postgres
 }
 psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# bench_probe_scripts: the application probe's pgbench scripts in $work (read.sql, update.sql):
+# a point read and a point update of user_profiles by random id (pgbench -D maxid=ROWS).
+bench_probe_scripts() {
+  cat > "$work/read.sql" <<'SQL'
+\set id random(1, :maxid)
+SELECT * FROM user_profiles WHERE id = :id;
+SQL
+  cat > "$work/update.sql" <<'SQL'
+\set id random(1, :maxid)
+UPDATE user_profiles SET bio = 'probe ' || :id WHERE id = :id;
+SQL
+}

@@ -45,14 +45,7 @@ SQL
 psql -d postgres -c "CREATE DATABASE tmpl_int TEMPLATE tmpl_bigint"
 psql -d tmpl_int -c "ALTER TABLE user_profiles ALTER COLUMN id TYPE integer" -c "VACUUM ANALYZE user_profiles"
 
-cat > "$work/read.sql" <<'SQL'
-\set id random(1, :maxid)
-SELECT * FROM user_profiles WHERE id = :id;
-SQL
-cat > "$work/update.sql" <<'SQL'
-\set id random(1, :maxid)
-UPDATE user_profiles SET bio = 'probe ' || :id WHERE id = :id;
-SQL
+bench_probe_scripts
 
 now() { date +%s.%N; }
 results=()
